@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { type AsyncApiDocument, type AsyncApiOptions, catalogAsyncApi } from './asyncapi';
+import { EventValidationError } from './errors';
+import { assertEventName } from './event-name';
+import { catalogFingerprint } from './fingerprint';
+import { catalogJsonSchema, type JsonSchema } from './json-schema';
+
+/** The schemas a catalog is made of: event name to zod schema of its `data`. */
+export type EventSchemas = Record<string, z.ZodType>;
+
+/** The `{ type, data }` member of the union for event `N`, with the parsed (output) data type. */
+type Envelope<S extends EventSchemas, N extends keyof S> = { type: N; data: z.output<S[N]> };
+/** The `{ type, data }` member of the union for event `N`, with the accepted (input) data type. */
+type InputEnvelope<S extends EventSchemas, N extends keyof S> = { type: N; data: z.input<S[N]> };
+
+/** Result of {@link EventCatalog.safeParse}. */
+export type SafeParseEventResult<T> = { success: true; data: T } | { success: false; error: EventValidationError };
+
+/**
+ * A typed event catalog, made by {@link defineEvents}. One catalog types and validates the whole
+ * path: the server that emits, the wire, and every client that listens.
+ */
+export interface EventCatalog<S extends EventSchemas = EventSchemas> {
+  /** The data schema of every event, by name. */
+  readonly events: Readonly<S>;
+  /** The event names, in definition order. */
+  readonly names: readonly (keyof S & string)[];
+  /** A `z.discriminatedUnion('type', ...)` over every `{ type, data }` envelope. */
+  readonly schema: z.ZodType<EventUnionOf<S>, InputEventUnionOf<S>>;
+  /**
+   * A stable fingerprint of the catalog: `sha256:` and the SHA-256 of its canonical JSON Schema.
+   * The same schemas give the same string on every machine and runtime; any change gives another.
+   */
+  readonly fingerprint: string;
+  /** Whether the catalog defines `name` (narrows it to the catalog's names). */
+  has(name: string): name is keyof S & string;
+  /**
+   * Validates `data` for event `name` and returns the parsed data.
+   * @throws {@link EventValidationError} naming the event and the failing path
+   */
+  parse<N extends keyof S & string>(name: N, data: unknown): z.output<S[N]>;
+  /** Like {@link EventCatalog.parse}, but returns `{ success, data | error }` instead of throwing. */
+  safeParse<N extends keyof S & string>(name: N, data: unknown): SafeParseEventResult<z.output<S[N]>>;
+  /** The JSON Schema (draft 2020-12) of every `{ type, data }` envelope, for teams without TypeScript. */
+  toJSONSchema(): JsonSchema;
+  /**
+   * An AsyncAPI 3.0 document of the event stream.
+   *
+   * @example
+   * ```ts
+   * const doc = events.toAsyncAPI({ title: 'Dashboard events', version: '1.0.0', path: '/events' });
+   * ```
+   */
+  toAsyncAPI(options: AsyncApiOptions): AsyncApiDocument;
+}
+
+/** The names of a catalog's events. */
+export type EventName<C extends EventCatalog> = C extends EventCatalog<infer S> ? keyof S & string : never;
+/** The parsed `data` type of event `N` (what handlers receive). */
+export type EventData<C extends EventCatalog, N extends EventName<C>> = C extends EventCatalog<infer S>
+  ? z.output<S[N]>
+  : never;
+/** The accepted `data` type of event `N` (what senders pass; equal to {@link EventData} for plain schemas). */
+export type EventInput<C extends EventCatalog, N extends EventName<C>> = C extends EventCatalog<infer S>
+  ? z.input<S[N]>
+  : never;
+/** The discriminated union of `{ type, data }` for a schema map. */
+export type EventUnionOf<S extends EventSchemas> = { [N in keyof S & string]: Envelope<S, N> }[keyof S & string];
+/** The discriminated union of `{ type, data }` with input data types, for a schema map. */
+export type InputEventUnionOf<S extends EventSchemas> = {
+  [N in keyof S & string]: InputEnvelope<S, N>;
+}[keyof S & string];
+/** The discriminated union of `{ type, data }` over a catalog's events, narrowed by `type`. */
+export type EventUnion<C extends EventCatalog> = C extends EventCatalog<infer S> ? EventUnionOf<S> : never;
+
+/**
+ * Defines the event catalog: each event name with the zod schema of its data.
+ *
+ * @param schemas - event name to zod schema. Names must be non-empty, without control characters
+ * or surrounding whitespace, and outside the reserved `sse:` prefix.
+ * @throws {@link ProtocolError} `invalid-event-name` or `reserved-event-name` for a bad name
+ *
+ * @example
+ * ```ts
+ * export const events = defineEvents({
+ *   'user:joined': z.object({ userId: z.string(), name: z.string() }),
+ *   notification: z.object({ message: z.string(), severity: z.enum(['info', 'warning', 'error']) }),
+ * });
+ * type AppEvent = EventUnion<typeof events>;
+ * ```
+ */
+export function defineEvents<const S extends EventSchemas>(schemas: S): EventCatalog<S> {
+  if (typeof schemas !== 'object' || schemas === null) {
+    throw new TypeError('@app/sse-protocol: defineEvents() takes an object of event name to zod schema');
+  }
+  const names = Object.keys(schemas) as (keyof S & string)[];
+  if (names.length === 0) {
+    throw new TypeError('@app/sse-protocol: defineEvents() needs at least one event');
+  }
+  for (const name of names) {
+    assertEventName(name);
+    if (!(schemas[name] instanceof z.ZodType)) {
+      throw new TypeError(`@app/sse-protocol: the schema of event ${JSON.stringify(name)} is not a zod schema`);
+    }
+  }
+  const frozen = Object.freeze({ ...schemas });
+  const envelopes = names.map((name) => z.object({ type: z.literal(name), data: frozen[name] as z.ZodType }));
+  const schema = z.discriminatedUnion(
+    'type',
+    envelopes as unknown as [(typeof envelopes)[number], ...(typeof envelopes)[number][]],
+  ) as unknown as z.ZodType<EventUnionOf<S>, InputEventUnionOf<S>>;
+  let fingerprint: string | undefined;
+
+  const has = (name: string): name is keyof S & string => Object.hasOwn(frozen, name);
+
+  function safeParse<N extends keyof S & string>(name: N, data: unknown): SafeParseEventResult<z.output<S[N]>> {
+    if (!has(name)) return { success: false, error: new EventValidationError(String(name), [], 'unknown-event') };
+    const result = (frozen[name] as S[N]).safeParse(data);
+    if (result.success) return { success: true, data: result.data as z.output<S[N]> };
+    return { success: false, error: new EventValidationError(name, result.error.issues) };
+  }
+
+  return Object.freeze({
+    events: frozen,
+    names: Object.freeze(names),
+    schema,
+    get fingerprint() {
+      fingerprint ??= catalogFingerprint(frozen);
+      return fingerprint;
+    },
+    has,
+    parse<N extends keyof S & string>(name: N, data: unknown): z.output<S[N]> {
+      const result = safeParse(name, data);
+      if (result.success) return result.data;
+      throw result.error;
+    },
+    safeParse,
+    toJSONSchema: () => catalogJsonSchema(frozen),
+    toAsyncAPI: (options: AsyncApiOptions) => catalogAsyncApi(frozen, options),
+  });
+}

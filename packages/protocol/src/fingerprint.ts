@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { sha256Hex } from './sha256';
+
+/**
+ * Serialises JSON with object keys sorted at every level, so equal values always give equal text.
+ *
+ * @param value - a JSON value
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+}
+
+/**
+ * The JSON Schema of one event's data (draft 2020-12). Types JSON cannot carry become `{}`.
+ *
+ * @param schema - the event's zod schema
+ * @param target - the JSON Schema dialect @defaultValue `'draft-2020-12'`
+ */
+export function dataJsonSchema(
+  schema: z.ZodType,
+  target: 'draft-2020-12' | 'draft-7' = 'draft-2020-12',
+): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target, unrepresentable: 'any', io: 'output' }) as Record<string, unknown>;
+}
+
+/**
+ * The fingerprint of a set of event schemas: `sha256:` and the SHA-256 hex of the canonical JSON
+ * of `{ name: JSON Schema }`. It only depends on the schemas, so it is the same on every machine
+ * and runtime, and anyone can recompute it from the exported JSON Schema.
+ *
+ * @param schemas - event name to zod schema
+ */
+export function catalogFingerprint(schemas: Readonly<Record<string, z.ZodType>>): string {
+  const document: Record<string, unknown> = {};
+  for (const name of Object.keys(schemas)) document[name] = dataJsonSchema(schemas[name] as z.ZodType);
+  return `sha256:${sha256Hex(canonicalJson(document))}`;
+}

@@ -1,0 +1,54 @@
+export type { AsyncApiDocument, AsyncApiOptions } from './asyncapi';
+export {
+  defineEvents,
+  type EventCatalog,
+  type EventData,
+  type EventInput,
+  type EventName,
+  type EventSchemas,
+  type EventUnion,
+  type EventUnionOf,
+  type InputEventUnionOf,
+  type SafeParseEventResult,
+} from './catalog';
+export {
+  assertFieldValue,
+  assertRetry,
+  encodeComment,
+  encodeData,
+  encodeEvent,
+  encodeRetry,
+  type WireEvent,
+} from './encode';
+export {
+  EventValidationError,
+  formatPath,
+  isEventValidationError,
+  isProtocolError,
+  ProtocolError,
+  type ProtocolErrorCode,
+} from './errors';
+export { assertEventName, RESERVED_PREFIX } from './event-name';
+export { canonicalJson, catalogFingerprint } from './fingerprint';
+export type { JsonSchema } from './json-schema';
+export {
+  createParser,
+  DEFAULT_MAX_BUFFER_SIZE,
+  type EventStreamParser,
+  type ParsedEvent,
+  type ParserOptions,
+} from './parse';
+export { createParserStream, type ParserStreamOptions } from './stream';
+export {
+  EVENT_STREAM_CONTENT_TYPE,
+  HELLO_EVENT,
+  type HelloData,
+  helloSchema,
+  LAST_EVENT_ID_HEADER,
+  LAST_EVENT_ID_QUERY,
+  RESET_EVENT,
+  type ResetData,
+  type ResetReason,
+  resetReasonSchema,
+  resetSchema,
+} from './system-events';

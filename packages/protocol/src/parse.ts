@@ -1,0 +1,337 @@
+import { ProtocolError } from './errors';
+
+/**
+ * One dispatched event, as the WHATWG HTML "Server-sent events" processing model creates it.
+ */
+export interface ParsedEvent {
+  /**
+   * The stream's last event ID string when this event was dispatched. Per the spec it persists
+   * across events until an `id` field changes it; `''` when none was ever set.
+   */
+  id: string;
+  /** The event type: the `event` field of this block, or `'message'` when it had none. */
+  event: string;
+  /** The `data` lines of this block joined with LF (the final LF removed). */
+  data: string;
+}
+
+/** Callbacks and limits for {@link createParser}. */
+export interface ParserOptions {
+  /** Called for every dispatched event. */
+  onEvent?: (event: ParsedEvent) => void;
+  /** Called with the new reconnection time (milliseconds) for each valid `retry:` field. */
+  onRetry?: (retryMs: number) => void;
+  /** Called with the text of each comment line (after the colon, one leading space removed). */
+  onComment?: (comment: string) => void;
+  /**
+   * Called for input the spec tells parsers to ignore (`unknown-field`, `invalid-retry`) and for
+   * discarded oversized input (`buffer-overflow`). Parsing always continues; nothing is thrown.
+   */
+  onError?: (error: ProtocolError) => void;
+  /**
+   * The longest line, and the largest event `data`, in UTF-16 code units, that the parser keeps.
+   * A line growing past it is reported and skipped up to its end; an event whose data grows past it
+   * is reported and dropped as a whole (never delivered truncated).
+   *
+   * @defaultValue 16 MiB (16 * 1024 * 1024)
+   */
+  maxBufferSize?: number;
+  /** The last event ID to start with (for example one persisted from an earlier connection). @defaultValue `''` */
+  lastEventId?: string;
+}
+
+/** A streaming parser: feed it decoded text in chunks of any size. */
+export interface EventStreamParser {
+  /**
+   * Parses the next chunk of decoded text. Cost is linear in the total input, however it is cut.
+   *
+   * @param chunk - the next piece of the stream, of any length (lines and CRLF may span chunks)
+   */
+  feed(chunk: string): void;
+  /**
+   * Starts a new stream (a new connection): drops any partial line or event and expects an
+   * optional BOM again. The last event ID is kept, as an `EventSource` keeps it across reconnects.
+   */
+  reset(): void;
+  /** The last event ID string: what a client sends as `Last-Event-ID` when it reconnects. */
+  readonly lastEventId: string;
+}
+
+/** Default for {@link ParserOptions.maxBufferSize}. */
+export const DEFAULT_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
+
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const COLON = 58;
+const BOM = 0xfeff;
+const DIGITS = /^[0-9]+$/;
+
+function noop(): void {}
+
+/**
+ * Creates a streaming Server-Sent Events parser that follows the "Interpreting an event stream"
+ * rules of the WHATWG HTML standard exactly
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
+ *
+ * @param options - callbacks and limits, see {@link ParserOptions}
+ * @returns `{ feed, reset, lastEventId }`
+ *
+ * @example
+ * ```ts
+ * const parser = createParser({ onEvent: (e) => console.log(e.event, e.data, e.id) });
+ * parser.feed('event: greet\ndata: hel');
+ * parser.feed('lo\n\n'); // -> greet hello ''
+ * ```
+ */
+export function createParser(options: ParserOptions = {}): EventStreamParser {
+  if (typeof options === 'function') {
+    throw new TypeError(
+      '@app/sse-protocol: createParser() takes an options object, not a function. Did you mean createParser({ onEvent })?',
+    );
+  }
+  const onEvent = options.onEvent ?? noop;
+  const onRetry = options.onRetry ?? noop;
+  const onComment = options.onComment;
+  const onError = options.onError ?? noop;
+  const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER_SIZE;
+  if (!(maxBufferSize > 0)) {
+    throw new RangeError(`@app/sse-protocol: maxBufferSize must be a positive number, got ${maxBufferSize}`);
+  }
+
+  // The unfinished line is kept as a list of fragments and joined once, when its end arrives:
+  // appending every chunk to one string and searching it again would make a long line that
+  // arrives in small chunks cost O(n^2). Only the new chunk is ever searched for line ends.
+  const fragments: string[] = [];
+  let pendingLength = 0;
+  let skippingLine = false; // the current line passed maxBufferSize: drop it up to its end
+  let started = false; // a BOM is only stripped at the very start of a stream
+  let skipLeadingLf = false; // the previous chunk ended in CR: an LF opening the next one belongs to it
+
+  let data = '';
+  let hasData = false; // "data buffer is not empty" without building the trailing LF
+  let droppingEvent = false; // the event's data passed maxBufferSize: drop it at its blank line
+  let eventType = '';
+  let idBuffer = options.lastEventId ?? '';
+  let lastEventId = idBuffer;
+  let generation = 0; // bumped by reset(), so a callback that resets stops the current feed
+
+  function dispatch(): void {
+    // Spec: "Set the last event ID string of the event source to the value of the last event ID
+    // buffer" happens before the empty-data check, so an id-only block still moves it.
+    lastEventId = idBuffer;
+    if (droppingEvent || !hasData) {
+      droppingEvent = false;
+      data = '';
+      hasData = false;
+      eventType = '';
+      return;
+    }
+    const event: ParsedEvent = { id: lastEventId, event: eventType === '' ? 'message' : eventType, data };
+    data = '';
+    hasData = false;
+    eventType = '';
+    onEvent(event);
+  }
+
+  function appendData(value: string): void {
+    if (droppingEvent) return;
+    if (hasData) data += `\n${value}`;
+    else {
+      data = value;
+      hasData = true;
+    }
+    if (data.length > maxBufferSize) {
+      data = '';
+      hasData = false;
+      droppingEvent = true;
+      onError(
+        new ProtocolError(
+          'buffer-overflow',
+          `event data exceeded maxBufferSize (${maxBufferSize}); the event was dropped`,
+        ),
+      );
+    }
+  }
+
+  function processField(field: string, value: string): void {
+    switch (field) {
+      case 'data':
+        appendData(value);
+        return;
+      case 'event':
+        eventType = value;
+        return;
+      case 'id':
+        // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer".
+        if (value.indexOf('\0') === -1) idBuffer = value;
+        return;
+      case 'retry':
+        // Spec: only "ASCII digits" set the reconnection time; anything else is ignored.
+        if (DIGITS.test(value)) onRetry(Number.parseInt(value, 10));
+        else onError(new ProtocolError('invalid-retry', `ignored retry field with value ${JSON.stringify(value)}`));
+        return;
+      default:
+        onError(
+          new ProtocolError(
+            'unknown-field',
+            `ignored unknown field ${JSON.stringify(field.length > 32 ? `${field.slice(0, 32)}…` : field)}`,
+          ),
+        );
+    }
+  }
+
+  // Processes the line s[start, end). The hot fields (`data:`, `event:`, `id:`) are recognised by
+  // char codes in place, so the common line costs one slice for its value and no other allocation.
+  function processLine(s: string, start: number, end: number): void {
+    if (start === end) {
+      dispatch();
+      return;
+    }
+    const first = s.charCodeAt(start);
+    if (first === COLON) {
+      if (onComment !== undefined) {
+        onComment(s.slice(s.charCodeAt(start + 1) === SPACE && start + 1 < end ? start + 2 : start + 1, end));
+      }
+      return;
+    }
+    // Line ends are CR or LF, and past the string charCodeAt is NaN, so prefix checks cannot match
+    // beyond `end`. Spec: "If value starts with a U+0020 SPACE character, remove it from value."
+    if (
+      first === 100 /* d */ &&
+      s.charCodeAt(start + 1) === 97 &&
+      s.charCodeAt(start + 2) === 116 &&
+      s.charCodeAt(start + 3) === 97 &&
+      s.charCodeAt(start + 4) === COLON
+    ) {
+      appendData(s.slice(s.charCodeAt(start + 5) === SPACE && start + 5 < end ? start + 6 : start + 5, end));
+      return;
+    }
+    if (
+      first === 101 /* e */ &&
+      s.charCodeAt(start + 1) === 118 &&
+      s.charCodeAt(start + 2) === 101 &&
+      s.charCodeAt(start + 3) === 110 &&
+      s.charCodeAt(start + 4) === 116 &&
+      s.charCodeAt(start + 5) === COLON
+    ) {
+      eventType = s.slice(s.charCodeAt(start + 6) === SPACE && start + 6 < end ? start + 7 : start + 6, end);
+      return;
+    }
+    if (first === 105 /* i */ && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
+      const value = s.slice(s.charCodeAt(start + 3) === SPACE && start + 3 < end ? start + 4 : start + 3, end);
+      if (value.indexOf('\0') === -1) idBuffer = value;
+      return;
+    }
+    // The general case slices the line first, so the colon search never runs past its end.
+    const line = s.slice(start, end);
+    const colon = line.indexOf(':');
+    if (colon === -1) {
+      // Spec: a line without a colon is a field name with the empty string as its value.
+      processField(line, '');
+      return;
+    }
+    processField(line.slice(0, colon), line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1));
+  }
+
+  function keepPending(piece: string): void {
+    if (skippingLine) return;
+    pendingLength += piece.length;
+    if (pendingLength > maxBufferSize) {
+      fragments.length = 0;
+      pendingLength = 0;
+      skippingLine = true;
+      onError(
+        new ProtocolError(
+          'buffer-overflow',
+          `a line exceeded maxBufferSize (${maxBufferSize}); it was discarded up to its end`,
+        ),
+      );
+      return;
+    }
+    fragments.push(piece);
+  }
+
+  // Ends the pending line with chunk[from, end).
+  function finishPending(chunk: string, from: number, end: number): void {
+    if (skippingLine) {
+      skippingLine = false;
+      return;
+    }
+    fragments.push(chunk.slice(from, end));
+    const line = fragments.length === 1 ? (fragments[0] as string) : fragments.join('');
+    fragments.length = 0;
+    pendingLength = 0;
+    processLine(line, 0, line.length);
+  }
+
+  function feed(chunk: string): void {
+    if (typeof chunk !== 'string') {
+      throw new TypeError(
+        '@app/sse-protocol: feed() takes decoded text; decode bytes first (TextDecoder with { stream: true }) or use createParserStream()',
+      );
+    }
+    const length = chunk.length;
+    if (length === 0) return;
+    const feedGeneration = generation;
+    let pos = 0;
+    if (!started) {
+      started = true;
+      // Spec: "One leading U+FEFF BYTE ORDER MARK character must be ignored if any are present."
+      if (chunk.charCodeAt(0) === BOM) pos = 1;
+    }
+    if (skipLeadingLf) {
+      // Spec: CRLF is one line end even when the CR and the LF arrive in different chunks.
+      skipLeadingLf = false;
+      if (chunk.charCodeAt(pos) === LF) pos++;
+    }
+    let lf = chunk.indexOf('\n', pos);
+    let cr = chunk.indexOf('\r', pos);
+    let pending = fragments.length > 0 || skippingLine;
+    while (lf !== -1 || cr !== -1) {
+      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      if (pending) {
+        finishPending(chunk, pos, end);
+        pending = false;
+      } else {
+        processLine(chunk, pos, end);
+      }
+      if (generation !== feedGeneration) return;
+      pos = end + 1;
+      if (end === cr) {
+        if (pos === length) {
+          skipLeadingLf = true;
+          return;
+        }
+        if (chunk.charCodeAt(pos) === LF) pos++;
+        cr = chunk.indexOf('\r', pos);
+        if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
+      } else {
+        lf = chunk.indexOf('\n', pos);
+      }
+    }
+    if (pos < length) keepPending(pos === 0 ? chunk : chunk.slice(pos));
+  }
+
+  function reset(): void {
+    generation++;
+    fragments.length = 0;
+    pendingLength = 0;
+    skippingLine = false;
+    started = false;
+    skipLeadingLf = false;
+    data = '';
+    hasData = false;
+    droppingEvent = false;
+    eventType = '';
+    idBuffer = lastEventId;
+  }
+
+  return {
+    feed,
+    reset,
+    get lastEventId() {
+      return lastEventId;
+    },
+  };
+}
