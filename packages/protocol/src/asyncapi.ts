@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { dataJsonSchema } from './fingerprint';
+import { rebaseSchema } from './json-schema';
 
 /** Options of {@link EventCatalog.toAsyncAPI}. */
 export interface AsyncApiOptions {
@@ -51,7 +52,8 @@ export function catalogAsyncApi(
       title: name,
       summary: `The "${name}" event (sent with \`event: ${name}\`).`,
       contentType: 'application/json',
-      payload,
+      // Local references of a recursive or shared schema must point into this document.
+      payload: rebaseSchema(payload, `#/components/messages/${key}/payload`),
     };
     channelMessages[key] = { $ref: `#/components/messages/${key}` };
     operationMessages.push({ $ref: `#/channels/events/messages/${key}` });
@@ -66,7 +68,9 @@ export function catalogAsyncApi(
     defaultContentType: 'application/json',
     ...(options.server === undefined
       ? {}
-      : { servers: { default: { host: options.server.host, protocol: options.server.protocol ?? 'https' } } }),
+      : {
+          servers: { default: { host: options.server.host, protocol: options.server.protocol ?? 'https' } },
+        }),
     channels: {
       events: {
         address: options.path ?? '/events',

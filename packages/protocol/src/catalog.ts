@@ -14,7 +14,9 @@ type Envelope<S extends EventSchemas, N extends keyof S> = { type: N; data: z.ou
 type InputEnvelope<S extends EventSchemas, N extends keyof S> = { type: N; data: z.input<S[N]> };
 
 /** Result of {@link EventCatalog.safeParse}. */
-export type SafeParseEventResult<T> = { success: true; data: T } | { success: false; error: EventValidationError };
+export type SafeParseEventResult<T> =
+  | { success: true; data: T }
+  | { success: false; error: EventValidationError };
 
 /**
  * A typed event catalog, made by {@link defineEvents}. One catalog types and validates the whole
@@ -57,15 +59,14 @@ export interface EventCatalog<S extends EventSchemas = EventSchemas> {
 /** The names of a catalog's events. */
 export type EventName<C extends EventCatalog> = C extends EventCatalog<infer S> ? keyof S & string : never;
 /** The parsed `data` type of event `N` (what handlers receive). */
-export type EventData<C extends EventCatalog, N extends EventName<C>> = C extends EventCatalog<infer S>
-  ? z.output<S[N]>
-  : never;
+export type EventData<C extends EventCatalog, N extends EventName<C>> =
+  C extends EventCatalog<infer S> ? z.output<S[N]> : never;
 /** The accepted `data` type of event `N` (what senders pass; equal to {@link EventData} for plain schemas). */
-export type EventInput<C extends EventCatalog, N extends EventName<C>> = C extends EventCatalog<infer S>
-  ? z.input<S[N]>
-  : never;
+export type EventInput<C extends EventCatalog, N extends EventName<C>> =
+  C extends EventCatalog<infer S> ? z.input<S[N]> : never;
 /** The discriminated union of `{ type, data }` for a schema map. */
-export type EventUnionOf<S extends EventSchemas> = { [N in keyof S & string]: Envelope<S, N> }[keyof S & string];
+export type EventUnionOf<S extends EventSchemas> = { [N in keyof S & string]: Envelope<S, N> }[keyof S &
+  string];
 /** The discriminated union of `{ type, data }` with input data types, for a schema map. */
 export type InputEventUnionOf<S extends EventSchemas> = {
   [N in keyof S & string]: InputEnvelope<S, N>;
@@ -100,7 +101,9 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
   for (const name of names) {
     assertEventName(name);
     if (!(schemas[name] instanceof z.ZodType)) {
-      throw new TypeError(`@app/sse-protocol: the schema of event ${JSON.stringify(name)} is not a zod schema`);
+      throw new TypeError(
+        `@app/sse-protocol: the schema of event ${JSON.stringify(name)} is not a zod schema`,
+      );
     }
   }
   const frozen = Object.freeze({ ...schemas });
@@ -113,8 +116,12 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
 
   const has = (name: string): name is keyof S & string => Object.hasOwn(frozen, name);
 
-  function safeParse<N extends keyof S & string>(name: N, data: unknown): SafeParseEventResult<z.output<S[N]>> {
-    if (!has(name)) return { success: false, error: new EventValidationError(String(name), [], 'unknown-event') };
+  function safeParse<N extends keyof S & string>(
+    name: N,
+    data: unknown,
+  ): SafeParseEventResult<z.output<S[N]>> {
+    if (!has(name))
+      return { success: false, error: new EventValidationError(String(name), [], 'unknown-event') };
     const result = (frozen[name] as S[N]).safeParse(data);
     if (result.success) return { success: true, data: result.data as z.output<S[N]> };
     return { success: false, error: new EventValidationError(name, result.error.issues) };

@@ -45,7 +45,10 @@ export function assertFieldValue(field: 'id' | 'event', value: string): void {
  */
 export function assertRetry(retry: number): void {
   if (!Number.isSafeInteger(retry) || retry < 0) {
-    throw new ProtocolError('invalid-field', `retry must be a non-negative integer of milliseconds, got ${retry}`);
+    throw new ProtocolError(
+      'invalid-field',
+      `retry must be a non-negative integer of milliseconds, got ${retry}`,
+    );
   }
 }
 
@@ -93,7 +96,10 @@ export function encodeEvent(event: WireEvent): string {
     out += `retry: ${event.retry}\n`;
   }
   if (typeof event.data !== 'string') {
-    throw new ProtocolError('invalid-field', `data must be a string, got ${typeof event.data}; serialise it first`);
+    throw new ProtocolError(
+      'invalid-field',
+      `data must be a string, got ${typeof event.data}; serialise it first`,
+    );
   }
   return `${out}${encodeData(event.data)}\n`;
 }

@@ -81,7 +81,10 @@ export class EventValidationError extends ProtocolError {
     code: 'validation-failed' | 'unknown-event' = 'validation-failed',
   ) {
     const paths = issues.map((issue) => formatPath(issue.path));
-    const detail = issues.map((issue, index) => `${paths[index]}: ${issue.message}`).join('; ');
+    // A custom zod message may span lines; the error message stays one line (logs, headers).
+    const detail = issues
+      .map((issue, index) => `${paths[index]}: ${issue.message.replace(/\s*[\r\n]+\s*/g, ' ')}`)
+      .join('; ');
     super(
       code,
       code === 'unknown-event'
@@ -125,7 +128,5 @@ export function isProtocolError(value: unknown): value is ProtocolError {
  * @param value - anything caught
  */
 export function isEventValidationError(value: unknown): value is EventValidationError {
-  return (
-    isProtocolError(value) && (value.code === 'validation-failed' || value.code === 'unknown-event')
-  );
+  return isProtocolError(value) && (value.code === 'validation-failed' || value.code === 'unknown-event');
 }

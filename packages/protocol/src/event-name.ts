@@ -14,7 +14,10 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  */
 export function assertEventName(name: string): void {
   if (typeof name !== 'string' || name === '') {
-    throw new ProtocolError('invalid-event-name', `event names must be non-empty strings, got ${JSON.stringify(name)}`);
+    throw new ProtocolError(
+      'invalid-event-name',
+      `event names must be non-empty strings, got ${JSON.stringify(name)}`,
+    );
   }
   if (name.startsWith(RESERVED_PREFIX)) {
     throw new ProtocolError(

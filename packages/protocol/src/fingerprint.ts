@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mapSchema } from './schema-walk';
 import { sha256Hex } from './sha256';
 
 /**
@@ -31,13 +32,23 @@ export function dataJsonSchema(
 
 /**
  * The fingerprint of a set of event schemas: `sha256:` and the SHA-256 hex of the canonical JSON
- * of `{ name: JSON Schema }`. It only depends on the schemas, so it is the same on every machine
- * and runtime, and anyone can recompute it from the exported JSON Schema.
+ * of `{ name: JSON Schema }`, with every `required` list sorted. It only depends on the schemas, so
+ * it is the same on every machine and runtime, and anyone can recompute it from the JSON Schema.
+ *
+ * What counts as "the same": order never matters where JSON gives it no meaning. Events may be
+ * listed in any order, and so may the fields of a `z.object` (JSON objects are unordered, RFC 8259;
+ * keys are sorted and `required` is a set). Anything else that changes the JSON Schema changes the
+ * fingerprint: an event or field added, removed or renamed, a type, a constraint, an optional field
+ * made required, an enum value (or the order of enum and union members), a description.
  *
  * @param schemas - event name to zod schema
  */
 export function catalogFingerprint(schemas: Readonly<Record<string, z.ZodType>>): string {
   const document: Record<string, unknown> = {};
-  for (const name of Object.keys(schemas)) document[name] = dataJsonSchema(schemas[name] as z.ZodType);
+  for (const name of Object.keys(schemas)) {
+    document[name] = mapSchema(dataJsonSchema(schemas[name] as z.ZodType), (node) =>
+      Array.isArray(node.required) ? { ...node, required: [...node.required].sort() } : node,
+    );
+  }
   return `sha256:${sha256Hex(canonicalJson(document))}`;
 }

@@ -61,7 +61,6 @@ export interface EventStreamParser {
 export const DEFAULT_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
 
 const LF = 10;
-const CR = 13;
 const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;
@@ -169,7 +168,10 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       case 'retry':
         // Spec: only "ASCII digits" set the reconnection time; anything else is ignored.
         if (DIGITS.test(value)) onRetry(Number.parseInt(value, 10));
-        else onError(new ProtocolError('invalid-retry', `ignored retry field with value ${JSON.stringify(value)}`));
+        else
+          onError(
+            new ProtocolError('invalid-retry', `ignored retry field with value ${JSON.stringify(value)}`),
+          );
         return;
       default:
         onError(
@@ -181,11 +183,26 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     }
   }
 
+  function reportLineOverflow(): void {
+    onError(
+      new ProtocolError(
+        'buffer-overflow',
+        `a line exceeded maxBufferSize (${maxBufferSize}); it was discarded up to its end`,
+      ),
+    );
+  }
+
   // Processes the line s[start, end). The hot fields (`data:`, `event:`, `id:`) are recognised by
   // char codes in place, so the common line costs one slice for its value and no other allocation.
   function processLine(s: string, start: number, end: number): void {
     if (start === end) {
       dispatch();
+      return;
+    }
+    // The limit applies to the line however it arrived: a long line that came in one chunk is
+    // refused exactly like the same line cut into many, so the result never depends on chunking.
+    if (end - start > maxBufferSize) {
+      reportLineOverflow();
       return;
     }
     const first = s.charCodeAt(start);
@@ -219,7 +236,10 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       return;
     }
     if (first === 105 /* i */ && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
-      const value = s.slice(s.charCodeAt(start + 3) === SPACE && start + 3 < end ? start + 4 : start + 3, end);
+      const value = s.slice(
+        s.charCodeAt(start + 3) === SPACE && start + 3 < end ? start + 4 : start + 3,
+        end,
+      );
       if (value.indexOf('\0') === -1) idBuffer = value;
       return;
     }
@@ -231,7 +251,10 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       processField(line, '');
       return;
     }
-    processField(line.slice(0, colon), line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1));
+    processField(
+      line.slice(0, colon),
+      line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1),
+    );
   }
 
   function keepPending(piece: string): void {
@@ -241,12 +264,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       fragments.length = 0;
       pendingLength = 0;
       skippingLine = true;
-      onError(
-        new ProtocolError(
-          'buffer-overflow',
-          `a line exceeded maxBufferSize (${maxBufferSize}); it was discarded up to its end`,
-        ),
-      );
+      reportLineOverflow();
       return;
     }
     fragments.push(piece);
@@ -258,11 +276,53 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       skippingLine = false;
       return;
     }
+    if (pendingLength + (end - from) > maxBufferSize) {
+      // Checked before joining, so an oversized line is never built as one string.
+      fragments.length = 0;
+      pendingLength = 0;
+      reportLineOverflow();
+      return;
+    }
     fragments.push(chunk.slice(from, end));
     const line = fragments.length === 1 ? (fragments[0] as string) : fragments.join('');
     fragments.length = 0;
     pendingLength = 0;
     processLine(line, 0, line.length);
+  }
+
+  // The common case, no CR in the rest of the chunk: only LF ends lines, so one indexOf per line.
+  // A `data:` line directly followed by the blank line is dispatched without going through the
+  // data buffer, which saves a line of work per single-line event (nearly every JSON event).
+  // Returns where the unfinished remainder starts, or -1 when a callback reset the parser.
+  function feedLfOnly(chunk: string, pos: number, lf: number, feedGeneration: number): number {
+    while (lf !== -1) {
+      if (lf === pos) dispatch();
+      else if (
+        chunk.charCodeAt(pos) === 100 /* d */ &&
+        chunk.charCodeAt(pos + 1) === 97 &&
+        chunk.charCodeAt(pos + 2) === 116 &&
+        chunk.charCodeAt(pos + 3) === 97 &&
+        chunk.charCodeAt(pos + 4) === COLON &&
+        lf - pos <= maxBufferSize
+      ) {
+        const value = chunk.slice(chunk.charCodeAt(pos + 5) === SPACE && pos + 5 < lf ? pos + 6 : pos + 5, lf);
+        if (!hasData && !droppingEvent && chunk.charCodeAt(lf + 1) === LF) {
+          lastEventId = idBuffer;
+          const event: ParsedEvent = {
+            id: lastEventId,
+            event: eventType === '' ? 'message' : eventType,
+            data: value,
+          };
+          eventType = '';
+          lf++; // the blank line that follows is consumed with it
+          onEvent(event);
+        } else appendData(value);
+      } else processLine(chunk, pos, lf);
+      if (generation !== feedGeneration) return -1;
+      pos = lf + 1;
+      lf = chunk.indexOf('\n', pos);
+    }
+    return pos;
   }
 
   function feed(chunk: string): void {
@@ -289,6 +349,11 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     let cr = chunk.indexOf('\r', pos);
     let pending = fragments.length > 0 || skippingLine;
     while (lf !== -1 || cr !== -1) {
+      if (cr === -1 && !pending) {
+        pos = feedLfOnly(chunk, pos, lf, feedGeneration);
+        if (pos === -1) return;
+        break;
+      }
       const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
       if (pending) {
         finishPending(chunk, pos, end);

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { events } from './catalog';
+
+/** The demo server's routes, shared by the server and the page. */
+export const ROUTES = {
+  /** The event stream (`GET`). */
+  events: '/events',
+  /** The dashboard snapshot for one user (`GET`, `?user=`). */
+  state: '/api/state',
+  /** Publish a notification to everyone or to one user (`POST`). */
+  notifications: '/api/notifications',
+  /** Start a job (`POST`). */
+  jobs: '/api/jobs',
+} as const;
+
+/** Query parameter that names the dashboard's user (the native `EventSource` cannot set headers). */
+export const USER_QUERY = 'user';
+/** Request header that names the dashboard's user (the fetch transport sends it). */
+export const USER_HEADER = 'x-demo-user';
+
+/**
+ * Body of `POST /api/notifications`, cut from the catalog's `notification` schema so the endpoint
+ * accepts exactly what the event can carry: `to` absent broadcasts to everyone.
+ */
+export const notifyRequestSchema = events.events.notification.pick({
+  from: true,
+  message: true,
+  severity: true,
+  to: true,
+});
+
+/** Body of `POST /api/notifications`. */
+export type NotifyRequest = z.input<typeof notifyRequestSchema>;
+
+/** Body of `POST /api/jobs`, cut from the catalog's `job:started` schema; `steps` defaults to 20. */
+export const startJobRequestSchema = events.events['job:started']
+  .pick({ label: true, by: true, steps: true })
+  .partial({ steps: true });
+
+/** Body of `POST /api/jobs`. */
+export type StartJobRequest = z.input<typeof startJobRequestSchema>;
+
+/** How many steps a job takes when the request does not say. */
+export const DEFAULT_JOB_STEPS = 20;
+
+/** Answer of `POST /api/notifications`. */
+export interface NotifyResponse {
+  /** The notification's ID. */
+  id: string;
+  /** The ID of the event that carried it. */
+  eventId: string;
+}
+
+/** Answer of `POST /api/jobs`. */
+export interface StartJobResponse {
+  /** The job's ID; its `job:progress` and `job:done` events carry it. */
+  jobId: string;
+}
+
+/** Body of every 4xx answer of the demo API. */
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(['invalid-request', 'invalid-json', 'unknown-user', 'payload-too-large', 'not-found', 'internal']),
+    /** One line that says what was wrong and what is expected. */
+    message: z.string(),
+    /** The failing paths of the request body, like `body.severity`. */
+    paths: z.array(z.string()).optional(),
+  }),
+});
+
+/** Body of every 4xx answer of the demo API. */
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** Why the server refused a request. */
+export type ApiErrorCode = ApiError['error']['code'];

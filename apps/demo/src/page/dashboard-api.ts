@@ -1,0 +1,81 @@
+import {
+  apiErrorSchema,
+  type NotifyRequest,
+  type NotifyResponse,
+  ROUTES,
+  type StartJobRequest,
+  type StartJobResponse,
+  USER_QUERY,
+} from '../api-contract';
+import { type DashboardSnapshot, snapshotSchema } from '../snapshot';
+
+/** A request the demo server refused or could not answer; `message` is the server's own words. */
+export class DashboardApiError extends Error {
+  /** The HTTP status, or 0 when the server could not be reached. */
+  readonly status: number;
+
+  /**
+   * @param status - the HTTP status, 0 for a network failure
+   * @param message - what went wrong
+   */
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'DashboardApiError';
+    this.status = status;
+  }
+}
+
+async function request(path: string, init?: RequestInit): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  } catch {
+    throw new DashboardApiError(0, 'The server cannot be reached. It will be retried when the stream is back.');
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.ok) return body;
+  const parsed = apiErrorSchema.safeParse(body);
+  throw new DashboardApiError(
+    response.status,
+    parsed.success ? parsed.data.error.message : `The server answered ${response.status}.`,
+  );
+}
+
+function post(path: string, body: unknown): Promise<unknown> {
+  return request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/**
+ * Fetches what `userId`'s dashboard shows, validated against the snapshot schema.
+ *
+ * @param userId - the viewer
+ * @throws {@link DashboardApiError} when the server refuses or cannot be reached
+ */
+export async function fetchSnapshot(userId: string): Promise<DashboardSnapshot> {
+  const body = await request(`${ROUTES.state}?${USER_QUERY}=${encodeURIComponent(userId)}`);
+  return snapshotSchema.parse(body);
+}
+
+/**
+ * Publishes a notification, to everyone or to `body.to`.
+ *
+ * @param body - the notification
+ * @throws {@link DashboardApiError} with the server's message on a 400
+ */
+export async function sendNotification(body: NotifyRequest): Promise<NotifyResponse> {
+  return (await post(ROUTES.notifications, body)) as NotifyResponse;
+}
+
+/**
+ * Starts a job.
+ *
+ * @param body - its label, who starts it and how many steps it takes
+ * @throws {@link DashboardApiError} with the server's message on a 400
+ */
+export async function startJob(body: StartJobRequest): Promise<StartJobResponse> {
+  return (await post(ROUTES.jobs, body)) as StartJobResponse;
+}

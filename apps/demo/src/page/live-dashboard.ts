@@ -1,0 +1,105 @@
+import { createClient, type SseClient } from '@app/sse-client';
+import { ROUTES, USER_HEADER, USER_QUERY } from '../api-contract';
+import { type DashboardCatalog, type DashboardEvent, events } from '../catalog';
+import { applyEvent, createDashboardState, type DashboardState, fromSnapshot } from '../dashboard-state';
+import type { DashboardSnapshot } from '../snapshot';
+import { createConnectionBadge } from './connection-badge';
+import { fetchSnapshot } from './dashboard-api';
+import { appendLog, summarize } from './event-log';
+import { renderJobs } from './jobs-panel';
+import { renderMetrics } from './metrics-panel';
+import { renderNotifications } from './notifications-panel';
+import type { PageOptions } from './page-options';
+import { renderPresence } from './presence-panel';
+import { showReset } from './reset-banner';
+
+/** Which card an event changes, so one event re-renders one card. */
+const RENDERERS: Record<DashboardEvent['type'], (state: DashboardState, me: string) => void> = {
+  'user:joined': renderPresence,
+  'user:left': renderPresence,
+  notification: renderNotifications,
+  metrics: (state, me) => {
+    renderMetrics(state);
+    renderPresence(state, me); // keeps "joined 12 s ago" current
+  },
+  'job:started': renderJobs,
+  'job:progress': renderJobs,
+  'job:done': renderJobs,
+};
+
+function renderAll(state: DashboardState, me: string): void {
+  renderPresence(state, me);
+  renderNotifications(state, me);
+  renderJobs(state);
+  renderMetrics(state);
+}
+
+/**
+ * Runs the dashboard: loads the user's snapshot, then opens the event stream from the snapshot's
+ * last event ID, so nothing between the two is missed. Events update the model through the same
+ * reducer the server uses; an `sse:reset` reloads the snapshot, and the events that arrive while
+ * it loads are applied on top of it (the reducer is idempotent, so overlap is harmless).
+ *
+ * @param options - the user and transport from the URL
+ * @returns the client, for closing it when the page goes away
+ */
+export async function startLiveDashboard(options: PageOptions): Promise<SseClient<DashboardCatalog>> {
+  const me = options.user.id;
+  let state = createDashboardState();
+  let snapshot: DashboardSnapshot | undefined;
+  try {
+    snapshot = await fetchSnapshot(me);
+    state = fromSnapshot(snapshot);
+  } catch (error) {
+    appendLog({ name: 'state', id: '', summary: `could not load the state: ${String(error)}`, kind: 'system' });
+  }
+  renderAll(state, me);
+
+  const client = createClient({
+    url: `${ROUTES.events}?${USER_QUERY}=${encodeURIComponent(me)}`,
+    events,
+    transport: options.transport,
+    // The fetch transport can send headers; the native EventSource relies on the query parameter.
+    ...(options.transport === 'fetch' ? { headers: { [USER_HEADER]: me } } : {}),
+    ...(snapshot?.lastEventId ? { lastEventId: snapshot.lastEventId } : {}),
+  });
+
+  const badge = createConnectionBadge(() => client.getSnapshot(), options.transport);
+  client.subscribe(badge.update);
+  client.onState((connection) => appendLog({ name: 'connection', id: '', summary: connection, kind: 'system' }));
+  client.onError((error) =>
+    appendLog({ name: `error: ${error.code}`, id: '', summary: error.message, kind: 'system' }),
+  );
+
+  // Events that arrive while a snapshot reloads wait here, then apply on top of the new snapshot.
+  let pending: DashboardEvent[] | undefined;
+  client.onReset(async (info) => {
+    appendLog({ name: 'sse:reset', id: '', summary: summarize(info), kind: 'system' });
+    showReset(info);
+    pending = [];
+    try {
+      state = fromSnapshot(await fetchSnapshot(me));
+    } catch (error) {
+      appendLog({ name: 'state', id: '', summary: `could not reload the state: ${String(error)}`, kind: 'system' });
+    }
+    for (const event of pending) applyEvent(state, event);
+    pending = undefined;
+    renderAll(state, me);
+  });
+
+  void (async () => {
+    for await (const event of client.stream()) {
+      appendLog({ name: event.type, id: event.id, summary: summarize(event.data), kind: 'event' });
+      const typed = { type: event.type, data: event.data } as DashboardEvent;
+      if (pending) {
+        pending.push(typed);
+      } else if (applyEvent(state, typed)) {
+        RENDERERS[typed.type](state, me);
+      }
+    }
+  })().catch((error: unknown) =>
+    appendLog({ name: 'stream', id: '', summary: `stopped: ${String(error)}`, kind: 'system' }),
+  );
+
+  return client;
+}

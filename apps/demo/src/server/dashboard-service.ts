@@ -1,0 +1,138 @@
+import type { Emitter } from '@app/sse-server';
+import { type DashboardCatalog, type DashboardEvent, type DashboardEventName, type DashboardEventData, events } from '../catalog';
+import { applyEvent, createDashboardState, toSnapshot } from '../dashboard-state';
+import type { DashboardSnapshot } from '../snapshot';
+import { findUser } from '../users';
+import { createJobRunner, type JobRequest } from './job-runner';
+import { createMetricsSampler } from './metrics-sampler';
+import { createPresenceTracker } from './presence-tracker';
+
+/** Options of {@link createDashboardService}. */
+export interface DashboardServiceOptions {
+  /** The emitter the dashboard's events go out through. */
+  sse: Emitter<DashboardCatalog>;
+  /** Time between two metrics samples; `0` turns them off. @defaultValue 1000 */
+  metricsIntervalMs?: number;
+  /** Time one job step takes. @defaultValue 300 */
+  jobStepMs?: number;
+  /** How long a user whose last tab closed still shows as online. @defaultValue 3000 */
+  presenceGraceMs?: number;
+  /** Where failures without a caller go (a publish during shutdown, a store error). */
+  onError(error: unknown): void;
+}
+
+/** A new notification, as the API accepts it. */
+export interface NotificationRequest {
+  from: string;
+  message: string;
+  severity: DashboardEventData<'notification'>['severity'];
+  to?: string | undefined;
+}
+
+/** The dashboard's server side: its state, and every way to change it, each change published as an event. */
+export interface DashboardService {
+  /**
+   * Publishes a notification to everyone, or to `to` only.
+   * @returns the notification's ID and the ID of the event that carried it
+   */
+  notify(request: NotificationRequest): Promise<{ id: string; eventId: string }>;
+  /** Starts a job; its progress follows as events. @returns the job's ID */
+  startJob(request: JobRequest): Promise<string>;
+  /** Records an event stream opened by `userId` (presence). */
+  streamOpened(userId: string): void;
+  /** Records an event stream of `userId` that closed (presence). */
+  streamClosed(userId: string): void;
+  /** What `userId`'s dashboard shows now, with the last event ID it includes. */
+  snapshot(userId: string): DashboardSnapshot;
+  /** Stops the timers (metrics, jobs, presence); publishes nothing more. */
+  close(): void;
+}
+
+/**
+ * Creates the dashboard's server side. Every change goes through {@link DashboardService} and is
+ * published as a catalog event; the same reducer the page runs folds it into the server's state,
+ * which `GET /api/state` serves. The state and the stream therefore never disagree.
+ *
+ * @param options - the emitter, timings and the error callback
+ * @example
+ * ```ts
+ * const dashboard = createDashboardService({ sse, onError: console.error });
+ * await dashboard.notify({ from: 'ada', message: 'Deployed v2', severity: 'info' });
+ * ```
+ */
+export function createDashboardService(options: DashboardServiceOptions): DashboardService {
+  const { sse, onError } = options;
+  const state = createDashboardState();
+  let lastEventId: string | null = null;
+  let notifications = 0;
+  let closed = false;
+
+  /**
+   * Validates and publishes one event, then folds it into the state. Each publish resolves in the
+   * order its ID was assigned, so `lastEventId` and the state move forward together.
+   */
+  async function publish<N extends DashboardEventName>(
+    name: N,
+    data: DashboardEventData<N>,
+    toUser?: string,
+  ): Promise<string> {
+    const parsed = events.parse(name, data);
+    const { id } = toUser ? await sse.to(`user:${toUser}`).send(name, parsed) : await sse.broadcast(name, parsed);
+    applyEvent(state, { type: name, data: parsed } as DashboardEvent);
+    lastEventId = id;
+    return id;
+  }
+
+  function publishQuietly<N extends DashboardEventName>(name: N, data: DashboardEventData<N>): void {
+    if (closed) return;
+    publish(name, data).catch(onError);
+  }
+
+  const presence = createPresenceTracker({
+    graceMs: options.presenceGraceMs,
+    onJoin: (userId) =>
+      publishQuietly('user:joined', { userId, name: findUser(userId)?.name ?? userId, at: Date.now() }),
+    onLeave: (userId) => publishQuietly('user:left', { userId, at: Date.now() }),
+  });
+
+  const jobs = createJobRunner({
+    stepMs: options.jobStepMs,
+    publish: {
+      started: (data) => publish('job:started', data),
+      progress: (data) => publish('job:progress', data),
+      done: (data) => publish('job:done', data),
+    },
+    onError,
+  });
+
+  const metrics = createMetricsSampler({
+    intervalMs: options.metricsIntervalMs,
+    readStream: () => {
+      const stats = sse.stats();
+      return { connections: stats.clients, delivered: stats.sent };
+    },
+    onSample: (sample) => publishQuietly('metrics', sample),
+  });
+  // A first sample at once: the chart is not empty on first load, and the history has a last ID.
+  if ((options.metricsIntervalMs ?? 1000) > 0) publishQuietly('metrics', metrics.sample());
+
+  return {
+    async notify(request) {
+      notifications += 1;
+      const id = `n-${notifications}`;
+      const { to, ...rest } = request;
+      const eventId = await publish('notification', { id, ...rest, ...(to ? { to } : {}), at: Date.now() }, to);
+      return { id, eventId };
+    },
+    startJob: (request) => jobs.start(request),
+    streamOpened: (userId) => presence.connected(userId),
+    streamClosed: (userId) => presence.disconnected(userId),
+    snapshot: (userId) => toSnapshot(state, userId, lastEventId),
+    close() {
+      closed = true;
+      metrics.close();
+      jobs.close();
+      presence.close();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { fileURLToPath } from 'node:url';
+import type { Emitter } from '@app/sse-server';
+import { httpError } from '@app/sse-server';
+import express, { type Request } from 'express';
+import {
+  DEFAULT_JOB_STEPS,
+  type NotifyResponse,
+  notifyRequestSchema,
+  ROUTES,
+  type StartJobResponse,
+  startJobRequestSchema,
+  USER_HEADER,
+  USER_QUERY,
+} from '../api-contract';
+import type { DashboardCatalog } from '../catalog';
+import { DEMO_USERS, findUser } from '../users';
+import { apiErrorHandler, sendApiError, sendValidationError } from './api-errors';
+import type { DashboardService } from './dashboard-service';
+import { securityHeaders } from './security-headers';
+
+/** Where the page's files are: `public/` next to `src/`. */
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+
+const USER_LIST = DEMO_USERS.map((user) => user.id).join(', ');
+
+/** The user a request names, by header (fetch transport) or query parameter (native EventSource). */
+function requestedUser(req: Request): string | undefined {
+  const header = req.get(USER_HEADER);
+  if (header) return header;
+  const query = req.query[USER_QUERY];
+  return typeof query === 'string' && query !== '' ? query : undefined;
+}
+
+/** Options of {@link createDemoApp}. */
+export interface DemoAppOptions {
+  sse: Emitter<DashboardCatalog>;
+  dashboard: DashboardService;
+  /** Where unexpected errors go. */
+  onError(error: unknown): void;
+}
+
+/**
+ * Creates the demo's Express app: the page's static files, the event stream at `/events` (one
+ * stream per tab, admitted as the tab's user so private notifications reach that user only),
+ * and the JSON API that publishes events. Every request body is validated by the catalog's own
+ * schemas; a bad one gets a 400 that says which field is wrong and why.
+ *
+ * @param options - the emitter, the dashboard service and the error callback
+ * @example
+ * ```ts
+ * const app = createDemoApp({ sse, dashboard, onError: console.error });
+ * http.createServer(app).listen(3000);
+ * ```
+ */
+export function createDemoApp(options: DemoAppOptions): express.Express {
+  const { sse, dashboard } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+
+  app.get(
+    ROUTES.events,
+    sse.handler<Request>({
+      // The demo trusts the user a tab names; a real app reads it from its session instead.
+      authorize: (req) => {
+        const userId = requestedUser(req);
+        if (userId === undefined) return false;
+        if (!findUser(userId)) throw httpError(403, `unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`);
+        return { userId };
+      },
+      // Called once the stream is admitted: the place to count it for presence until it closes.
+      channels: (req, identity) => {
+        const { userId } = identity;
+        if (userId !== undefined) {
+          dashboard.streamOpened(userId);
+          req.res?.once('close', () => dashboard.streamClosed(userId));
+        }
+        return undefined;
+      },
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: '16kb' }));
+
+  api.get(ROUTES.state, (req, res) => {
+    const userId = requestedUser(req);
+    if (!findUser(userId)) {
+      return sendApiError(
+        res,
+        400,
+        'unknown-user',
+        `pass ?${USER_QUERY}= with one of ${USER_LIST}, got ${JSON.stringify(userId ?? null)}`,
+      );
+    }
+    res.set('Cache-Control', 'no-store').json(dashboard.snapshot(userId!));
+  });
+
+  // express.json() leaves the body undefined when the request is not JSON: say so plainly.
+  api.post([ROUTES.notifications, ROUTES.jobs], (req, res, next) => {
+    if (req.body !== undefined) return next();
+    sendApiError(res, 400, 'invalid-request', 'the body must be a JSON object sent with Content-Type: application/json');
+  });
+
+  api.post(ROUTES.notifications, async (req, res) => {
+    const parsed = notifyRequestSchema.safeParse(req.body);
+    if (!parsed.success) return sendValidationError(res, 'notification', parsed.error);
+    const { from, to } = parsed.data;
+    for (const [field, userId] of [['from', from], ['to', to]] as const) {
+      if (userId !== undefined && !findUser(userId)) {
+        return sendApiError(res, 400, 'unknown-user', `body.${field}: unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`, [`body.${field}`]);
+      }
+    }
+    const result: NotifyResponse = await dashboard.notify(parsed.data);
+    res.status(201).json(result);
+  });
+
+  api.post(ROUTES.jobs, async (req, res) => {
+    const parsed = startJobRequestSchema.safeParse(req.body);
+    if (!parsed.success) return sendValidationError(res, 'job', parsed.error);
+    const { label, by, steps = DEFAULT_JOB_STEPS } = parsed.data;
+    if (!findUser(by)) {
+      return sendApiError(res, 400, 'unknown-user', `body.by: unknown user ${JSON.stringify(by)}: use one of ${USER_LIST}`, ['body.by']);
+    }
+    const result: StartJobResponse = { jobId: await dashboard.startJob({ label, by, steps }) };
+    res.status(202).json(result);
+  });
+
+  api.use('/api', (req, res) => sendApiError(res, 404, 'not-found', `no route ${req.method} ${req.originalUrl}`));
+  api.use(apiErrorHandler(options.onError));
+  app.use(api);
+
+  app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
+  return app;
+}

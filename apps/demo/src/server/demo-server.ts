@@ -1,0 +1,131 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEmitter, type Emitter, type MemoryStoreOptions } from '@app/sse-server';
+import { type DashboardCatalog, events } from '../catalog';
+import { createDashboardService, type DashboardService } from './dashboard-service';
+import { createDemoApp } from './demo-app';
+
+/** Options of {@link createDemoServer}. */
+export interface DemoServerOptions {
+  /** The port; `0` picks a free one. @defaultValue 0 */
+  port?: number;
+  /** The interface to listen on. @defaultValue `'127.0.0.1'` */
+  host?: string;
+  /** Bounds of the in-memory replay buffer. @defaultValue `{ maxEvents: 1000 }` */
+  replay?: Omit<MemoryStoreOptions, 'epoch'>;
+  /** Heartbeat comment interval. @defaultValue 15000 */
+  heartbeatMs?: number;
+  /** Reconnection time announced to clients with `retry:`. @defaultValue 1000 */
+  retryMs?: number;
+  /** Time between two metrics samples; `0` turns them off. @defaultValue 1000 */
+  metricsIntervalMs?: number;
+  /** Time one job step takes. @defaultValue 300 */
+  jobStepMs?: number;
+  /** How long a user whose last tab closed still shows as online. @defaultValue 3000 */
+  presenceGraceMs?: number;
+  /** Where unexpected errors go. @defaultValue `console.error` */
+  onError?: (error: unknown) => void;
+}
+
+/** A running demo server. */
+export interface DemoServer {
+  /** The page's URL, like `http://127.0.0.1:3000`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The emitter (to publish from code, or read `stats()`). */
+  readonly sse: Emitter<DashboardCatalog>;
+  /** The dashboard's server side (to publish notifications and start jobs from code). */
+  readonly dashboard: DashboardService;
+  /**
+   * Stops listening and cuts every open connection, keeping the emitter, its replay buffer and
+   * the state: to the page this is the server going away (a crash, a network cut, a proxy restart).
+   */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port after {@link DemoServer.stopListening}. */
+  startListening(): Promise<void>;
+  /**
+   * Shuts down gracefully: stops the timers, tells every stream when to come back and ends it,
+   * then closes the listener. The replay buffer lives in memory and is gone afterwards.
+   */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Starts the demo: an emitter with an in-memory replay buffer, the dashboard service and the
+ * Express app, on a real HTTP server.
+ *
+ * @param options - port, replay bounds and timings
+ * @example
+ * ```ts
+ * const demo = await createDemoServer({ port: 3000 });
+ * console.log(`Dashboard on ${demo.url}`);
+ * process.once('SIGINT', () => demo.close());
+ * ```
+ */
+export async function createDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const host = options.host ?? '127.0.0.1';
+  const onError = options.onError ?? ((error: unknown) => console.error('@app/demo:', error));
+  const sse = createEmitter({
+    events,
+    replay: options.replay ?? { maxEvents: 1000 },
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    retryMs: options.retryMs ?? 1000,
+    onError,
+  });
+  const dashboard = createDashboardService({
+    sse,
+    metricsIntervalMs: options.metricsIntervalMs,
+    jobStepMs: options.jobStepMs,
+    presenceGraceMs: options.presenceGraceMs,
+    onError,
+  });
+  const server = createServer(createDemoApp({ sse, dashboard, onError }));
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0, host);
+  } catch (error) {
+    dashboard.close();
+    await sse.close();
+    throw error;
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    sse,
+    dashboard,
+    stopListening: () => stop(server),
+    async startListening() {
+      if (!server.listening) await listen(server, port, host);
+    },
+    close() {
+      closing ??= (async () => {
+        dashboard.close();
+        await sse.close();
+        await stop(server);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readListenOptions } from './cli-options';
+import { PUBLIC_DIR } from './demo-app';
+import { createDemoServer } from './demo-server';
+
+// The demo's command line: `pnpm --filter @app/demo start [--port 3000] [--host 127.0.0.1]`.
+
+if (!existsSync(join(PUBLIC_DIR, 'app.js'))) {
+  console.error('@app/demo: public/app.js is missing. Build the page first: pnpm --filter @app/demo build');
+  process.exit(1);
+}
+
+let listenOptions: ReturnType<typeof readListenOptions>;
+try {
+  listenOptions = readListenOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(2);
+}
+
+const demo = await createDemoServer(listenOptions).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') {
+    console.error(`@app/demo: port ${listenOptions.port} is in use. Pick another: PORT=3001 npm run demo`);
+  } else {
+    console.error('@app/demo: could not start:', error);
+  }
+  process.exit(1);
+});
+
+const shown = ['0.0.0.0', '::'].includes(listenOptions.host) ? `http://localhost:${demo.port}` : demo.url;
+console.log(`\n  Pulse dashboard running at ${shown}\n`);
+console.log(`  Open it in two windows as two users, e.g. ${shown}/?user=grace`);
+console.log(`  Native EventSource instead of fetch: ${shown}/?transport=eventsource`);
+console.log('  Press Ctrl+C to stop; open pages reconnect by themselves when you start it again.\n');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      console.log('@app/demo: forced exit');
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`\n@app/demo: ${signal} received, closing streams (press Ctrl+C again to force)`);
+    demo.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('@app/demo: shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,180 @@
+import { type EventCatalog, type EventName, HELLO_EVENT, RESET_EVENT } from '@app/sse-protocol';
+import { type Connection, createConnection } from './connection';
+import { createDispatcher } from './dispatch';
+import { SseClientError } from './errors';
+import { createEventStream, type StreamSink } from './event-stream';
+import { createEventSourceTransport } from './eventsource-transport';
+import { fetchTransport } from './fetch-transport';
+import { createListeners, type Listeners } from './listeners';
+import { type ClientOptions, resolveOptions } from './options';
+import { createSnapshotStore } from './snapshot-store';
+import type { ClientEvent, EventHandler, EventMeta, ResetInfo, SseClient } from './types';
+
+interface HandlerSet {
+  listeners: Listeners<unknown, EventMeta>;
+  onThrow: (error: unknown) => void;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** An error thrown by an `onError` listener has nowhere else to go: hand it to the runtime. */
+function surface(error: unknown): void {
+  const reportError = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (typeof reportError === 'function') reportError(error);
+  else console.error(error);
+}
+
+/**
+ * Creates a reconnecting, typed Server-Sent Events client.
+ *
+ * It connects at once (unless `autoConnect: false`), reconnects with jittered exponential
+ * backoff, resumes from the last event ID, validates every payload against the catalog and
+ * delivers each event to its handlers once.
+ *
+ * @param options - see {@link ClientOptions}; `url` and `events` are required
+ * @returns the client
+ * @throws TypeError or RangeError at once for invalid options
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@app/sse-client';
+ * import { events } from './events';
+ *
+ * const client = createClient({ url: '/events', events });
+ * client.on('user:joined', (data, meta) => console.log(data.name, meta.id));
+ * client.onReset(() => refetchEverything());
+ * client.onError((error) => console.warn(error.code, error.message));
+ * ```
+ */
+export function createClient<C extends EventCatalog>(options: ClientOptions<C>): SseClient<C> {
+  const resolved = resolveOptions(options);
+  const { events } = resolved;
+  const errorListeners = createListeners<SseClientError>();
+  const resetListeners = createListeners<ResetInfo>();
+  const handlers = new Map<string, HandlerSet>();
+  const streams = new Set<StreamSink<ClientEvent<C>>>();
+
+  function report(error: SseClientError): void {
+    errorListeners.emit(error, undefined, surface);
+  }
+
+  function handlerThrew(event: string | undefined, role: string): (cause: unknown) => void {
+    return (cause) =>
+      report(
+        new SseClientError('handler-threw', `${role} threw: ${describe(cause)}`, {
+          cause,
+          ...(event === undefined ? {} : { event }),
+        }),
+      );
+  }
+
+  const onResetThrow = handlerThrew(RESET_EVENT, 'an onReset listener');
+  const store = createSnapshotStore(
+    {
+      state: 'closed',
+      lastEventId: resolved.lastEventId,
+      retryAt: null,
+      attempt: 0,
+      paused: null,
+      error: null,
+      clientId: null,
+    },
+    handlerThrew(undefined, 'a state or snapshot listener'),
+  );
+
+  const dispatch = createDispatcher(events, resolved.validate, {
+    report,
+    hello: (hello) => connection.hello(hello),
+    reset: (info) => resetListeners.emit(info, undefined, onResetThrow),
+    deliver(name, data, meta) {
+      const set = handlers.get(name);
+      if (set !== undefined) set.listeners.emit(data, meta, set.onThrow);
+      if (streams.size === 0) return;
+      const value = { type: name, data, id: meta.id } as ClientEvent<C>;
+      for (const sink of streams) sink.push(value);
+    },
+  });
+
+  const transport =
+    resolved.transport === 'fetch'
+      ? fetchTransport
+      : createEventSourceTransport([...new Set([...events.names, HELLO_EVENT, RESET_EVENT, 'message'])]);
+
+  const connection: Connection = createConnection(resolved, store, transport, {
+    dispatch,
+    report,
+    closed(error) {
+      for (const sink of [...streams]) sink.end(error);
+    },
+  });
+
+  function addHandler<N extends EventName<C>>(
+    event: N,
+    handler: EventHandler<C, N>,
+    once: boolean,
+  ): () => void {
+    if (typeof event !== 'string' || !events.has(event)) {
+      throw new TypeError(
+        `@app/sse-client: the catalog has no event ${JSON.stringify(event)}; it defines ${events.names.map((name) => JSON.stringify(name)).join(', ')}`,
+      );
+    }
+    if (typeof handler !== 'function')
+      throw new TypeError('@app/sse-client: an event handler must be a function');
+    let set = handlers.get(event);
+    if (set === undefined) {
+      set = {
+        listeners: createListeners<unknown, EventMeta>(),
+        onThrow: handlerThrew(event, `a handler of ${JSON.stringify(event)}`),
+      };
+      handlers.set(event, set);
+    }
+    return set.listeners.add(handler as (data: unknown, meta: EventMeta) => unknown, once);
+  }
+
+  function addListener<T>(
+    listeners: Listeners<T>,
+    listener: (value: T) => unknown,
+    name: string,
+  ): () => void {
+    if (typeof listener !== 'function') throw new TypeError(`@app/sse-client: ${name} takes a function`);
+    return listeners.add(listener);
+  }
+
+  const client: SseClient<C> = {
+    on: (event, handler) => addHandler(event, handler, false),
+    once: (event, handler) => addHandler(event, handler, true),
+    onState: (listener) => {
+      if (typeof listener !== 'function') throw new TypeError('@app/sse-client: onState() takes a function');
+      return store.onState(listener);
+    },
+    onError: (listener) => addListener(errorListeners, listener, 'onError()'),
+    onReset: (listener) => addListener(resetListeners, listener, 'onReset()'),
+    stream(streamOptions = {}) {
+      const { sink, iterator } = createEventStream<ClientEvent<C>>(
+        () => streams.delete(sink),
+        streamOptions.signal,
+      );
+      if (streamOptions.signal?.aborted !== true) streams.add(sink);
+      return iterator;
+    },
+    subscribe: (listener) => {
+      if (typeof listener !== 'function')
+        throw new TypeError('@app/sse-client: subscribe() takes a function');
+      return store.subscribe(listener);
+    },
+    getSnapshot: () => store.get(),
+    get lastEventId() {
+      return store.get().lastEventId;
+    },
+    get state() {
+      return store.get().state;
+    },
+    connect: () => connection.connect(),
+    close: () => connection.close(),
+  };
+
+  if (resolved.autoConnect) connection.connect();
+  return client;
+}

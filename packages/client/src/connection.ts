@@ -1,0 +1,275 @@
+import type { EventCatalog, HelloData } from '@app/sse-protocol';
+import { backoffDelay } from './backoff';
+import type { RoutedEvent } from './dispatch';
+import { type EnvironmentWatch, watchEnvironment } from './environment';
+import { SseClientError } from './errors';
+import type { ResolvedOptions } from './options';
+import type { SnapshotStore } from './snapshot-store';
+import type { ConnectionEnd, Transport, TransportSink } from './transport';
+import { createWatchdog } from './watchdog';
+
+/**
+ * A connection counts as healthy, and the backoff starts again from its first step, once it
+ * delivered its first event (the server's `sse:hello` counts) or stayed open this long, whichever
+ * comes first. Requiring more than a `200` keeps a server that accepts and drops at once (or a
+ * proxy answering for it) from pulling clients back in a tight loop.
+ */
+export const HEALTHY_AFTER_MS = 5000;
+/** The least backoff base a server's `retry:` can set, so repeated failures still back off. */
+export const MIN_SERVER_RETRY_MS = 100;
+/** The longest delay a timer can wait (2^31 - 1 ms); longer ones would fire at once. */
+const MAX_DELAY_MS = 2_147_483_647;
+
+/** What the connection calls. */
+export interface ConnectionHooks {
+  /** An event arrived on the live connection. */
+  dispatch(event: RoutedEvent): void;
+  /** An error to hand to `onError` listeners. */
+  report(error: SseClientError): void;
+  /** The client closed: quietly, or with the fatal error. */
+  closed(error: SseClientError | undefined): void;
+}
+
+/** The connection state machine behind a client. */
+export interface Connection {
+  /** Opens the connection unless one is open, coming or awaited. */
+  connect(): void;
+  /** Closes everything; the client stays usable with `connect()`. */
+  close(): void;
+  /** The server's `sse:hello` arrived on the live connection. */
+  hello(hello: HelloData): void;
+}
+
+/**
+ * Creates the connection state machine: opens connections through `transport`, reconnects with
+ * jittered exponential backoff, resumes from the last event ID, watches for silent connections,
+ * waits while offline or hidden.
+ *
+ * @param options - the resolved client options
+ * @param store - the snapshot store (state, last event ID, retry time, ...)
+ * @param transport - opens one connection
+ * @param hooks - where events, errors and the end go
+ */
+export function createConnection<C extends EventCatalog>(
+  options: ResolvedOptions<C>,
+  store: SnapshotStore,
+  transport: Transport,
+  hooks: ConnectionHooks,
+): Connection {
+  let generation = 0; // bumped whenever the current connection is dropped: stale callbacks see it
+  let abort: (() => void) | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let healthyTimer: ReturnType<typeof setTimeout> | undefined;
+  let environment: EnvironmentWatch | undefined;
+  let attempt = 0;
+  let healthy = false;
+  let serverRetryMs: number | undefined;
+  let connectionId: string | undefined; // the ID of the previous event on this connection
+  const watchdog = createWatchdog(onSilence);
+
+  function setLastEventId(id: string): void {
+    if (store.get().lastEventId !== id) store.set({ lastEventId: id });
+  }
+
+  function markHealthy(): void {
+    if (healthy) return;
+    healthy = true;
+    if (healthyTimer !== undefined) clearTimeout(healthyTimer);
+    healthyTimer = undefined;
+    attempt = 0;
+    store.set({ attempt: 0, error: null });
+  }
+
+  function dropConnection(): void {
+    generation++;
+    const current = abort;
+    abort = undefined;
+    watchdog.stop();
+    if (healthyTimer !== undefined) clearTimeout(healthyTimer);
+    healthyTimer = undefined;
+    current?.();
+  }
+
+  function clearRetryTimer(): void {
+    if (retryTimer !== undefined) clearTimeout(retryTimer);
+    retryTimer = undefined;
+  }
+
+  function currentWaitState(): 'connecting' | 'reconnecting' {
+    return store.get().state === 'connecting' ? 'connecting' : 'reconnecting';
+  }
+
+  function sinkFor(id: number): TransportSink {
+    const live = () => id === generation;
+    return {
+      open() {
+        if (!live()) return;
+        store.set({ state: 'open' });
+        if (live() && !healthy) healthyTimer = setTimeout(markHealthy, HEALTHY_AFTER_MS);
+      },
+      activity() {
+        if (live()) watchdog.touch();
+      },
+      event(event) {
+        if (!live()) return;
+        const ownId = event.id !== undefined && event.id !== connectionId;
+        if (event.id !== undefined) {
+          connectionId = event.id;
+          // Spec: the last event ID is set before the event is dispatched.
+          setLastEventId(event.id);
+        }
+        markHealthy();
+        hooks.dispatch({ event: event.event, data: event.data, id: store.get().lastEventId, ownId });
+      },
+      lastEventId(lastEventId) {
+        if (live()) setLastEventId(lastEventId);
+      },
+      retry(ms) {
+        if (live()) serverRetryMs = ms;
+      },
+      parseError(error) {
+        if (!live()) return;
+        hooks.report(
+          new SseClientError('parse', error.message.replace(/^@app\/sse-protocol: /, ''), { cause: error }),
+        );
+      },
+      end(outcome) {
+        if (live()) ended(outcome);
+      },
+    };
+  }
+
+  function open(state: 'connecting' | 'reconnecting'): void {
+    clearRetryTimer();
+    const id = ++generation;
+    const paused = environment?.offline()
+      ? 'offline'
+      : options.pauseWhenHidden && environment?.hidden()
+        ? 'hidden'
+        : null;
+    store.set({ state, retryAt: null, paused });
+    // A state listener may have closed the client; while paused, `online` or `visibilitychange` resumes.
+    if (id !== generation || paused !== null) return;
+    healthy = false;
+    connectionId = undefined;
+    abort = transport(
+      {
+        url: options.url,
+        headers: options.headers,
+        credentials: options.credentials,
+        fetch: options.fetch,
+        EventSource: options.EventSource,
+        lastEventId: store.get().lastEventId,
+      },
+      sinkFor(id),
+    );
+  }
+
+  function ended(outcome: ConnectionEnd): void {
+    dropConnection();
+    if (outcome.kind === 'no-content') {
+      shutdown(undefined);
+      return;
+    }
+    if (outcome.kind === 'ended') {
+      scheduleRetry(undefined, undefined);
+      return;
+    }
+    hooks.report(outcome.error);
+    if (outcome.retryable) scheduleRetry(outcome.error, outcome.retryAfterMs);
+    else shutdown(outcome.error);
+  }
+
+  function scheduleRetry(error: SseClientError | undefined, retryAfterMs: number | undefined): void {
+    if (attempt >= options.maxRetries) {
+      const exhausted = new SseClientError(
+        'retries-exhausted',
+        `gave up after ${attempt} failed reconnection attempt${attempt === 1 ? '' : 's'} (maxRetries)${error === undefined ? '' : `; last error: ${error.message}`}`,
+        { cause: error, fatal: true },
+      );
+      hooks.report(exhausted);
+      shutdown(exhausted);
+      return;
+    }
+    const base =
+      serverRetryMs === undefined ? options.backoff.initialMs : Math.max(serverRetryMs, MIN_SERVER_RETRY_MS);
+    // Retry-After is a floor; the jittered backoff on top keeps clients told the same
+    // Retry-After from all coming back in the same instant.
+    const delay = Math.min(
+      MAX_DELAY_MS,
+      (retryAfterMs ?? 0) + backoffDelay(attempt, base, options.backoff, options.random),
+    );
+    attempt++;
+    const id = generation;
+    store.set({
+      state: 'reconnecting',
+      retryAt: Date.now() + delay,
+      attempt,
+      error: error ?? null,
+      paused: null,
+    });
+    if (id !== generation || store.get().state === 'closed') return;
+    retryTimer = setTimeout(() => open('reconnecting'), delay);
+  }
+
+  function onSilence(): void {
+    dropConnection();
+    const error = new SseClientError(
+      'watchdog',
+      `nothing arrived for ${options.watchdog} of the server's heartbeat intervals; reconnecting from ${JSON.stringify(store.get().lastEventId)}`,
+    );
+    hooks.report(error);
+    scheduleRetry(error, undefined);
+  }
+
+  function onOnline(): void {
+    const { state } = store.get();
+    // Waiting (paused offline or for the retry timer): go now. An attempt in flight carries on.
+    if (state === 'closed' || state === 'open' || abort !== undefined) return;
+    open(currentWaitState());
+  }
+
+  function onVisibilityChange(hidden: boolean): void {
+    const { state } = store.get();
+    if (state === 'closed') return;
+    if (hidden) {
+      const waitState = currentWaitState();
+      dropConnection();
+      clearRetryTimer();
+      store.set({ state: waitState, retryAt: null, paused: 'hidden' });
+    } else if (abort === undefined) {
+      open(currentWaitState());
+    }
+  }
+
+  function shutdown(error: SseClientError | undefined): void {
+    dropConnection();
+    clearRetryTimer();
+    environment?.stop();
+    environment = undefined;
+    store.set({ state: 'closed', retryAt: null, paused: null, error: error ?? null });
+    hooks.closed(error);
+  }
+
+  return {
+    connect() {
+      if (store.get().state !== 'closed') return;
+      attempt = 0;
+      store.set({ attempt: 0, error: null });
+      environment = watchEnvironment({
+        onOnline,
+        ...(options.pauseWhenHidden ? { onVisibilityChange } : {}),
+      });
+      open('connecting');
+    },
+    close() {
+      shutdown(undefined);
+    },
+    hello(hello) {
+      store.set({ clientId: hello.clientId });
+      if (abort !== undefined && options.watchdog > 0 && hello.heartbeatMs > 0) {
+        watchdog.start(hello.heartbeatMs * options.watchdog);
+      }
+    },
+  };
+}

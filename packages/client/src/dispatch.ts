@@ -1,0 +1,162 @@
+import {
+  type EventCatalog,
+  formatPath,
+  HELLO_EVENT,
+  type HelloData,
+  helloSchema,
+  RESERVED_PREFIX,
+  RESET_EVENT,
+  resetSchema,
+} from '@app/sse-protocol';
+import type { z } from 'zod';
+import { SseClientError } from './errors';
+import { createRecentIds } from './recent-ids';
+import type { EventMeta, ResetInfo } from './types';
+
+/** One event ready for routing. */
+export interface RoutedEvent {
+  /** The event name. */
+  event: string;
+  /** The raw data. */
+  data: string;
+  /** The event's ID (the stream's last event ID). */
+  id: string;
+  /**
+   * Whether this connection set the ID for this event, rather than the event inheriting the ID
+   * of the event before it. Only such events are checked for duplicates: per the spec every
+   * event without an `id:` field repeats the previous ID, and those are distinct events.
+   */
+  ownId: boolean;
+}
+
+/** What the dispatcher calls. */
+export interface DispatchTargets {
+  /** Reports an event error; the connection stays up. */
+  report(error: SseClientError): void;
+  /** A valid `sse:hello` arrived. */
+  hello(hello: HelloData): void;
+  /** A valid `sse:reset` arrived. */
+  reset(info: ResetInfo): void;
+  /** A valid catalog event to hand to its handlers. */
+  deliver(name: string, data: unknown, meta: EventMeta): void;
+}
+
+function parseJson(
+  event: string,
+  text: string,
+  report: DispatchTargets['report'],
+): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (cause) {
+    report(
+      new SseClientError(
+        'invalid-json',
+        `the data of event ${JSON.stringify(event)} is not JSON; it was dropped`,
+        { cause, event },
+      ),
+    );
+    return undefined;
+  }
+}
+
+function parseProtocol<T>(
+  event: RoutedEvent,
+  schema: z.ZodType<T>,
+  report: DispatchTargets['report'],
+): T | undefined {
+  const json = parseJson(event.event, event.data, report);
+  if (json === undefined) return undefined;
+  const result = schema.safeParse(json.value);
+  if (result.success) return result.data;
+  const paths = result.error.issues.map((issue) => formatPath(issue.path));
+  report(
+    new SseClientError(
+      'validation-failed',
+      `invalid ${JSON.stringify(event.event)} from the server at ${paths.join(', ')}; it was ignored`,
+      { cause: result.error, event: event.event, paths },
+    ),
+  );
+  return undefined;
+}
+
+/**
+ * Creates the router of incoming events. Protocol events (`sse:` prefix) are consumed here and
+ * never reach handlers: `sse:hello` (checked against the client's catalog fingerprint, a mismatch
+ * reported once per server fingerprint), `sse:reset`; other `sse:` names, from a newer server,
+ * are ignored. Catalog events are checked for duplicates, parsed as JSON, validated and delivered.
+ *
+ * @param events - the catalog
+ * @param validate - whether to validate payloads against the catalog
+ * @param targets - where results go
+ */
+export function createDispatcher(
+  events: EventCatalog,
+  validate: boolean,
+  targets: DispatchTargets,
+): (event: RoutedEvent) => void {
+  const { report } = targets;
+  const delivered = createRecentIds();
+  let reportedFingerprint: string | undefined;
+
+  function protocolEvent(event: RoutedEvent): void {
+    if (event.event === HELLO_EVENT) {
+      const hello = parseProtocol(event, helloSchema, report);
+      if (hello === undefined) return;
+      if (hello.fingerprint !== events.fingerprint && hello.fingerprint !== reportedFingerprint) {
+        reportedFingerprint = hello.fingerprint;
+        report(
+          new SseClientError(
+            'catalog-mismatch',
+            `the server's event catalog (${hello.fingerprint}) differs from the client's (${events.fingerprint}); events that still validate keep flowing`,
+            { event: HELLO_EVENT },
+          ),
+        );
+      }
+      targets.hello(hello);
+    } else if (event.event === RESET_EVENT) {
+      const info = parseProtocol(event, resetSchema, report);
+      if (info !== undefined) targets.reset(info);
+    }
+  }
+
+  return (event) => {
+    const name = event.event;
+    if (name.startsWith(RESERVED_PREFIX)) {
+      protocolEvent(event);
+      return;
+    }
+    if (!events.has(name)) {
+      report(
+        new SseClientError(
+          'unknown-event',
+          `received event ${JSON.stringify(name)}, which the catalog does not define; it was dropped`,
+          { event: name },
+        ),
+      );
+      return;
+    }
+    const identified = event.ownId && event.id !== '';
+    if (identified && delivered.has(event.id)) return;
+    const json = parseJson(name, event.data, report);
+    if (json === undefined) return;
+    let data = json.value;
+    if (validate) {
+      const result = events.safeParse(name, json.value);
+      if (!result.success) {
+        const detail = result.error.message.replace(/^@app\/sse-protocol: /, '');
+        report(
+          new SseClientError('validation-failed', `${detail}; the event was dropped`, {
+            cause: result.error,
+            event: name,
+            paths: result.error.paths,
+          }),
+        );
+        return;
+      }
+      data = result.data;
+    }
+    if (identified) delivered.add(event.id);
+    targets.deliver(name, data, { id: event.id, event: name });
+  };
+}

@@ -1,0 +1,135 @@
+import { createParser, type EventStreamParser } from '@app/sse-protocol';
+import { SseClientError } from './errors';
+import { resolveOption, streamHeaders } from './request';
+import { checkResponse } from './response-check';
+import type { ConnectRequest, Transport, TransportSink } from './transport';
+
+/**
+ * The parser's starting "last event ID" on each connection. An `id:` field can never set a value
+ * holding NUL (the spec ignores such fields), so while the parser still reports this value, no
+ * `id:` field has come on this connection yet. That tells an event that carries an ID apart from
+ * one that merely inherits the ID of the previous connection.
+ */
+const NO_ID_YET = '\0';
+
+function noop(): void {}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The `fetch` transport: one `fetch` with a streaming body, parsed by `@app/sse-protocol`'s
+ * WHATWG parser. Sees status codes, `Retry-After`, comments (heartbeats) and `retry:` fields.
+ *
+ * @param request - what to connect to
+ * @param sink - where to report
+ * @returns a function that aborts the connection
+ */
+export const fetchTransport: Transport = (request: ConnectRequest, sink: TransportSink) => {
+  const controller = new AbortController();
+  let aborted = false;
+  let parser: EventStreamParser | undefined;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+
+  function end(outcome: Parameters<TransportSink['end']>[0]): void {
+    if (!aborted) sink.end(outcome);
+  }
+
+  function failed(code: 'network' | 'request', message: string, cause: unknown): void {
+    end({ kind: 'failed', retryable: true, error: new SseClientError(code, message, { cause }) });
+  }
+
+  async function run(): Promise<void> {
+    let url: string | URL;
+    let headers: Headers;
+    try {
+      url = await resolveOption(request.url);
+      headers = streamHeaders(
+        request.headers === undefined ? undefined : await resolveOption(request.headers),
+        request.lastEventId,
+      );
+    } catch (cause) {
+      failed('request', `could not build the request: ${describe(cause)}`, cause);
+      return;
+    }
+    if (aborted) return;
+    const init: RequestInit = { method: 'GET', headers, signal: controller.signal };
+    // Only set when asked: some runtimes (Cloudflare Workers) reject the field.
+    if (request.credentials !== undefined) init.credentials = request.credentials;
+    let response: Response;
+    try {
+      response = await (request.fetch === undefined ? globalThis.fetch(url, init) : request.fetch(url, init));
+    } catch (cause) {
+      failed('network', `could not connect: ${describe(cause)}`, cause);
+      return;
+    }
+    if (aborted) {
+      response.body?.cancel().catch(noop);
+      return;
+    }
+    const verdict = checkResponse(response, Date.now());
+    if (verdict !== undefined || response.body === null) {
+      response.body?.cancel().catch(noop);
+      end(verdict ?? { kind: 'ended' });
+      return;
+    }
+    sink.open();
+    await read(response.body);
+  }
+
+  async function read(body: ReadableStream<Uint8Array>): Promise<void> {
+    // Spec: the stream is UTF-8; the parser strips the one leading BOM itself, so the decoder must
+    // keep it (a decoder that strips one would let a second BOM through as text).
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    let reportedId = NO_ID_YET;
+    const activeParser = createParser({
+      lastEventId: NO_ID_YET,
+      onEvent: (event) => {
+        reportedId = event.id;
+        sink.event({
+          event: event.event,
+          data: event.data,
+          id: event.id === NO_ID_YET ? undefined : event.id,
+        });
+      },
+      onRetry: (ms) => sink.retry(ms),
+      onError: (error) => sink.parseError(error),
+    });
+    parser = activeParser;
+    reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (aborted) return;
+        if (done) break;
+        sink.activity();
+        activeParser.feed(decoder.decode(value, { stream: true }));
+        if (aborted) return;
+        // A block with an `id:` field and no data moves the last event ID without an event.
+        const id = activeParser.lastEventId;
+        if (id !== reportedId && id !== NO_ID_YET) {
+          reportedId = id;
+          sink.lastEventId(id);
+        }
+      }
+    } catch (cause) {
+      failed('network', `the stream broke: ${describe(cause)}`, cause);
+      return;
+    }
+    // Spec: "Once the end of the file is reached, any pending data must be discarded": an event
+    // cut in the middle is dropped, and the resume asks for it again.
+    end({ kind: 'ended' });
+  }
+
+  run().catch((cause: unknown) => failed('network', `the connection failed: ${describe(cause)}`, cause));
+
+  return () => {
+    if (aborted) return;
+    aborted = true;
+    // Stops a feed() in progress (the parser checks for a reset between lines).
+    parser?.reset();
+    reader?.cancel().catch(noop);
+    controller.abort();
+  };
+};

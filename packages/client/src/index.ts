@@ -1,0 +1,30 @@
+export { type BackoffConfig, type BackoffJitter, backoffDelay, retryAfterDelay } from './backoff';
+export { createClient } from './client';
+export { HEALTHY_AFTER_MS, MIN_SERVER_RETRY_MS } from './connection';
+export {
+  isSseClientError,
+  SseClientError,
+  type SseClientErrorCode,
+  type SseClientErrorDetails,
+} from './errors';
+export {
+  type ClientOptions,
+  DEFAULT_BACKOFF,
+  DEFAULT_WATCHDOG,
+  type EventSourceConstructor,
+  type EventSourceLike,
+  type FetchLike,
+  type Resolvable,
+} from './options';
+export { RECENT_IDS_CAPACITY } from './recent-ids';
+export type {
+  ClientEvent,
+  ClientSnapshot,
+  ClientState,
+  EventHandler,
+  EventMeta,
+  PauseReason,
+  ResetInfo,
+  SseClient,
+  StreamOptions,
+} from './types';

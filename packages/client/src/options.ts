@@ -1,0 +1,215 @@
+import type { EventCatalog } from '@app/sse-protocol';
+import type { BackoffConfig, BackoffJitter } from './backoff';
+
+/** What `fetch` the client may be given: the global one or any compatible wrapper. */
+export type FetchLike = (input: string | URL, init: RequestInit) => Promise<Response>;
+
+/** The part of an `EventSource` instance the client uses. */
+export interface EventSourceLike extends EventTarget {
+  /** `0` connecting, `1` open, `2` closed. */
+  readonly readyState: number;
+  /** Closes the connection; no reconnection follows. */
+  close(): void;
+}
+
+/** An `EventSource` constructor: the global one, or a polyfill such as the `eventsource` package. */
+export type EventSourceConstructor = new (
+  url: string,
+  init?: { withCredentials?: boolean },
+) => EventSourceLike;
+
+/** A value, or a function giving it (called on every connection attempt, may be async). */
+export type Resolvable<T> = T | (() => T | Promise<T>);
+
+/** Options of `createClient`. */
+export interface ClientOptions<C extends EventCatalog> {
+  /**
+   * The event stream's URL, or a function called on every connection attempt (to follow a
+   * server that moved, or to add a fresh query token).
+   */
+  url: Resolvable<string | URL>;
+  /** The event catalog: names the events, types the handlers, validates the payloads. */
+  events: C;
+  /**
+   * Request headers, or a function called on every connection attempt so that a refreshed token
+   * is used. `Accept: text/event-stream` and `Last-Event-ID` are added. Needs the `fetch` transport.
+   */
+  headers?: Resolvable<HeadersInit>;
+  /**
+   * The `fetch` credentials mode; with the `eventsource` transport, `'include'` sets
+   * `withCredentials`. Left out of the request when not set (some runtimes reject the field).
+   * @defaultValue the runtime's default (`'same-origin'`)
+   */
+  credentials?: RequestCredentials;
+  /** The `fetch` to use (for tests, proxies, instrumentation). @defaultValue `globalThis.fetch` at each attempt */
+  fetch?: FetchLike;
+  /**
+   * `'fetch'` reads the stream through `fetch` (custom headers, status codes, heartbeats, runs where
+   * no `EventSource` exists); `'eventsource'` uses the native `EventSource`, which the client
+   * controls: it closes it on every error and reconnects itself with backoff, resuming with the
+   * `lastEventId` query parameter.
+   * @defaultValue `'fetch'`
+   */
+  transport?: 'fetch' | 'eventsource';
+  /** The `EventSource` constructor for the `eventsource` transport. @defaultValue `globalThis.EventSource` */
+  EventSource?: EventSourceConstructor;
+  /**
+   * Reconnection backoff: the delay before attempt `n` (0-based) is random in
+   * `[0, min(maxMs, base * factor ^ n))` with full jitter, where `base` is the server's `retry:`
+   * value once received (at least 100 ms), else `initialMs`.
+   * @defaultValue `{ initialMs: 1000, maxMs: 30000, factor: 2, jitter: 'full' }`
+   */
+  backoff?: Partial<BackoffConfig>;
+  /** Consecutive failed attempts allowed before a fatal `retries-exhausted`. @defaultValue `Infinity` */
+  maxRetries?: number;
+  /** The last event ID to resume from on the first connection. @defaultValue `''` (start live) */
+  lastEventId?: string;
+  /** Validate every payload against the catalog before handlers see it. @defaultValue `true` */
+  validate?: boolean;
+  /** Connect at creation; otherwise call `connect()`. @defaultValue `true` */
+  autoConnect?: boolean;
+  /**
+   * Drop a connection that stays silent (not even a heartbeat comment) for this many of the
+   * heartbeat intervals the server announces in `sse:hello`, and reconnect. `false` turns it off.
+   * Needs the `fetch` transport (an `EventSource` hides heartbeats).
+   * @defaultValue `3`
+   */
+  watchdog?: number | false;
+  /** Close the connection while `document.hidden` and reconnect (resuming) when the page shows. @defaultValue `false` */
+  pauseWhenHidden?: boolean;
+  /** Uniform random numbers in `[0, 1)` for the jitter. @defaultValue `Math.random` */
+  random?: () => number;
+}
+
+/** {@link ClientOptions} with every default filled in and every value checked. */
+export interface ResolvedOptions<C extends EventCatalog> {
+  url: Resolvable<string | URL>;
+  events: C;
+  headers: Resolvable<HeadersInit> | undefined;
+  credentials: RequestCredentials | undefined;
+  fetch: FetchLike | undefined;
+  transport: 'fetch' | 'eventsource';
+  EventSource: EventSourceConstructor | undefined;
+  backoff: BackoffConfig;
+  maxRetries: number;
+  lastEventId: string;
+  validate: boolean;
+  autoConnect: boolean;
+  /** The watchdog multiplier; 0 when off. */
+  watchdog: number;
+  pauseWhenHidden: boolean;
+  random: () => number;
+}
+
+/** Default backoff: 1 s first step, doubling, capped at 30 s, full jitter. */
+export const DEFAULT_BACKOFF: Readonly<BackoffConfig> = Object.freeze({
+  initialMs: 1000,
+  maxMs: 30_000,
+  factor: 2,
+  jitter: 'full',
+});
+
+/** Default watchdog multiplier of the server's heartbeat interval. */
+export const DEFAULT_WATCHDOG = 3;
+
+const JITTERS: readonly BackoffJitter[] = ['full', 'equal', 'none'];
+const FORBIDDEN_IN_ID = /[\r\n\0]/;
+
+function fail(message: string, Kind: typeof TypeError | typeof RangeError = TypeError): never {
+  throw new Kind(`@app/sse-client: ${message}`);
+}
+
+function checkMs(name: string, value: number): void {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    fail(`${name} must be a non-negative number of milliseconds, got ${String(value)}`, RangeError);
+  }
+}
+
+function resolveBackoff(backoff: Partial<BackoffConfig> | undefined): BackoffConfig {
+  const config = { ...DEFAULT_BACKOFF, ...backoff };
+  checkMs('backoff.initialMs', config.initialMs);
+  checkMs('backoff.maxMs', config.maxMs);
+  if (config.maxMs < config.initialMs) {
+    fail(`backoff.maxMs (${config.maxMs}) is below backoff.initialMs (${config.initialMs})`, RangeError);
+  }
+  if (typeof config.factor !== 'number' || !(config.factor >= 1) || !Number.isFinite(config.factor)) {
+    fail(`backoff.factor must be a finite number >= 1, got ${String(config.factor)}`, RangeError);
+  }
+  if (!JITTERS.includes(config.jitter)) {
+    fail(`backoff.jitter must be one of ${JITTERS.join(', ')}, got ${String(config.jitter)}`);
+  }
+  return config;
+}
+
+function isCatalog(value: unknown): value is EventCatalog {
+  const catalog = value as Partial<EventCatalog> | null | undefined;
+  return typeof catalog?.has === 'function' && typeof catalog.safeParse === 'function';
+}
+
+/**
+ * Checks the options and fills in the defaults. Misuse throws at once with a message that says
+ * what to do instead.
+ *
+ * @param options - the options given to `createClient`
+ */
+export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>): ResolvedOptions<C> {
+  if (typeof options !== 'object' || options === null)
+    fail('createClient() takes an options object { url, events }');
+  const { url, events } = options;
+  if (typeof url !== 'string' && typeof url !== 'function' && !(url instanceof URL)) {
+    fail('the url option must be a string, a URL or a function returning one');
+  }
+  if (!isCatalog(events))
+    fail('the events option must be a catalog made by defineEvents() from @app/sse-protocol');
+  const transport = options.transport ?? 'fetch';
+  if (transport !== 'fetch' && transport !== 'eventsource') {
+    fail(`the transport option must be 'fetch' or 'eventsource', got ${String(transport)}`);
+  }
+  const EventSourceImpl =
+    options.EventSource ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
+  if (transport === 'eventsource') {
+    if (typeof EventSourceImpl !== 'function') {
+      fail(
+        'this runtime has no global EventSource: pass one as the EventSource option, or use the fetch transport',
+      );
+    }
+    if (options.headers !== undefined) {
+      fail('an EventSource cannot send headers: use the fetch transport (the default) to send them');
+    }
+  } else if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
+    fail('this runtime has no global fetch: pass one as the fetch option');
+  }
+  const maxRetries = options.maxRetries ?? Number.POSITIVE_INFINITY;
+  if (!(maxRetries === Number.POSITIVE_INFINITY || (Number.isInteger(maxRetries) && maxRetries >= 0))) {
+    fail(`maxRetries must be a non-negative integer or Infinity, got ${String(maxRetries)}`, RangeError);
+  }
+  const lastEventId = options.lastEventId ?? '';
+  if (typeof lastEventId !== 'string' || FORBIDDEN_IN_ID.test(lastEventId)) {
+    fail('lastEventId must be a string without CR, LF or NUL (an SSE id field cannot hold them)');
+  }
+  const watchdog = options.watchdog ?? DEFAULT_WATCHDOG;
+  if (watchdog !== false && !(typeof watchdog === 'number' && watchdog > 1 && Number.isFinite(watchdog))) {
+    fail(
+      `watchdog must be false or a number of heartbeat intervals above 1 (a healthy stream would be cut otherwise), got ${String(watchdog)}`,
+      RangeError,
+    );
+  }
+  return {
+    url,
+    events,
+    headers: options.headers,
+    credentials: options.credentials,
+    fetch: options.fetch,
+    transport,
+    EventSource: EventSourceImpl,
+    backoff: resolveBackoff(options.backoff),
+    maxRetries,
+    lastEventId,
+    validate: options.validate ?? true,
+    autoConnect: options.autoConnect ?? true,
+    // An EventSource hides comments, so heartbeats cannot be seen: the watchdog would cut quiet streams.
+    watchdog: watchdog === false || transport === 'eventsource' ? 0 : watchdog,
+    pauseWhenHidden: options.pauseWhenHidden ?? false,
+    random: options.random ?? Math.random,
+  };
+}

@@ -1,0 +1,83 @@
+import type { EventTargets, StoredEvent } from './replay-store';
+import type { StreamTransport } from './transport';
+
+/** The connection is writing its replay; live events are held in `pending` meanwhile. */
+export const REPLAYING = 0;
+/** The connection receives live events as they are published. */
+export const LIVE = 1;
+/** The connection is gone: nothing is written to it any more. */
+export const CLOSED = 2;
+
+/** Where a connection is in its life. */
+export type ConnectionState = typeof REPLAYING | typeof LIVE | typeof CLOSED;
+
+/**
+ * One open stream. A plain record with a fixed shape, worked on by the functions of `delivery.ts`:
+ * thousands of them stay alive at once, so it carries no closures or per-connection timers.
+ */
+export interface Connection {
+  /** The connection's ID; it is in the channel `client:<id>`. */
+  readonly id: string;
+  /** The user `authorize` returned; it is in the channel `user:<userId>`. */
+  readonly userId: string | undefined;
+  /** Every channel the connection is in (a handful: an array is smaller and faster than a Set). */
+  readonly channels: string[];
+  /** The response it writes to. */
+  readonly transport: StreamTransport;
+  state: ConnectionState;
+  /** Live events published while the replay is written (REPLAYING only). */
+  pending: StoredEvent[] | null;
+  /** Bytes of the `pending` frames. */
+  pendingBytes: number;
+  /** Frames waiting for the response to drain (LIVE only); `null` while the response accepts writes. */
+  queue: Uint8Array[] | null;
+  /** Bytes of the `queue` frames. */
+  queuedBytes: number;
+  /** Resumes the replay writer when the response drains or the connection closes. */
+  waiter: (() => void) | null;
+  /** The sequence number of the last event handed over: one event sent to two of its channels goes once. */
+  mark: number;
+}
+
+/**
+ * A connection in the REPLAYING state, not yet in any registry.
+ *
+ * @param id - the connection's ID
+ * @param userId - the authorised user, if any
+ * @param channels - every channel it joins
+ * @param transport - its response
+ */
+export function createConnection(
+  id: string,
+  userId: string | undefined,
+  channels: string[],
+  transport: StreamTransport,
+): Connection {
+  return {
+    id,
+    userId,
+    channels,
+    transport,
+    state: REPLAYING,
+    pending: [],
+    pendingBytes: 0,
+    queue: null,
+    queuedBytes: 0,
+    waiter: null,
+    mark: 0,
+  };
+}
+
+/**
+ * Whether the connection may receive an event sent to `targets`: a broadcast, or a channel it is
+ * in. The replay checks every stored event with it, so a connection never gets another user's
+ * events back.
+ *
+ * @param connection - the receiver
+ * @param targets - the event's channels, `null` for a broadcast
+ */
+export function isEntitled(connection: Connection, targets: EventTargets): boolean {
+  if (targets === null) return true;
+  for (const channel of targets) if (connection.channels.includes(channel)) return true;
+  return false;
+}

@@ -1,0 +1,24 @@
+import type { EventCatalog } from '@app/sse-protocol';
+import type { Heartbeat } from './heartbeat';
+import type { ResolvedOptions } from './options';
+import type { Registry } from './registry';
+import type { ReplayStore } from './replay-store';
+import type { Counters } from './stats';
+
+/** The state one emitter shares between its public methods, its adapters and its delivery code. */
+export interface EmitterCore {
+  readonly catalog: EventCatalog;
+  readonly options: ResolvedOptions;
+  readonly store: ReplayStore;
+  readonly registry: Registry;
+  readonly counters: Counters;
+  readonly heartbeat: Heartbeat;
+  /** The catalog fingerprint announced in `sse:hello`. */
+  readonly fingerprint: string;
+  /** The first bytes of every stream (comment and `retry:`), encoded once. */
+  readonly prelude: Uint8Array;
+  /** The heartbeat comment, encoded once. */
+  readonly ping: Uint8Array;
+  /** Set by `close()`: new streams are refused and nothing more is published. */
+  closed: boolean;
+}

@@ -1,0 +1,202 @@
+import { CLOSED, type Connection, LIVE, REPLAYING } from './connection';
+import type { EmitterCore } from './core';
+import { joinFrames } from './frames';
+import type { StoredEvent } from './replay-store';
+
+/**
+ * Writes one live frame. This is the fan-out hot path, run once per event per connection, so it
+ * allocates nothing beyond the transport's own write: the same bytes go to every connection.
+ *
+ * While a response has not drained, its frames wait in the connection's queue instead of piling up
+ * in the response; on `drain` they go out joined in one write (see {@link drained}). When the
+ * queued plus buffered bytes pass `maxBufferedBytes` the connection is dropped: its client resumes
+ * from the replay store, and a reader that never reads cannot grow memory past that bound.
+ *
+ * @param core - the emitter
+ * @param connection - a LIVE connection
+ * @param frame - the encoded bytes
+ */
+export function writeLive(core: EmitterCore, connection: Connection, frame: Uint8Array): void {
+  core.counters.bytes += frame.byteLength;
+  if (connection.queue !== null) {
+    connection.queue.push(frame);
+    connection.queuedBytes += frame.byteLength;
+    if (connection.queuedBytes + connection.transport.bufferedBytes() > core.options.maxBufferedBytes) {
+      dropSlow(core, connection);
+    }
+    return;
+  }
+  // `write` returning false is respected: nothing more is written until the response drains.
+  if (!connection.transport.write(frame)) {
+    connection.queue = [];
+    if (connection.transport.bufferedBytes() > core.options.maxBufferedBytes) dropSlow(core, connection);
+  }
+}
+
+/**
+ * Hands an event to a connection: written when it is live, held when its replay is being
+ * written (the replay writer sends it afterwards unless the replay already covered it).
+ *
+ * @returns 1 when the connection takes the event, 0 when it is closed
+ */
+function deliver(core: EmitterCore, connection: Connection, event: StoredEvent): number {
+  if (connection.state === LIVE) {
+    core.counters.sent += 1;
+    writeLive(core, connection, event.frame);
+    return 1;
+  }
+  if (connection.state === REPLAYING) {
+    (connection.pending as StoredEvent[]).push(event);
+    connection.pendingBytes += event.frame.byteLength;
+    if (connection.pendingBytes + connection.transport.bufferedBytes() > core.options.maxBufferedBytes) {
+      dropSlow(core, connection);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * Sends a stored event to every connection entitled to it: one map lookup per target channel, then
+ * a loop over that channel's Set.
+ *
+ * @param core - the emitter
+ * @param event - the event as the store returned it
+ * @returns the number of connections that took it
+ */
+export function fanOut(core: EmitterCore, event: StoredEvent): number {
+  const targets = event.channels;
+  let delivered = 0;
+  if (targets === null) {
+    for (const connection of core.registry.connections.values()) delivered += deliver(core, connection, event);
+    return delivered;
+  }
+  if (targets.length === 1) {
+    const members = core.registry.channels.get(targets[0] as string);
+    if (members !== undefined) for (const connection of members) delivered += deliver(core, connection, event);
+    return delivered;
+  }
+  // Several channels: a connection in two of them still gets the event once (`mark`).
+  for (const channel of targets) {
+    const members = core.registry.channels.get(channel);
+    if (members === undefined) continue;
+    for (const connection of members) {
+      if (connection.mark === event.seq) continue;
+      connection.mark = event.seq;
+      delivered += deliver(core, connection, event);
+    }
+  }
+  return delivered;
+}
+
+/**
+ * The response of `connection` drained. A waiting replay writer goes on; otherwise the queued
+ * frames go out joined in a single write: one chunk and one system call instead of one per event,
+ * which is how a client that fell behind during a burst catches up without the server paying for
+ * each small write again.
+ *
+ * @param core - the emitter
+ * @param connection - the connection whose response drained
+ */
+export function drained(core: EmitterCore, connection: Connection): void {
+  const waiter = connection.waiter;
+  if (waiter !== null) {
+    connection.waiter = null;
+    waiter();
+    return;
+  }
+  const queue = connection.queue;
+  if (queue === null || connection.state !== LIVE) return;
+  connection.queue = null;
+  const bytes = connection.queuedBytes;
+  connection.queuedBytes = 0;
+  if (queue.length === 0) return;
+  const chunk = queue.length === 1 ? (queue[0] as Uint8Array) : joinFrames(queue, bytes);
+  if (!connection.transport.write(chunk)) connection.queue = [];
+}
+
+/**
+ * Writes one frame of a replay (or of the live events held during it), waiting for `drain` when
+ * the response is full: a replay never buffers more than the response's own high-water mark.
+ *
+ * @param core - the emitter
+ * @param connection - a REPLAYING connection
+ * @param frame - the bytes
+ * @returns `true` when the writer may go on at once, else a promise of whether the connection is
+ * still open once the response drained
+ */
+export function writeReplayFrame(core: EmitterCore, connection: Connection, frame: Uint8Array): true | Promise<boolean> {
+  core.counters.bytes += frame.byteLength;
+  if (connection.transport.write(frame)) return true;
+  return new Promise<boolean>((resolve) => {
+    connection.waiter = () => resolve(connection.state !== CLOSED);
+  });
+}
+
+/**
+ * Writes the heartbeat comment to every live connection that has nothing queued (a connection
+ * with queued frames is not idle and needs no heartbeat).
+ *
+ * @param core - the emitter
+ */
+export function heartbeatTick(core: EmitterCore): void {
+  for (const connection of core.registry.connections.values()) {
+    if (connection.state === LIVE && connection.queue === null) writeLive(core, connection, core.ping);
+  }
+}
+
+/**
+ * Forgets a connection: out of every map, its buffers released, a waiting replay writer released.
+ * The response itself is ended or destroyed by the caller. Safe to call twice.
+ *
+ * @param core - the emitter
+ * @param connection - the connection
+ */
+export function detach(core: EmitterCore, connection: Connection): void {
+  if (connection.state === CLOSED) return;
+  connection.state = CLOSED;
+  connection.pending = null;
+  connection.pendingBytes = 0;
+  connection.queue = null;
+  connection.queuedBytes = 0;
+  core.registry.remove(connection);
+  core.heartbeat.update(core.registry.connections.size);
+  const waiter = connection.waiter;
+  connection.waiter = null;
+  waiter?.();
+}
+
+/**
+ * Drops a connection whose unsent bytes passed `maxBufferedBytes`; its client reconnects and
+ * resumes from the replay store.
+ *
+ * @param core - the emitter
+ * @param connection - the slow connection
+ */
+export function dropSlow(core: EmitterCore, connection: Connection): void {
+  core.counters.slowDisconnects += 1;
+  detach(core, connection);
+  connection.transport.destroy();
+}
+
+/**
+ * Ends a connection after the bytes already written (and, when given, a last frame).
+ *
+ * @param core - the emitter
+ * @param connection - the connection
+ * @param last - a final frame, for example `retry:` on a graceful close
+ */
+export function endConnection(core: EmitterCore, connection: Connection, last?: Uint8Array): void {
+  if (connection.state === CLOSED) return;
+  const queue = connection.queue;
+  const chunks = queue === null ? [] : queue;
+  if (last !== undefined) chunks.push(last);
+  detach(core, connection);
+  if (chunks.length > 0) {
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.byteLength;
+    if (last !== undefined) core.counters.bytes += last.byteLength;
+    connection.transport.write(chunks.length === 1 ? (chunks[0] as Uint8Array) : joinFrames(chunks, bytes));
+  }
+  connection.transport.end();
+}

@@ -1,0 +1,236 @@
+import type { IncomingMessage } from 'node:http';
+import { encodeEvent, type EventCatalog, type EventInput, type EventName } from '@app/sse-protocol';
+import { fetchHandler } from './adapters/fetch';
+import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
+import type { EmitterCore } from './core';
+import { endConnection, fanOut, heartbeatTick } from './delivery';
+import { SseServerError } from './errors';
+import { heartbeatFrame, preludeFrame, retryFrame, toBytes } from './frames';
+import { createHeartbeat } from './heartbeat';
+import { assertChannel } from './identity';
+import { createMemoryStore } from './memory-store';
+import { type CloseOptions, type EmitterOptions, type HandlerOptions, resolveOptions } from './options';
+import { createRegistry } from './registry';
+import type { EventTargets, StoredEvent } from './replay-store';
+import { createCounters, type EmitterStats } from './stats';
+
+/** What `broadcast` and `send` resolve to. */
+export interface PublishResult {
+  /** The event's ID (`<epoch>-<seq>`), as clients see it and send it back in `Last-Event-ID`. */
+  id: string;
+  /** How many open streams it was handed to (streams still writing their replay included). */
+  delivered: number;
+}
+
+/** Sends events to the connections in one or more channels; made by {@link Emitter.to}. */
+export interface ChannelSender<C extends EventCatalog> {
+  /**
+   * Validates `data` against the catalog, stores the event and sends it to every connection in the
+   * channels (once per connection, also when it is in several of them).
+   *
+   * @param name - a catalog event name
+   * @param data - its payload (the schema's input type)
+   * @throws `EventValidationError` (from `@app/sse-protocol`) for an invalid payload or unknown
+   * name, before anything is stored or sent; {@link SseServerError} `closed`, `serialization-failed`
+   * or `store-failed`
+   */
+  send<N extends EventName<C>>(name: N, data: EventInput<C, N>): Promise<PublishResult>;
+}
+
+/** A typed Server-Sent Events emitter, made by {@link createEmitter}. */
+export interface Emitter<C extends EventCatalog> {
+  /** The catalog the emitter validates against. */
+  readonly events: C;
+  /**
+   * A request handler for Express, `node:http` and `node:http2`'s compatibility API.
+   *
+   * @param options - `authorize` and `channels` for this endpoint @defaultValue `{}` (anyone, anonymously)
+   *
+   * @example
+   * ```ts
+   * app.get('/events', sse.handler({ authorize: (req) => (req.user ? { userId: req.user.id } : false) }));
+   * http.createServer(sse.handler()).listen(8080);
+   * ```
+   */
+  handler<Req extends NodeRequest = IncomingMessage>(options?: HandlerOptions<Req>): NodeHandler<Req>;
+  /**
+   * Answers a web-standard `Request` with a streaming `Response` (Hono, Next.js route handlers,
+   * Bun, Deno, workers). Refusals are ordinary responses (400, 401, 403, 503).
+   *
+   * @param request - the incoming request; its `signal` ending closes the stream
+   * @param options - `authorize` and `channels` @defaultValue `{}`
+   *
+   * @example
+   * ```ts
+   * export const GET = (request: Request) => sse.fetchHandler(request, { authorize });
+   * ```
+   */
+  fetchHandler(request: Request, options?: HandlerOptions<Request>): Promise<Response>;
+  /**
+   * Sends an event to every open stream.
+   *
+   * @param name - a catalog event name
+   * @param data - its payload (the schema's input type)
+   * @throws `EventValidationError` for an invalid payload or unknown name, before anything is stored
+   * or sent; {@link SseServerError} `closed`, `serialization-failed` or `store-failed`
+   *
+   * @example
+   * ```ts
+   * const { id, delivered } = await sse.broadcast('user:joined', { userId: 'u1', name: 'Ada' });
+   * ```
+   */
+  broadcast<N extends EventName<C>>(name: N, data: EventInput<C, N>): Promise<PublishResult>;
+  /**
+   * Targets channels: `client:<clientId>`, `user:<userId>`, or any joined through `channels` or
+   * `subscribe`.
+   *
+   * @param channel - a channel
+   * @param more - more channels; a connection in several gets the event once
+   * @throws {@link SseServerError} `invalid-channel` for an empty or non-string channel
+   *
+   * @example
+   * ```ts
+   * await sse.to('user:u1').send('notification', { message: 'Shipped', severity: 'info' });
+   * ```
+   */
+  to(channel: string, ...more: string[]): ChannelSender<C>;
+  /**
+   * Adds an open connection to a channel.
+   *
+   * @param clientId - the connection's ID (`clientId` of its `sse:hello`)
+   * @param channel - the channel
+   * @returns `false` when no such connection is open or it already was in the channel
+   *
+   * @example
+   * ```ts
+   * sse.subscribe(clientId, 'room:42');
+   * ```
+   */
+  subscribe(clientId: string, channel: string): boolean;
+  /**
+   * Removes an open connection from a channel.
+   *
+   * @param clientId - the connection's ID
+   * @param channel - the channel
+   * @returns `false` when no such connection is open or it was not in the channel
+   */
+  unsubscribe(clientId: string, channel: string): boolean;
+  /** A snapshot of connections and counters; see {@link EmitterStats}. */
+  stats(): EmitterStats;
+  /**
+   * Closes gracefully: every stream gets `retry:` (when to reconnect) and is ended, new streams
+   * are refused with 503 and `Retry-After`, publishing rejects with `closed`, and the store is
+   * closed. Calling it again does nothing.
+   *
+   * @param options - `retryMs` @defaultValue the emitter's `retryMs`
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', async () => { await sse.close({ retryMs: 1000 }); server.close(); });
+   * ```
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/**
+ * Creates a typed emitter: validates every outgoing event against the catalog, gives it an ID from
+ * the replay store, encodes it once and writes the same bytes to every connection entitled to it.
+ *
+ * @param options - see {@link EmitterOptions}; only `events` is required
+ * @throws {@link SseServerError} `invalid-option` for an option that cannot work
+ *
+ * @example
+ * ```ts
+ * const sse = createEmitter({ events, replay: { maxEvents: 1000 }, heartbeatMs: 15_000 });
+ * app.get('/events', sse.handler({ authorize: (req) => ({ userId: req.user.id }) }));
+ * await sse.broadcast('user:joined', { userId: 'u1', name: 'Ada' });
+ * ```
+ */
+export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>): Emitter<C> {
+  const resolved = resolveOptions(options);
+  const catalog = options.events;
+  const core: EmitterCore = {
+    catalog,
+    options: resolved,
+    store: options.store ?? createMemoryStore(options.replay),
+    registry: createRegistry(),
+    counters: createCounters(),
+    heartbeat: createHeartbeat(resolved.heartbeatMs, () => heartbeatTick(core)),
+    fingerprint: catalog.fingerprint,
+    prelude: preludeFrame(resolved.retryMs),
+    ping: heartbeatFrame(),
+    closed: false,
+  };
+
+  async function publish(name: string, data: unknown, channels: EventTargets): Promise<PublishResult> {
+    if (core.closed) throw new SseServerError('closed', `cannot send "${name}": the emitter is closed`);
+    // Validated, serialised and encoded once, however many connections receive the event.
+    const parsed = catalog.parse(name as EventName<C>, data);
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(parsed);
+    } catch (error) {
+      throw new SseServerError('serialization-failed', `the "${name}" payload cannot be serialised to JSON`, {
+        cause: error,
+      });
+    }
+    const text = json ?? 'null';
+    let stored: StoredEvent;
+    try {
+      stored = await core.store.append({
+        channels,
+        encode: (id) => toBytes(encodeEvent({ id, event: name, data: text })),
+      });
+    } catch (error) {
+      throw new SseServerError('store-failed', `the replay store could not append "${name}"`, { cause: error });
+    }
+    core.counters.published += 1;
+    return { id: stored.id, delivered: core.closed ? 0 : fanOut(core, stored) };
+  }
+
+  function membership(clientId: string, channel: string, join: boolean): boolean {
+    assertChannel(channel);
+    const connection = core.registry.connections.get(clientId);
+    if (connection === undefined) return false;
+    return join ? core.registry.join(connection, channel) : core.registry.leave(connection, channel);
+  }
+
+  return {
+    events: catalog,
+    handler: (handlerOptions = {}) => createNodeHandler(core, handlerOptions),
+    fetchHandler: (request, handlerOptions = {}) => fetchHandler(core, request, handlerOptions),
+    broadcast: (name, data) => publish(name, data, null),
+    to(channel, ...more) {
+      assertChannel(channel);
+      for (const extra of more) assertChannel(extra);
+      const channels = more.length === 0 ? [channel] : [...new Set([channel, ...more])];
+      return { send: (name, data) => publish(name, data, channels) };
+    },
+    subscribe: (clientId, channel) => membership(clientId, channel, true),
+    unsubscribe: (clientId, channel) => membership(clientId, channel, false),
+    stats() {
+      let bufferedBytes = 0;
+      for (const connection of core.registry.connections.values()) {
+        bufferedBytes += connection.queuedBytes + connection.pendingBytes + connection.transport.bufferedBytes();
+      }
+      return {
+        clients: core.registry.connections.size,
+        channels: core.registry.channels.size,
+        ...core.counters,
+        bufferedBytes,
+      };
+    },
+    async close(closeOptions = {}) {
+      if (core.closed) return;
+      const frame = retryFrame(closeOptions.retryMs ?? resolved.retryMs);
+      core.closed = true;
+      core.heartbeat.stop();
+      for (const connection of [...core.registry.connections.values()]) endConnection(core, connection, frame);
+      try {
+        await core.store.close?.();
+      } catch (error) {
+        throw new SseServerError('store-failed', 'the replay store failed to close', { cause: error });
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { Buffer } from 'node:buffer';
+import { encodeComment, encodeEvent, encodeRetry, HELLO_EVENT, RESET_EVENT, type ResetReason } from '@app/sse-protocol';
+
+const encoder = new TextEncoder();
+
+/**
+ * UTF-8 bytes of `text` as a `Buffer` that owns exactly its memory. `Buffer.from(string)` would
+ * carve small strings out of a shared 8 KiB pool, and one kept frame (the replay store keeps
+ * thousands) would then pin a whole pool slab; a `Buffer` (rather than a bare `Uint8Array`) is what
+ * sockets write without wrapping it again on every write.
+ *
+ * @param text - the encoded event text
+ */
+export function toBytes(text: string): Uint8Array {
+  const bytes = encoder.encode(text);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The first bytes of every stream: a comment, so that proxies and the client see the stream alive
+ * at once, and the reconnection time.
+ *
+ * @param retryMs - the reconnection time in milliseconds
+ */
+export function preludeFrame(retryMs: number): Uint8Array {
+  return toBytes(`${encodeComment('ok')}${encodeRetry(retryMs)}\n`);
+}
+
+/** The heartbeat comment (comments are ignored by clients but keep idle connections alive). */
+export function heartbeatFrame(): Uint8Array {
+  return toBytes(encodeComment('ping'));
+}
+
+/**
+ * The `retry:` field sent before a graceful close, followed by a blank line so that it stands alone.
+ *
+ * @param retryMs - when clients should reconnect, in milliseconds
+ */
+export function retryFrame(retryMs: number): Uint8Array {
+  return toBytes(`${encodeRetry(retryMs)}\n`);
+}
+
+/**
+ * The `sse:hello` event. Its `id` is the position the stream continues from, so the client's last
+ * event ID is right even before the first catalog event (an `id` field sets it, spec step
+ * "If the field name is id").
+ *
+ * @param id - the position: the client's own `Last-Event-ID` on a resume, else the store's head
+ * @param clientId - the connection's ID
+ * @param fingerprint - the catalog fingerprint
+ * @param heartbeatMs - the heartbeat interval
+ */
+export function helloFrame(id: string, clientId: string, fingerprint: string, heartbeatMs: number): Uint8Array {
+  return toBytes(
+    encodeEvent({ id, event: HELLO_EVENT, data: JSON.stringify({ clientId, fingerprint, heartbeatMs }) }),
+  );
+}
+
+/**
+ * The `sse:reset` event: the store could not replay from `lastEventId`. It has no `id` field, so
+ * the client keeps the position set by `sse:hello` (the store's head).
+ *
+ * @param reason - why the replay was impossible
+ * @param lastEventId - the ID the client asked to resume from
+ */
+export function resetFrame(reason: ResetReason, lastEventId: string): Uint8Array {
+  return toBytes(encodeEvent({ event: RESET_EVENT, data: JSON.stringify({ reason, lastEventId }) }));
+}
+
+/**
+ * Joins frames into one chunk.
+ *
+ * @param frames - the frames, in order
+ * @param byteLength - their total length
+ */
+export function joinFrames(frames: readonly Uint8Array[], byteLength: number): Uint8Array {
+  return Buffer.concat(frames, byteLength);
+}

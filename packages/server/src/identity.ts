@@ -1,0 +1,71 @@
+import { SseServerError } from './errors';
+import type { AuthorizeResult, ConnectionIdentity, HandlerOptions } from './options';
+
+/** The channel every connection joins: `client:<clientId>`. */
+export function clientChannel(clientId: string): string {
+  return `client:${clientId}`;
+}
+
+/** The channel every connection of an authorised user joins: `user:<userId>`. */
+export function userChannel(userId: string): string {
+  return `user:${userId}`;
+}
+
+/**
+ * Throws unless `channel` is a non-empty string.
+ *
+ * @param channel - a channel name
+ */
+export function assertChannel(channel: unknown): asserts channel is string {
+  if (typeof channel !== 'string' || channel === '') {
+    throw new SseServerError('invalid-channel', `channel names must be non-empty strings, got ${JSON.stringify(channel)}`);
+  }
+}
+
+/**
+ * Runs `authorize` and checks its answer.
+ *
+ * @throws {@link SseServerError} `http-error` 401 for `false`, `invalid-authorization` for an
+ * answer that is not `{ userId }` or a boolean; and whatever `authorize` throws
+ */
+export async function resolveIdentity<Req>(
+  req: Req,
+  clientId: string,
+  authorize: HandlerOptions<Req>['authorize'],
+): Promise<ConnectionIdentity> {
+  const verdict: AuthorizeResult = authorize === undefined ? true : await authorize(req);
+  if (verdict === true) return { clientId, userId: undefined };
+  if (verdict === false) throw new SseServerError('http-error', 'Unauthorized', { status: 401 });
+  const userId = typeof verdict === 'object' && verdict !== null ? (verdict as { userId?: unknown }).userId : undefined;
+  if (typeof userId !== 'string' || userId === '') {
+    throw new SseServerError(
+      'invalid-authorization',
+      `authorize() must return { userId: non-empty string }, true or false; got ${JSON.stringify(verdict)}`,
+    );
+  }
+  return { clientId, userId };
+}
+
+/**
+ * Every channel of a new connection: `client:<id>`, `user:<userId>` when authorised, and what
+ * `channels` adds, without repeats.
+ *
+ * @throws {@link SseServerError} `invalid-channel` for a channel that is not a non-empty string;
+ * and whatever `channels` throws
+ */
+export async function resolveChannels<Req>(
+  req: Req,
+  identity: ConnectionIdentity,
+  channels: HandlerOptions<Req>['channels'],
+): Promise<string[]> {
+  const list = [clientChannel(identity.clientId)];
+  if (identity.userId !== undefined) list.push(userChannel(identity.userId));
+  if (channels === undefined) return list;
+  const extra = await channels(req, identity);
+  if (extra === undefined) return list;
+  for (const channel of extra) {
+    assertChannel(channel);
+    if (!list.includes(channel)) list.push(channel);
+  }
+  return list;
+}

@@ -1,0 +1,164 @@
+import type { EventCatalog } from '@app/sse-protocol';
+import { SseServerError } from './errors';
+import type { MemoryStoreOptions } from './memory-store';
+import type { ReplayStore } from './replay-store';
+
+/**
+ * Options of {@link createEmitter}. Every one but `events` has a default; the stream follows the
+ * WHATWG HTML "Server-sent events" section
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html).
+ */
+export interface EmitterOptions<C extends EventCatalog> {
+  /** The event catalog (from `defineEvents`): names and schemas of everything the emitter sends. */
+  events: C;
+  /**
+   * Bounds of the built-in in-memory replay store (ignored when `store` is given).
+   * @defaultValue `{ maxEvents: 1000, maxBytes: 1048576, maxAgeMs: Infinity }`
+   */
+  replay?: Omit<MemoryStoreOptions, 'epoch'>;
+  /**
+   * A replay store of your own (for example one shared by several processes).
+   * @defaultValue `createMemoryStore(replay)`
+   */
+  store?: ReplayStore;
+  /**
+   * Interval of the heartbeat comments that keep proxies and clients from timing out an idle
+   * stream, in milliseconds; `0` sends none. One timer serves every connection.
+   * @defaultValue `15000`
+   */
+  heartbeatMs?: number;
+  /**
+   * Reconnection time announced with `retry:` at the start of every stream, in milliseconds
+   * (https://html.spec.whatwg.org/multipage/server-sent-events.html#concept-event-stream-reconnection-time).
+   * Also the base of `Retry-After` on 503 refusals.
+   * @defaultValue `3000`
+   */
+  retryMs?: number;
+  /**
+   * The most unsent bytes a connection may hold (queued by the emitter plus buffered in the
+   * response). A connection past it is closed and counted in `stats().slowDisconnects`; it resumes
+   * from the replay store when it reconnects. This bounds the memory a reader that never reads can take.
+   * @defaultValue `1048576` (1 MiB)
+   */
+  maxBufferedBytes?: number;
+  /** The most open streams; more are refused with 503 and `Retry-After`. @defaultValue `Infinity` */
+  maxClients?: number;
+  /**
+   * The most open streams of one user (connections whose `authorize` returned `{ userId }`); more
+   * are refused with 503 and `Retry-After`.
+   * @defaultValue `Infinity`
+   */
+  maxClientsPerUser?: number;
+  /**
+   * Called with failures that have no caller to throw to: a replay store that rejects while a
+   * stream opens, an `authorize` or `channels` that throws something other than an HTTP error.
+   * @defaultValue logs with `console.error`
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** What `authorize` may answer: `{ userId }` (joins `user:<userId>`), `true` (anonymous) or `false` (401). */
+export type AuthorizeResult = { userId: string } | boolean;
+
+/** The identity of a connection being opened, passed to `channels`. */
+export interface ConnectionIdentity {
+  /** The connection's ID (it is in `client:<clientId>`). */
+  clientId: string;
+  /** The user `authorize` returned, if any (it is in `user:<userId>`). */
+  userId: string | undefined;
+}
+
+/**
+ * Per-endpoint options of `handler()` and `fetchHandler()`. `Req` is the request type the
+ * endpoint gets: Express's `Request`, `IncomingMessage`, `Http2ServerRequest` or a fetch `Request`.
+ */
+export interface HandlerOptions<Req> {
+  /**
+   * Decides who may open a stream, before any byte is sent. Return `{ userId }` to admit a user
+   * (the connection joins `user:<userId>`), `true` to admit anonymously, `false` to refuse with
+   * 401, or throw `httpError(status, message)` to refuse with another status.
+   * @defaultValue admits everyone anonymously
+   */
+  authorize?: (req: Req) => AuthorizeResult | Promise<AuthorizeResult>;
+  /**
+   * Extra channels the connection joins (besides `client:<clientId>` and `user:<userId>`). May
+   * throw `httpError()` like `authorize`.
+   * @defaultValue none
+   */
+  channels?: (
+    req: Req,
+    identity: ConnectionIdentity,
+  ) => Iterable<string> | Promise<Iterable<string>> | undefined | Promise<undefined>;
+}
+
+/** Options of `close()`. */
+export interface CloseOptions {
+  /**
+   * The reconnection time sent to every stream before it is ended, in milliseconds: when clients
+   * should come back (a restarted server, another instance).
+   * @defaultValue the emitter's `retryMs`
+   */
+  retryMs?: number;
+}
+
+/** The emitter's options with every default applied. */
+export interface ResolvedOptions {
+  heartbeatMs: number;
+  retryMs: number;
+  maxBufferedBytes: number;
+  maxClients: number;
+  maxClientsPerUser: number;
+  onError: (error: unknown) => void;
+}
+
+/** Default {@link EmitterOptions.heartbeatMs}. */
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+/** Default {@link EmitterOptions.retryMs}. */
+export const DEFAULT_RETRY_MS = 3000;
+/** Default {@link EmitterOptions.maxBufferedBytes}: 1 MiB. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
+
+// setInterval cannot wait longer than a signed 32-bit number of milliseconds.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function integer(name: string, value: number, min: number, max: number, allowInfinity = false): number {
+  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new SseServerError('invalid-option', `${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function logError(error: unknown): void {
+  console.error('@app/sse-server:', error);
+}
+
+/**
+ * Applies the defaults and checks every option.
+ *
+ * @param options - the emitter's options
+ * @throws {@link SseServerError} `invalid-option` for a value that cannot work
+ */
+export function resolveOptions<C extends EventCatalog>(options: EmitterOptions<C>): ResolvedOptions {
+  if (typeof options !== 'object' || options === null || typeof options.events?.parse !== 'function') {
+    throw new SseServerError('invalid-option', 'createEmitter() needs { events }: a catalog made by defineEvents()');
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new SseServerError('invalid-option', 'onError must be a function');
+  }
+  const max = Number.MAX_SAFE_INTEGER;
+  return {
+    heartbeatMs: integer('heartbeatMs', options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, 0, MAX_TIMER_MS),
+    retryMs: integer('retryMs', options.retryMs ?? DEFAULT_RETRY_MS, 0, max),
+    maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 1, max),
+    maxClients: integer('maxClients', options.maxClients ?? Number.POSITIVE_INFINITY, 0, max, true),
+    maxClientsPerUser: integer(
+      'maxClientsPerUser',
+      options.maxClientsPerUser ?? Number.POSITIVE_INFINITY,
+      0,
+      max,
+      true,
+    ),
+    onError: options.onError ?? logError,
+  };
+}

@@ -1,0 +1,81 @@
+import type { Connection } from './connection';
+
+/**
+ * Every open connection, by ID, by channel and by user. Fan-out reads `channels` directly: one
+ * map lookup, then one loop over a Set.
+ */
+export interface Registry {
+  /** Open connections by ID. */
+  readonly connections: Map<string, Connection>;
+  /** Channel name to the connections in it; a channel leaves the map with its last member. */
+  readonly channels: Map<string, Set<Connection>>;
+  /** Open connections per user ID. */
+  readonly users: Map<string, number>;
+  /** Adds a connection and joins it to each of its `channels`. */
+  add(connection: Connection): void;
+  /** Removes a connection from every map; a second call does nothing. */
+  remove(connection: Connection): void;
+  /** Joins a channel; `false` when the connection was already in it. */
+  join(connection: Connection, channel: string): boolean;
+  /** Leaves a channel; `false` when the connection was not in it. */
+  leave(connection: Connection, channel: string): boolean;
+}
+
+/** An empty {@link Registry}. */
+export function createRegistry(): Registry {
+  const connections = new Map<string, Connection>();
+  const channels = new Map<string, Set<Connection>>();
+  const users = new Map<string, number>();
+
+  function addMember(channel: string, connection: Connection): void {
+    let members = channels.get(channel);
+    if (members === undefined) {
+      members = new Set();
+      channels.set(channel, members);
+    }
+    members.add(connection);
+  }
+
+  function removeMember(channel: string, connection: Connection): void {
+    const members = channels.get(channel);
+    if (members === undefined) return;
+    members.delete(connection);
+    if (members.size === 0) channels.delete(channel);
+  }
+
+  return {
+    connections,
+    channels,
+    users,
+    add(connection) {
+      connections.set(connection.id, connection);
+      for (const channel of connection.channels) addMember(channel, connection);
+      if (connection.userId !== undefined) {
+        users.set(connection.userId, (users.get(connection.userId) ?? 0) + 1);
+      }
+    },
+    remove(connection) {
+      if (connections.get(connection.id) !== connection) return;
+      connections.delete(connection.id);
+      for (const channel of connection.channels) removeMember(channel, connection);
+      if (connection.userId !== undefined) {
+        const open = (users.get(connection.userId) ?? 1) - 1;
+        if (open === 0) users.delete(connection.userId);
+        else users.set(connection.userId, open);
+      }
+    },
+    join(connection, channel) {
+      if (connection.channels.includes(channel)) return false;
+      connection.channels.push(channel);
+      if (connections.get(connection.id) === connection) addMember(channel, connection);
+      return true;
+    },
+    leave(connection, channel) {
+      const index = connection.channels.indexOf(channel);
+      if (index === -1) return false;
+      connection.channels.splice(index, 1);
+      removeMember(channel, connection);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { ResetReason } from '@app/sse-protocol';
+
+/**
+ * Who an event is for: the channels it was sent to, or `null` for every connection (a broadcast).
+ * A connection receives the event, live or replayed, when it is in at least one of the channels.
+ */
+export type EventTargets = readonly string[] | null;
+
+/** One published event as a replay store keeps it. */
+export interface StoredEvent {
+  /** The event ID, `<epoch>-<seq>`. */
+  readonly id: string;
+  /** The sequence number in the ID (1 for the store's first event, then +1 per event). */
+  readonly seq: number;
+  /** The channels the event was sent to; `null` for a broadcast. */
+  readonly channels: EventTargets;
+  /** The complete encoded event (`id:`, `event:`, `data:` lines and the blank line), UTF-8. */
+  readonly frame: Uint8Array;
+}
+
+/** What {@link ReplayStore.append} is given: the targets, and how to encode the event once its ID is known. */
+export interface AppendRequest {
+  /** The channels the event is sent to; `null` for a broadcast. */
+  readonly channels: EventTargets;
+  /**
+   * Encodes the complete event with the given ID. Call it exactly once, with the ID the store
+   * assigns, and keep the bytes it returns: those bytes are written to live and replayed clients.
+   */
+  encode(id: string): Uint8Array;
+}
+
+/** The answer of {@link ReplayStore.readAfter}. */
+export type ReplayRead =
+  | {
+      /** The store holds every event after the requested ID. */
+      readonly ok: true;
+      /** Every event after the requested ID, oldest first (all channels: the emitter filters). */
+      readonly events: readonly StoredEvent[];
+      /** The ID of the newest event the read covers (the requested ID when there is none). */
+      readonly head: string;
+    }
+  | {
+      /** The store cannot tell what came after the requested ID. */
+      readonly ok: false;
+      /** Why: `evicted`, `epoch-changed` or `unknown-id`. */
+      readonly reason: ResetReason;
+      /** The store's newest ID (`<epoch>-0` when it never held an event): where the client goes on from. */
+      readonly head: string;
+    };
+
+/**
+ * Where published events are kept so that a reconnecting client gets what it missed. Async, so a
+ * shared store (Redis Streams, a database) can implement it; {@link createMemoryStore} is the
+ * in-process one.
+ *
+ * Rules an implementation must keep:
+ * - IDs are `<epoch>-<seq>` with `seq` growing by exactly 1 per appended event, and an epoch of
+ *   letters, digits or `_` (at most 64) that changes whenever the history is lost;
+ * - `append` promises resolve in the order of their sequence numbers (events reach live clients in
+ *   the order their promises resolve);
+ * - `readAfter` never returns part of a gap: either every event after the ID, or a reset reason.
+ *
+ * @example
+ * ```ts
+ * const sse = createEmitter({ events, store: createMemoryStore({ maxEvents: 10_000 }) });
+ * ```
+ */
+export interface ReplayStore {
+  /**
+   * Assigns the next ID, encodes the event with it (once) and keeps it.
+   *
+   * @param request - the targets and the encoder
+   * @returns the stored event
+   */
+  append(request: AppendRequest): Promise<StoredEvent>;
+  /**
+   * Every event after `lastEventId`, or why they cannot be told.
+   *
+   * @param lastEventId - a well-formed `<epoch>-<seq>` ID (malformed IDs never reach the store)
+   */
+  readAfter(lastEventId: string): Promise<ReplayRead>;
+  /** The newest ID, `<epoch>-0` when the store never held an event. */
+  head(): Promise<string>;
+  /** Releases the store's resources; called by the emitter's `close()`. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,153 @@
+import { EVENT_STREAM_CONTENT_TYPE } from '@app/sse-protocol';
+import { CLOSED, type Connection, createConnection, isEntitled, LIVE } from './connection';
+import type { EmitterCore } from './core';
+import { detach, drained, endConnection, writeReplayFrame } from './delivery';
+import { SseServerError } from './errors';
+import { parseEventId } from './event-id';
+import { helloFrame, resetFrame } from './frames';
+import { resolveChannels, resolveIdentity } from './identity';
+import type { ConnectionIdentity, HandlerOptions } from './options';
+import { badRequest, refusalFor, unavailable } from './refusals';
+import type { ReplayRead, StoredEvent } from './replay-store';
+import type { StreamTransport } from './transport';
+
+/** What an adapter reads from a request before handing it to the core. */
+export interface StreamRequest {
+  /** The `Last-Event-ID` header, else the `lastEventId` query parameter; `null` when neither is set. */
+  lastEventId: string | null;
+  /** Whether the request came over HTTP/1.x (`Connection: keep-alive` is only valid there). */
+  http1: boolean;
+}
+
+const BASE_HEADERS = {
+  'Content-Type': `${EVENT_STREAM_CONTENT_TYPE}; charset=utf-8`,
+  // no-transform: proxies and compression middleware must not rewrite or hold the stream.
+  'Cache-Control': 'no-cache, no-transform',
+  // nginx buffers proxied responses unless told not to.
+  'X-Accel-Buffering': 'no',
+};
+const HTTP1_HEADERS = Object.freeze({ ...BASE_HEADERS, Connection: 'keep-alive' });
+const HTTP2_HEADERS = Object.freeze(BASE_HEADERS);
+
+/**
+ * Opens one stream, or refuses it before any stream byte: 400 for a malformed `Last-Event-ID`, 401
+ * or the thrown status from `authorize`/`channels`, 503 while closed or over a client limit.
+ * Resolves once the stream is open or refused; the replay goes on in the background.
+ *
+ * @param core - the emitter
+ * @param req - the framework's request, passed to `authorize` and `channels`
+ * @param request - what the adapter read from it
+ * @param transport - the response
+ * @param handler - `authorize` and `channels`
+ */
+export async function serveStream<Req>(
+  core: EmitterCore,
+  req: Req,
+  request: StreamRequest,
+  transport: StreamTransport,
+  handler: HandlerOptions<Req>,
+): Promise<void> {
+  const { lastEventId } = request;
+  if (lastEventId !== null && parseEventId(lastEventId) === undefined) {
+    transport.refuse(badRequest('Last-Event-ID must be an event ID of this server, <epoch>-<seq>'));
+    return;
+  }
+  if (core.closed) return transport.refuse(unavailable(core, 'the server is shutting down'));
+
+  const clientId = globalThis.crypto.randomUUID();
+  let identity: ConnectionIdentity;
+  let channels: string[];
+  let from: string;
+  try {
+    identity = await resolveIdentity(req, clientId, handler.authorize);
+    channels = await resolveChannels(req, identity, handler.channels);
+  } catch (error) {
+    transport.refuse(refusalFor(error, core.options.onError));
+    return;
+  }
+  try {
+    from = lastEventId ?? (await core.store.head());
+  } catch (error) {
+    core.options.onError(new SseServerError('store-failed', 'the replay store could not tell its head', { cause: error }));
+    transport.refuse(unavailable(core, 'the event history is unavailable'));
+    return;
+  }
+
+  // From here to `open` nothing awaits, so the limits checked are the limits applied.
+  if (transport.aborted) return;
+  if (core.closed) return transport.refuse(unavailable(core, 'the server is shutting down'));
+  const { registry, options } = core;
+  if (registry.connections.size >= options.maxClients) {
+    return transport.refuse(unavailable(core, 'too many open streams'));
+  }
+  const { userId } = identity;
+  if (userId !== undefined && (registry.users.get(userId) ?? 0) >= options.maxClientsPerUser) {
+    return transport.refuse(unavailable(core, 'too many open streams for this user'));
+  }
+
+  // Registered before the replay is read: events published meanwhile are held in `pending`, so
+  // the live stream continues exactly where the replay ends.
+  const connection = createConnection(clientId, userId, channels, transport);
+  registry.add(connection);
+  core.heartbeat.update(registry.connections.size);
+  transport.open(request.http1 ? HTTP1_HEADERS : HTTP2_HEADERS, {
+    drain: () => drained(core, connection),
+    close: () => detach(core, connection),
+  });
+  core.counters.bytes += core.prelude.byteLength;
+  transport.write(core.prelude);
+  void replay(core, connection, from);
+}
+
+/**
+ * Writes `sse:hello`, then the missed events (or `sse:reset`), then the live events published
+ * meanwhile, and switches the connection to live.
+ */
+async function replay(core: EmitterCore, connection: Connection, from: string): Promise<void> {
+  let read: ReplayRead;
+  try {
+    read = await core.store.readAfter(from);
+  } catch (error) {
+    core.options.onError(new SseServerError('store-failed', `the replay store could not read after ${from}`, { cause: error }));
+    // Ending the stream makes the client reconnect with the same Last-Event-ID and try again.
+    endConnection(core, connection);
+    return;
+  }
+  if (connection.state === CLOSED) return;
+  const covered = parseEventId(read.head)?.seq ?? 0;
+  const { fingerprint, options, counters } = core;
+  let step: true | Promise<boolean>;
+
+  if (read.ok) {
+    step = writeReplayFrame(core, connection, helloFrame(from, connection.id, fingerprint, options.heartbeatMs));
+    if (step !== true && !(await step)) return;
+    for (const event of read.events) {
+      if (!isEntitled(connection, event.channels)) continue;
+      counters.replayed += 1;
+      step = writeReplayFrame(core, connection, event.frame);
+      if (step !== true && !(await step)) return;
+    }
+  } else {
+    // Never a partial replay that looks complete: the client is told plainly, and goes on from the head.
+    step = writeReplayFrame(core, connection, helloFrame(read.head, connection.id, fingerprint, options.heartbeatMs));
+    if (step !== true && !(await step)) return;
+    counters.resets += 1;
+    step = writeReplayFrame(core, connection, resetFrame(read.reason, from));
+    if (step !== true && !(await step)) return;
+  }
+
+  // Live events published since the connection was registered, minus those the read covered.
+  // `pending` may grow while this loop waits for drain; the switch to LIVE happens with no await
+  // after the last check, so no event falls between the two.
+  const pending = connection.pending as StoredEvent[];
+  for (let index = 0; index < pending.length; index++) {
+    const event = pending[index] as StoredEvent;
+    if (event.seq <= covered) continue;
+    counters.sent += 1;
+    step = writeReplayFrame(core, connection, event.frame);
+    if (step !== true && !(await step)) return;
+  }
+  connection.pending = null;
+  connection.pendingBytes = 0;
+  connection.state = LIVE;
+}

@@ -1,0 +1,41 @@
+/** An answer that refuses a stream: sent instead of it, before any stream byte. */
+export interface Refusal {
+  /** The HTTP status (400, 401, 403, 503, ...). */
+  readonly status: number;
+  /** Response headers (`Content-Type` included). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The plain-text body. */
+  readonly body: string;
+}
+
+/** What a transport reports once its stream is open. */
+export interface TransportEvents {
+  /** The response accepted everything written so far: writing may go on. */
+  drain(): void;
+  /** The stream ended (the client went away, or it was ended or destroyed). Called once. */
+  close(): void;
+}
+
+/**
+ * What the emitter's core needs from one HTTP response; each adapter (node:http, fetch) implements
+ * it over its own response type, so the core only deals in bytes and web-standard values.
+ */
+export interface StreamTransport {
+  /** Whether the client went away before the stream opened (checked after each async step). */
+  readonly aborted: boolean;
+  /** Answers with a refusal; nothing else is sent afterwards. */
+  refuse(refusal: Refusal): void;
+  /** Sends status 200 and `headers` and flushes them at once; then reports to `events`. */
+  open(headers: Readonly<Record<string, string>>, events: TransportEvents): void;
+  /**
+   * Writes bytes (the same `Uint8Array` may be written to many transports: never modify it).
+   * Returns `false` when the response's buffer is full: wait for `drain` before writing more.
+   */
+  write(chunk: Uint8Array): boolean;
+  /** Bytes accepted by `write` and not yet handed to the operating system. */
+  bufferedBytes(): number;
+  /** Ends the stream after what was written. */
+  end(): void;
+  /** Drops the stream at once, discarding unsent bytes. */
+  destroy(): void;
+}
