@@ -1,8 +1,11 @@
 // Bundles the dashboard page (src/page/main.ts and everything it imports, the workspace packages
 // included) into public/app.js for the browser. Workspace packages are read from their TypeScript
 // sources through the `@app/source` export condition, so the bundle never depends on a stale dist.
-import { build } from 'esbuild';
+
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -23,4 +26,6 @@ const result = await build({
 });
 
 const bytes = Object.values(result.metafile.outputs).find((output) => output.entryPoint)?.bytes ?? 0;
-console.log(`@app/demo: bundled public/app.js (${(bytes / 1024).toFixed(1)} KiB)`);
+const gzipped = gzipSync(readFileSync(new URL('public/app.js', import.meta.url))).byteLength;
+const kib = (count) => `${(count / 1024).toFixed(1)} KiB`;
+console.log(`@app/demo: bundled public/app.js (${kib(bytes)}, ${kib(gzipped)} gzipped)`);

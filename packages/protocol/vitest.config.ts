@@ -3,5 +3,10 @@ import { sourceConditions } from '../../vitest.shared';
 
 export default defineProject({
   ...sourceConditions,
-  test: { name: 'protocol', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], typecheck: { include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] } },
+  test: {
+    name: 'protocol',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Projects do not inherit the root's --typecheck flag: enable type tests here.
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
+  },
 });

@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
+  // Keep `node:buffer`: Deno and edge runtimes resolve built-ins only with the `node:` prefix.
+  removeNodeProtocol: false,
 });

@@ -3,5 +3,9 @@ import { sourceConditions } from '../../vitest.shared';
 
 export default defineProject({
   ...sourceConditions,
-  test: { name: 'server', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], typecheck: { include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] } },
+  test: {
+    name: 'server',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    typecheck: { include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
+  },
 });

@@ -1,5 +1,12 @@
-import { defineEvents, type EventData, type EventName, type EventUnion } from '@app/sse-protocol';
-import { z } from 'zod';
+import {
+  defineEvents,
+  type EventData,
+  type EventInput,
+  type EventName,
+  type EventUnion,
+} from '@app/sse-protocol';
+// A namespace import lets bundlers drop the parts of zod the page does not use (a named `z` keeps all of it).
+import * as z from 'zod';
 import { userIdSchema } from './users';
 
 /** Milliseconds since the Unix epoch. */
@@ -11,8 +18,8 @@ export const severitySchema = z.enum(['info', 'warning', 'error']);
 /** How loud a notification is. */
 export type Severity = z.infer<typeof severitySchema>;
 
-/** A job ID as the server issues it (`job-1`, `job-2`, ...). */
-const jobIdSchema = z.string().regex(/^job-\d+$/, 'expected a job ID like "job-7"');
+/** A job ID as the server issues it (`job-<server start>-<n>`, unique across restarts). */
+const jobIdSchema = z.string().regex(/^job-[a-z0-9-]{1,40}$/, 'expected a job ID like "job-m1x2y3-7"');
 
 /**
  * The dashboard's event catalog, shared by the Express server that emits and the page that
@@ -32,7 +39,8 @@ export const events = defineEvents({
   'user:left': z.object({ userId: userIdSchema, at: timestampSchema }),
   /** A message for everyone (`to` absent) or for one user. */
   notification: z.object({
-    id: z.string().regex(/^n-\d+$/, 'expected a notification ID like "n-12"'),
+    /** Unique across server restarts (`n-<server start>-<n>`), so a page never confuses two. */
+    id: z.string().regex(/^n-[a-z0-9-]{1,40}$/, 'expected a notification ID like "n-m1x2y3-12"'),
     message: z.string().trim().min(1, 'a notification needs a message').max(280),
     severity: severitySchema,
     from: userIdSchema,
@@ -68,7 +76,11 @@ export const events = defineEvents({
     stage: z.string().min(1).max(80),
   }),
   /** A job finished. */
-  'job:done': z.object({ jobId: jobIdSchema, durationMs: z.number().int().nonnegative(), at: timestampSchema }),
+  'job:done': z.object({
+    jobId: jobIdSchema,
+    durationMs: z.number().int().nonnegative(),
+    at: timestampSchema,
+  }),
 });
 
 /** The dashboard's event catalog type. */
@@ -79,6 +91,9 @@ export type DashboardEventName = EventName<DashboardCatalog>;
 
 /** The data of dashboard event `N`. */
 export type DashboardEventData<N extends DashboardEventName> = EventData<DashboardCatalog, N>;
+
+/** The data a sender passes for dashboard event `N` (before the schema's transforms, like trimming). */
+export type DashboardEventInput<N extends DashboardEventName> = EventInput<DashboardCatalog, N>;
 
 /** Any dashboard event as `{ type, data }`, narrowed by `type`. */
 export type DashboardEvent = EventUnion<DashboardCatalog>;

@@ -128,7 +128,11 @@ export function isVisibleTo(notification: NotificationData, userId: string): boo
  * @param userId - the viewer
  * @param lastEventId - the last event ID already folded into `state`
  */
-export function toSnapshot(state: DashboardState, userId: string, lastEventId: string | null): DashboardSnapshot {
+export function toSnapshot(
+  state: DashboardState,
+  userId: string,
+  lastEventId: string | null,
+): DashboardSnapshot {
   return {
     lastEventId,
     online: [...state.online.values()],

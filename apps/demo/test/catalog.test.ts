@@ -28,10 +28,19 @@ describe('the dashboard catalog', () => {
   });
 
   it('cuts the API request schemas from the event schemas', () => {
-    expect(notifyRequestSchema.safeParse({ from: 'ada', message: 'hi', severity: 'warning' }).success).toBe(true);
-    expect(notifyRequestSchema.safeParse({ from: 'ada', message: '   ', severity: 'info' }).success).toBe(false);
-    expect(notifyRequestSchema.safeParse({ from: 'Ada!', message: 'hi', severity: 'info' }).success).toBe(false);
-    expect(startJobRequestSchema.parse({ label: 'Report', by: 'ada' })).toEqual({ label: 'Report', by: 'ada' });
+    expect(notifyRequestSchema.safeParse({ from: 'ada', message: 'hi', severity: 'warning' }).success).toBe(
+      true,
+    );
+    expect(notifyRequestSchema.safeParse({ from: 'ada', message: '   ', severity: 'info' }).success).toBe(
+      false,
+    );
+    expect(notifyRequestSchema.safeParse({ from: 'Ada!', message: 'hi', severity: 'info' }).success).toBe(
+      false,
+    );
+    expect(startJobRequestSchema.parse({ label: 'Report', by: 'ada' })).toEqual({
+      label: 'Report',
+      by: 'ada',
+    });
     expect(startJobRequestSchema.safeParse({ label: 'Report', by: 'ada', steps: 0 }).success).toBe(false);
   });
 });

@@ -18,7 +18,9 @@ describe('readListenOptions', () => {
   });
 
   it('refuses a port that is not an integer from 0 to 65535, saying what it got', () => {
-    expect(() => readListenOptions(['--port', 'abc'], {})).toThrow(/port must be an integer from 0 to 65535, got "abc"/);
+    expect(() => readListenOptions(['--port', 'abc'], {})).toThrow(
+      /port must be an integer from 0 to 65535, got "abc"/,
+    );
     expect(() => readListenOptions([], { PORT: '70000' })).toThrow(/got "70000"/);
     expect(() => readListenOptions([], { PORT: '-1' })).toThrow(/got "-1"/);
     expect(() => readListenOptions(['--port'], {})).toThrow(/--port needs a value/);

@@ -53,19 +53,36 @@ describe('applyEvent', () => {
 
   it('never moves a job backwards, and a finished job stays finished', () => {
     const state = createDashboardState();
-    applyEvent(state, { type: 'job:started', data: { jobId: 'job-1', label: 'Report', by: 'ada', steps: 4, at: 5 } });
-    applyEvent(state, { type: 'job:progress', data: { jobId: 'job-1', percent: 75, stage: 'Rendering report' } });
-    expect(applyEvent(state, { type: 'job:progress', data: { jobId: 'job-1', percent: 25, stage: 'Fetching data' } })).toBe(
-      false,
-    );
+    applyEvent(state, {
+      type: 'job:started',
+      data: { jobId: 'job-1', label: 'Report', by: 'ada', steps: 4, at: 5 },
+    });
+    applyEvent(state, {
+      type: 'job:progress',
+      data: { jobId: 'job-1', percent: 75, stage: 'Rendering report' },
+    });
+    expect(
+      applyEvent(state, {
+        type: 'job:progress',
+        data: { jobId: 'job-1', percent: 25, stage: 'Fetching data' },
+      }),
+    ).toBe(false);
     applyEvent(state, { type: 'job:done', data: { jobId: 'job-1', durationMs: 400, at: 9 } });
-    expect(state.jobs.get('job-1')).toMatchObject({ percent: 100, stage: 'Done', finishedAt: 9, durationMs: 400 });
-    expect(applyEvent(state, { type: 'job:progress', data: { jobId: 'job-1', percent: 80, stage: 'x' } })).toBe(false);
+    expect(state.jobs.get('job-1')).toMatchObject({
+      percent: 100,
+      stage: 'Done',
+      finishedAt: 9,
+      durationMs: 400,
+    });
+    expect(
+      applyEvent(state, { type: 'job:progress', data: { jobId: 'job-1', percent: 80, stage: 'x' } }),
+    ).toBe(false);
   });
 
   it('keeps bounded histories: newest notifications, last metrics, running jobs', () => {
     const state = createDashboardState();
-    for (let index = 1; index <= HISTORY_LIMITS.notifications + 5; index += 1) applyEvent(state, note(`n-${index}`));
+    for (let index = 1; index <= HISTORY_LIMITS.notifications + 5; index += 1)
+      applyEvent(state, note(`n-${index}`));
     expect(state.notifications).toHaveLength(HISTORY_LIMITS.notifications);
     expect(state.notifications[0]?.id).toBe(`n-${HISTORY_LIMITS.notifications + 5}`);
     for (let at = 1; at <= HISTORY_LIMITS.metrics + 3; at += 1) applyEvent(state, metrics(at));
@@ -99,8 +116,14 @@ describe('snapshots', () => {
     applyEvent(state, joined('ada', 7));
     applyEvent(state, note('n-1'));
     applyEvent(state, metrics(1000));
-    applyEvent(state, { type: 'job:started', data: { jobId: 'job-1', label: 'Report', by: 'ada', steps: 4, at: 5 } });
-    applyEvent(state, { type: 'job:started', data: { jobId: 'job-2', label: 'Backup', by: 'ada', steps: 4, at: 6 } });
+    applyEvent(state, {
+      type: 'job:started',
+      data: { jobId: 'job-1', label: 'Report', by: 'ada', steps: 4, at: 5 },
+    });
+    applyEvent(state, {
+      type: 'job:started',
+      data: { jobId: 'job-2', label: 'Backup', by: 'ada', steps: 4, at: 6 },
+    });
     const snapshot = toSnapshot(state, 'ada', '1-5');
     const parsed = snapshotSchema.parse(JSON.parse(JSON.stringify(snapshot)));
     expect(parsed.jobs.map((job) => job.jobId)).toEqual(['job-2', 'job-1']);

@@ -14,6 +14,7 @@ describe('createJobRunner', () => {
     const errors: unknown[] = [];
     const jobs = createJobRunner({
       stepMs: 100,
+      idPrefix: 'job-t',
       publish: {
         started: async (data) => published.push(`started ${data.jobId} ${data.label} ${data.steps}`),
         progress: async (data) => published.push(`progress ${data.jobId} ${data.percent} ${data.stage}`),
@@ -27,14 +28,14 @@ describe('createJobRunner', () => {
   it('publishes started, one progress per step, then done, in order', async () => {
     const { jobs, published } = runner();
     const jobId = await jobs.start({ label: 'Report', by: 'ada', steps: 4 });
-    expect(jobId).toBe('job-1');
+    expect(jobId).toBe('job-t-1');
     await vi.advanceTimersByTimeAsync(400);
     expect(published).toEqual([
-      'started job-1 Report 4',
-      'progress job-1 25 Fetching data',
-      'progress job-1 50 Crunching numbers',
-      'progress job-1 75 Rendering report',
-      'done job-1',
+      'started job-t-1 Report 4',
+      'progress job-t-1 25 Fetching data',
+      'progress job-t-1 50 Crunching numbers',
+      'progress job-t-1 75 Rendering report',
+      'done job-t-1',
     ]);
     expect(jobs.running).toBe(0);
   });
@@ -45,7 +46,7 @@ describe('createJobRunner', () => {
     await jobs.start({ label: 'B', by: 'grace', steps: 2 });
     expect(jobs.running).toBe(2);
     await vi.advanceTimersByTimeAsync(200);
-    expect(published.filter((line) => line.startsWith('done'))).toEqual(['done job-1', 'done job-2']);
+    expect(published.filter((line) => line.startsWith('done'))).toEqual(['done job-t-1', 'done job-t-2']);
   });
 
   it('keeps going when one publish fails, and reports the failure', async () => {

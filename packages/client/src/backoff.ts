@@ -56,6 +56,7 @@ export function backoffDelay(
 }
 
 const DIGITS = /^\d+$/;
+const HAS_LETTERS = /[a-z]/i;
 
 /**
  * Reads a `Retry-After` header (RFC 9110 section 10.2.3): either a number of seconds or an HTTP
@@ -76,6 +77,9 @@ export function retryAfterDelay(value: string | null, now: number): number | und
   if (value === null) return undefined;
   const text = value.trim();
   if (DIGITS.test(text)) return Number.parseInt(text, 10) * 1000;
+  // Every HTTP-date form names the day and month; without letters, Date.parse would read "-5"
+  // or "2030" as years.
+  if (!HAS_LETTERS.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -23,11 +23,14 @@ export interface EventMeta<N extends string = string> {
   readonly event: N;
 }
 
-/** A handler of event `N`: typed data and metadata. It may return a promise; a rejection is reported. */
+/**
+ * A handler of event `N`: typed data and metadata. Its return value is ignored, except that a
+ * returned promise that rejects is reported to `onError` as `handler-threw`.
+ */
 export type EventHandler<C extends EventCatalog, N extends EventName<C>> = (
   data: EventData<C, N>,
   meta: EventMeta<N>,
-) => void | Promise<void>;
+) => unknown;
 
 /** One event as `stream()` yields it: `{ type, data, id }`, a union narrowed by `type`. */
 export type ClientEvent<C extends EventCatalog> = {
@@ -135,7 +138,7 @@ export interface SseClient<C extends EventCatalog> {
    * client.onReset(() => queryClient.invalidateQueries());
    * ```
    */
-  onReset(listener: (info: ResetInfo) => void | Promise<void>): () => void;
+  onReset(listener: (info: ResetInfo) => unknown): () => void;
   /**
    * The events as an async iterator of the catalog's union, narrowed by `type`. Events queue
    * until the loop takes them. `break`, `return` or the `signal` end it; so does the client

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ev, parseLog } from '../test/parser-log';
 import { parserFixtures } from '../test/parser-fixtures';
-import { createParser, DEFAULT_MAX_BUFFER_SIZE, isProtocolError, type ParsedEvent, type ProtocolError } from './index';
+import { ev, parseLog } from '../test/parser-log';
+import {
+  createParser,
+  DEFAULT_MAX_BUFFER_SIZE,
+  isProtocolError,
+  type ParsedEvent,
+  type ProtocolError,
+} from './index';
 
 describe('createParser: the WHATWG "Interpreting an event stream" rules, input in one chunk', () => {
   it.each(parserFixtures)('$name', ({ input, expected, options }) => {
@@ -126,7 +132,10 @@ describe('createParser: errors and misuse', () => {
   it('reports ignored input as a ProtocolError with a code and a prefixed message, and goes on', () => {
     const errors: ProtocolError[] = [];
     const events: string[] = [];
-    const parser = createParser({ onError: (error) => errors.push(error), onEvent: (event) => events.push(event.data) });
+    const parser = createParser({
+      onError: (error) => errors.push(error),
+      onEvent: (event) => events.push(event.data),
+    });
     parser.feed('bogus: 1\nretry: soon\ndata: still parsed\n\n');
     expect(events).toEqual(['still parsed']);
     expect(errors).toHaveLength(2);

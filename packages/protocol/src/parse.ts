@@ -305,7 +305,10 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         chunk.charCodeAt(pos + 4) === COLON &&
         lf - pos <= maxBufferSize
       ) {
-        const value = chunk.slice(chunk.charCodeAt(pos + 5) === SPACE && pos + 5 < lf ? pos + 6 : pos + 5, lf);
+        const value = chunk.slice(
+          chunk.charCodeAt(pos + 5) === SPACE && pos + 5 < lf ? pos + 6 : pos + 5,
+          lf,
+        );
         if (!hasData && !droppingEvent && chunk.charCodeAt(lf + 1) === LF) {
           lastEventId = idBuffer;
           const event: ParsedEvent = {

@@ -36,7 +36,9 @@ export function singleUnits(text: string): string[] {
  * @param maxCuts - the most cut points @defaultValue 12
  */
 export function chunksOf(text: string, maxCuts = 12): fc.Arbitrary<string[]> {
-  return fc.array(fc.nat({ max: text.length }), { maxLength: maxCuts }).map((offsets) => cutAt(text, offsets));
+  return fc
+    .array(fc.nat({ max: text.length }), { maxLength: maxCuts })
+    .map((offsets) => cutAt(text, offsets));
 }
 
 /**

@@ -33,15 +33,21 @@ const digits = fc.stringMatching(/^[0-9]{1,7}$/);
 const eol = fc.constantFrom('\n', '\r', '\r\n');
 // Known fields, and names that look like them but are not (the spec matches names exactly).
 const fieldName = fc.oneof(
-  { weight: 12, arbitrary: fc.constantFrom('data', 'event', 'id', 'retry') },
+  { weight: 6, arbitrary: fc.constant('data') },
+  { weight: 2, arbitrary: fc.constant('event') },
+  { weight: 2, arbitrary: fc.constant('id') },
+  { weight: 1, arbitrary: fc.constant('retry') },
   { weight: 1, arbitrary: fc.constantFrom('foo', 'Data', 'data ', ' id', 'eventx', 'retr', '日本') },
 );
 
-const line: fc.Arbitrary<StreamLine> = fc.oneof(
+const fieldOrComment: fc.Arbitrary<StreamLine> = fc.oneof(
   {
     weight: 8,
     arbitrary: fc
-      .record({ name: fieldName, form: fc.constantFrom<FieldForm>('colon', 'colon-space', 'colon-space', 'bare') })
+      .record({
+        name: fieldName,
+        form: fc.constantFrom<FieldForm>('colon', 'colon-space', 'colon-space', 'bare'),
+      })
       .chain(({ name, form }) =>
         fc.record({
           kind: fc.constant('field' as const),
@@ -53,8 +59,12 @@ const line: fc.Arbitrary<StreamLine> = fc.oneof(
       ),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('comment' as const), value, eol }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('blank' as const), eol }) },
 );
+const blank: fc.Arbitrary<StreamLine> = fc.record({ kind: fc.constant('blank' as const), eol });
+// Mostly blocks ended by one blank line; some by none (two blocks merge) or by two.
+const block = fc
+  .tuple(fc.array(fieldOrComment, { minLength: 1, maxLength: 5 }), fc.array(blank, { maxLength: 2 }))
+  .map(([fields, blanks]) => [...fields, ...blanks]);
 
 function renderLine(line: StreamLine): string {
   if (line.kind === 'blank') return '';
@@ -69,21 +79,25 @@ function renderLine(line: StreamLine): string {
  * NUL, BOM and multi-byte characters; LF, CR and CRLF line ends; an optional leading BOM and an
  * optional unterminated last line.
  *
- * @param maxLines - the most lines @defaultValue 24
+ * @param maxBlocks - the most blocks (up to five fields or comments and up to two blank lines each) @defaultValue 6
  */
-export function eventStream(maxLines = 24): fc.Arbitrary<GeneratedStream> {
+export function eventStream(maxBlocks = 6): fc.Arbitrary<GeneratedStream> {
   return fc
     .record({
       bom: fc.boolean(),
-      lines: fc.array(line, { maxLength: maxLines }),
-      tail: fc.oneof(fc.constant(''), line.map(renderLine)),
+      blocks: fc.array(block, { maxLength: maxBlocks }),
+      tail: fc.oneof(fc.constant(''), fieldOrComment.map(renderLine)),
     })
-    .map(({ bom, lines, tail }) => {
+    .map(({ bom, blocks, tail }) => {
+      const lines = blocks.flat();
       let body = '';
       let previousEol = '';
       const fixed = lines.map((item) => {
         // A blank line ended by LF right after a CR would merge with it into one CRLF; keep it blank.
-        const next = previousEol === '\r' && item.kind === 'blank' && item.eol === '\n' ? { ...item, eol: '\r\n' } : item;
+        const next =
+          previousEol === '\r' && item.kind === 'blank' && item.eol === '\n'
+            ? { ...item, eol: '\r\n' }
+            : item;
         previousEol = next.eol;
         body += renderLine(next) + next.eol;
         return next;

@@ -1,4 +1,4 @@
-import { ev, err, type LogEntry, type LogOptions } from './parser-log';
+import { err, ev, type LogEntry, type LogOptions } from './parser-log';
 
 /**
  * One rule of the WHATWG HTML "Interpreting an event stream" section
@@ -52,16 +52,31 @@ export const parserFixtures: ParserFixture[] = [
   {
     name: 'comments are reported and neither dispatch nor reset the event',
     input: ': hello\ndata: a\n:  two spaces\n:\n:no space\n::colon\ndata: b\n\n',
-    expected: [comment('hello'), comment(' two spaces'), comment(''), comment('no space'), comment(':colon'), ev('a\nb')],
+    expected: [
+      comment('hello'),
+      comment(' two spaces'),
+      comment(''),
+      comment('no space'),
+      comment(':colon'),
+      ev('a\nb'),
+    ],
   },
-  { name: 'a comment-only block dispatches nothing', input: ': keep-alive\n\n', expected: [comment('keep-alive')] },
+  {
+    name: 'a comment-only block dispatches nothing',
+    input: ': keep-alive\n\n',
+    expected: [comment('keep-alive')],
+  },
 
   // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:) — Process the
   // field using the steps described below, using the whole line as the field name, and the empty
   // string as the field value."
   { name: '`data` without a colon is an empty data line', input: 'data\n\n', expected: [ev('')] },
   { name: 'two `data` lines without a colon give one LF', input: 'data\ndata\n\n', expected: [ev('\n')] },
-  { name: '`event` without a colon is the default type', input: 'event: x\nevent\ndata: a\n\n', expected: [ev('a')] },
+  {
+    name: '`event` without a colon is the default type',
+    input: 'event: x\nevent\ndata: a\n\n',
+    expected: [ev('a')],
+  },
   {
     name: '`id` without a colon resets the last event ID',
     input: 'data: a\n\nid\ndata: b\n\n',
@@ -69,7 +84,11 @@ export const parserFixtures: ParserFixture[] = [
     options: { lastEventId: 'start' },
   },
   { name: '`retry` without a colon is ignored', input: 'retry\n', expected: [err('invalid-retry')] },
-  { name: 'a bare unknown name is ignored', input: 'foo\ndata: a\n\n', expected: [err('unknown-field'), ev('a')] },
+  {
+    name: 'a bare unknown name is ignored',
+    input: 'foo\ndata: a\n\n',
+    expected: [err('unknown-field'), ev('a')],
+  },
 
   // "Collect the characters on the line after the first U+003A COLON character (:), and let value be
   // that string. If value starts with a U+0020 SPACE character, remove it from value."
@@ -80,25 +99,44 @@ export const parserFixtures: ParserFixture[] = [
   },
   { name: 'one space stripped from event', input: 'event:  spaced\ndata\n\n', expected: [ev('', ' spaced')] },
   { name: 'one space stripped from id', input: 'id:  7\ndata\n\n', expected: [ev('', 'message', ' 7')] },
-  { name: 'colons after the first belong to the value', input: 'data:: a:b: c\n\n', expected: [ev(': a:b: c')] },
+  {
+    name: 'colons after the first belong to the value',
+    input: 'data:: a:b: c\n\n',
+    expected: [ev(': a:b: c')],
+  },
 
   // "Otherwise — The field is ignored." (reported as unknown-field)
   {
     name: 'unknown fields are ignored: names are exact and case-sensitive',
     input: 'foo: bar\nDATA: x\ndata : y\n data: z\nData: w\ndata: kept\n\n',
-    expected: [err('unknown-field'), err('unknown-field'), err('unknown-field'), err('unknown-field'), err('unknown-field'), ev('kept')],
+    expected: [
+      err('unknown-field'),
+      err('unknown-field'),
+      err('unknown-field'),
+      err('unknown-field'),
+      err('unknown-field'),
+      ev('kept'),
+    ],
   },
 
   // data: "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
   // character to the data buffer." Dispatch: "If the data buffer's last character is a U+000A LINE
   // FEED (LF) character, then remove the last character from the data buffer."
-  { name: 'data lines are joined with LF', input: 'data: a\ndata: b\ndata: c\n\n', expected: [ev('a\nb\nc')] },
+  {
+    name: 'data lines are joined with LF',
+    input: 'data: a\ndata: b\ndata: c\n\n',
+    expected: [ev('a\nb\nc')],
+  },
   { name: 'only the last LF is removed', input: 'data: a\ndata:\n\n', expected: [ev('a\n')] },
   { name: 'data keeps NUL and other controls', input: 'data: a\0b\u0001\n\n', expected: [ev('a\0b\u0001')] },
 
   // "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty
   // string and return."
-  { name: 'a block without data dispatches nothing', input: 'event: x\n\n\n\ndata: a\n\n', expected: [ev('a')] },
+  {
+    name: 'a block without data dispatches nothing',
+    input: 'event: x\n\n\n\ndata: a\n\n',
+    expected: [ev('a')],
+  },
   { name: '`data:` with an empty value dispatches an empty string', input: 'data:\n\n', expected: [ev('')] },
 
   // "Set the data buffer and the event type buffer to the empty string." / default type "message"
@@ -107,7 +145,11 @@ export const parserFixtures: ParserFixture[] = [
     input: 'event: a\ndata: 1\n\ndata: 2\n\nevent: a\nevent: b\ndata: 3\n\n',
     expected: [ev('1', 'a'), ev('2'), ev('3', 'b')],
   },
-  { name: 'an event type before an empty block does not leak', input: 'event: x\n\ndata: a\n\n', expected: [ev('a')] },
+  {
+    name: 'an event type before an empty block does not leak',
+    input: 'event: x\n\ndata: a\n\n',
+    expected: [ev('a')],
+  },
 
   // id: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
   // field value. Otherwise, ignore the field." Dispatch: "Set the last event ID string of the event
@@ -133,7 +175,11 @@ export const parserFixtures: ParserFixture[] = [
     input: 'id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\nid: \0\ndata: c\n\n',
     expected: [ev('a', 'message', '1'), ev('b', 'message', '1'), ev('c', 'message', '1')],
   },
-  { name: 'an id after the data applies to its event', input: 'data: a\nid: 5\n\n', expected: [ev('a', 'message', '5')] },
+  {
+    name: 'an id after the data applies to its event',
+    input: 'data: a\nid: 5\n\n',
+    expected: [ev('a', 'message', '5')],
+  },
   {
     name: 'an id in an unfinished block does not apply to earlier events',
     input: 'id: 1\ndata: a\n\nid: 2\ndata: b\n',
@@ -145,7 +191,8 @@ export const parserFixtures: ParserFixture[] = [
   // ignore the field."
   {
     name: 'retry takes ASCII digits only',
-    input: 'retry: 1000\nretry:0\nretry: 0100\nretry: 1a\nretry: -1\nretry: 1.5\nretry:\nretry: +1\nretry: 1 \nretry:  5\nretry: \u0661\u0662\n',
+    input:
+      'retry: 1000\nretry:0\nretry: 0100\nretry: 1a\nretry: -1\nretry: 1.5\nretry:\nretry: +1\nretry: 1 \nretry:  5\nretry: \u0661\u0662\n',
     expected: [
       retry(1000),
       retry(0),
@@ -160,11 +207,19 @@ export const parserFixtures: ParserFixture[] = [
       err('invalid-retry'),
     ],
   },
-  { name: 'retry neither dispatches nor disturbs an event', input: 'data: a\nretry: 10\n\nretry: 5\n\n', expected: [retry(10), ev('a'), retry(5)] },
+  {
+    name: 'retry neither dispatches nor disturbs an event',
+    input: 'data: a\nretry: 10\n\nretry: 5\n\n',
+    expected: [retry(10), ev('a'), retry(5)],
+  },
 
   // "Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
   // middle of an event, before the final empty line, the incomplete event is not dispatched.)"
-  { name: 'an unterminated final event is not dispatched', input: 'data: a\n\ndata: b\n', expected: [ev('a')] },
+  {
+    name: 'an unterminated final event is not dispatched',
+    input: 'data: a\n\ndata: b\n',
+    expected: [ev('a')],
+  },
   { name: 'an unterminated final line is not processed', input: 'data: a\n\ndata: b', expected: [ev('a')] },
   { name: 'a final line ended by CR still needs its blank line', input: 'data: a\r', expected: [] },
   { name: 'an unterminated comment is not reported', input: ': partial', expected: [] },

@@ -2,6 +2,7 @@ import { CLOSED, type Connection, LIVE, REPLAYING } from './connection';
 import type { EmitterCore } from './core';
 import { joinFrames } from './frames';
 import type { StoredEvent } from './replay-store';
+import type { TransportEvents } from './transport';
 
 /**
  * Writes one live frame. This is the fan-out hot path, run once per event per connection, so it
@@ -68,12 +69,14 @@ export function fanOut(core: EmitterCore, event: StoredEvent): number {
   const targets = event.channels;
   let delivered = 0;
   if (targets === null) {
-    for (const connection of core.registry.connections.values()) delivered += deliver(core, connection, event);
+    for (const connection of core.registry.connections.values())
+      delivered += deliver(core, connection, event);
     return delivered;
   }
   if (targets.length === 1) {
     const members = core.registry.channels.get(targets[0] as string);
-    if (members !== undefined) for (const connection of members) delivered += deliver(core, connection, event);
+    if (members !== undefined)
+      for (const connection of members) delivered += deliver(core, connection, event);
     return delivered;
   }
   // Several channels: a connection in two of them still gets the event once (`mark`).
@@ -95,10 +98,9 @@ export function fanOut(core: EmitterCore, event: StoredEvent): number {
  * which is how a client that fell behind during a burst catches up without the server paying for
  * each small write again.
  *
- * @param core - the emitter
  * @param connection - the connection whose response drained
  */
-export function drained(core: EmitterCore, connection: Connection): void {
+export function drained(connection: Connection): void {
   const waiter = connection.waiter;
   if (waiter !== null) {
     connection.waiter = null;
@@ -125,7 +127,11 @@ export function drained(core: EmitterCore, connection: Connection): void {
  * @returns `true` when the writer may go on at once, else a promise of whether the connection is
  * still open once the response drained
  */
-export function writeReplayFrame(core: EmitterCore, connection: Connection, frame: Uint8Array): true | Promise<boolean> {
+export function writeReplayFrame(
+  core: EmitterCore,
+  connection: Connection,
+  frame: Uint8Array,
+): true | Promise<boolean> {
   core.counters.bytes += frame.byteLength;
   if (connection.transport.write(frame)) return true;
   return new Promise<boolean>((resolve) => {
@@ -199,4 +205,30 @@ export function endConnection(core: EmitterCore, connection: Connection, last?: 
     connection.transport.write(chunks.length === 1 ? (chunks[0] as Uint8Array) : joinFrames(chunks, bytes));
   }
   connection.transport.end();
+}
+
+/**
+ * What a transport reports for one connection. A class rather than two closures per connection:
+ * thousands are alive at once, and prototype methods cost nothing per instance.
+ */
+export class ConnectionEvents implements TransportEvents {
+  private readonly core: EmitterCore;
+  private readonly connection: Connection;
+
+  /**
+   * @param core - the emitter
+   * @param connection - the connection the transport serves
+   */
+  constructor(core: EmitterCore, connection: Connection) {
+    this.core = core;
+    this.connection = connection;
+  }
+
+  drain(): void {
+    drained(this.connection);
+  }
+
+  close(): void {
+    detach(this.core, this.connection);
+  }
 }

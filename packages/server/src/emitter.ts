@@ -1,11 +1,10 @@
-import type { IncomingMessage } from 'node:http';
-import { encodeEvent, type EventCatalog, type EventInput, type EventName } from '@app/sse-protocol';
+import { type EventCatalog, type EventInput, type EventName, encodeEvent } from '@app/sse-protocol';
 import { fetchHandler } from './adapters/fetch';
 import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
 import type { EmitterCore } from './core';
 import { endConnection, fanOut, heartbeatTick } from './delivery';
 import { SseServerError } from './errors';
-import { heartbeatFrame, preludeFrame, retryFrame, toBytes } from './frames';
+import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames';
 import { createHeartbeat } from './heartbeat';
 import { assertChannel } from './identity';
 import { createMemoryStore } from './memory-store';
@@ -52,7 +51,7 @@ export interface Emitter<C extends EventCatalog> {
    * http.createServer(sse.handler()).listen(8080);
    * ```
    */
-  handler<Req extends NodeRequest = IncomingMessage>(options?: HandlerOptions<Req>): NodeHandler<Req>;
+  handler<Req extends NodeRequest = NodeRequest>(options?: HandlerOptions<Req>): NodeHandler<Req>;
   /**
    * Answers a web-standard `Request` with a streaming `Response` (Hono, Next.js route handlers,
    * Bun, Deno, workers). Refusals are ordinary responses (400, 401, 403, 503).
@@ -179,10 +178,12 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     try {
       stored = await core.store.append({
         channels,
-        encode: (id) => toBytes(encodeEvent({ id, event: name, data: text })),
+        encode: (id) => toOwnedBytes(encodeEvent({ id, event: name, data: text })),
       });
     } catch (error) {
-      throw new SseServerError('store-failed', `the replay store could not append "${name}"`, { cause: error });
+      throw new SseServerError('store-failed', `the replay store could not append "${name}"`, {
+        cause: error,
+      });
     }
     core.counters.published += 1;
     return { id: stored.id, delivered: core.closed ? 0 : fanOut(core, stored) };
@@ -211,7 +212,8 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     stats() {
       let bufferedBytes = 0;
       for (const connection of core.registry.connections.values()) {
-        bufferedBytes += connection.queuedBytes + connection.pendingBytes + connection.transport.bufferedBytes();
+        bufferedBytes +=
+          connection.queuedBytes + connection.pendingBytes + connection.transport.bufferedBytes();
       }
       return {
         clients: core.registry.connections.size,
@@ -222,10 +224,18 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     },
     async close(closeOptions = {}) {
       if (core.closed) return;
-      const frame = retryFrame(closeOptions.retryMs ?? resolved.retryMs);
+      const retryMs = closeOptions.retryMs ?? resolved.retryMs;
+      if (!Number.isSafeInteger(retryMs) || retryMs < 0) {
+        throw new SseServerError(
+          'invalid-option',
+          `close({ retryMs }) must be a non-negative integer, got ${retryMs}`,
+        );
+      }
+      const frame = retryFrame(retryMs);
       core.closed = true;
       core.heartbeat.stop();
-      for (const connection of [...core.registry.connections.values()]) endConnection(core, connection, frame);
+      for (const connection of [...core.registry.connections.values()])
+        endConnection(core, connection, frame);
       try {
         await core.store.close?.();
       } catch (error) {

@@ -1,19 +1,36 @@
 import { Buffer } from 'node:buffer';
-import { encodeComment, encodeEvent, encodeRetry, HELLO_EVENT, RESET_EVENT, type ResetReason } from '@app/sse-protocol';
+import {
+  encodeComment,
+  encodeEvent,
+  encodeRetry,
+  HELLO_EVENT,
+  RESET_EVENT,
+  type ResetReason,
+} from '@app/sse-protocol';
 
 const encoder = new TextEncoder();
 
 /**
- * UTF-8 bytes of `text` as a `Buffer` that owns exactly its memory. `Buffer.from(string)` would
- * carve small strings out of a shared 8 KiB pool, and one kept frame (the replay store keeps
- * thousands) would then pin a whole pool slab; a `Buffer` (rather than a bare `Uint8Array`) is what
- * sockets write without wrapping it again on every write.
+ * UTF-8 bytes of `text` as a `Buffer` that owns exactly its memory, for frames that are kept (the
+ * replay store holds thousands): `Buffer.from(string)` would carve small strings out of a shared
+ * 8 KiB pool, and one kept frame would then pin a whole pool slab. A `Buffer` (rather than a bare
+ * `Uint8Array`) is what sockets write without wrapping it again on every write.
  *
  * @param text - the encoded event text
  */
-export function toBytes(text: string): Uint8Array {
+export function toOwnedBytes(text: string): Uint8Array {
   const bytes = encoder.encode(text);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * UTF-8 bytes of a short-lived frame written once (`sse:hello`, `sse:reset`): taken from Node's
+ * shared pool, which costs no allocation of its own per connection.
+ *
+ * @param text - the encoded event text
+ */
+function toBytes(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
 }
 
 /**
@@ -23,12 +40,12 @@ export function toBytes(text: string): Uint8Array {
  * @param retryMs - the reconnection time in milliseconds
  */
 export function preludeFrame(retryMs: number): Uint8Array {
-  return toBytes(`${encodeComment('ok')}${encodeRetry(retryMs)}\n`);
+  return toOwnedBytes(`${encodeComment('ok')}${encodeRetry(retryMs)}\n`);
 }
 
 /** The heartbeat comment (comments are ignored by clients but keep idle connections alive). */
 export function heartbeatFrame(): Uint8Array {
-  return toBytes(encodeComment('ping'));
+  return toOwnedBytes(encodeComment('ping'));
 }
 
 /**
@@ -37,7 +54,7 @@ export function heartbeatFrame(): Uint8Array {
  * @param retryMs - when clients should reconnect, in milliseconds
  */
 export function retryFrame(retryMs: number): Uint8Array {
-  return toBytes(`${encodeRetry(retryMs)}\n`);
+  return toOwnedBytes(`${encodeRetry(retryMs)}\n`);
 }
 
 /**
@@ -50,7 +67,12 @@ export function retryFrame(retryMs: number): Uint8Array {
  * @param fingerprint - the catalog fingerprint
  * @param heartbeatMs - the heartbeat interval
  */
-export function helloFrame(id: string, clientId: string, fingerprint: string, heartbeatMs: number): Uint8Array {
+export function helloFrame(
+  id: string,
+  clientId: string,
+  fingerprint: string,
+  heartbeatMs: number,
+): Uint8Array {
   return toBytes(
     encodeEvent({ id, event: HELLO_EVENT, data: JSON.stringify({ clientId, fingerprint, heartbeatMs }) }),
   );

@@ -18,7 +18,10 @@ export function userChannel(userId: string): string {
  */
 export function assertChannel(channel: unknown): asserts channel is string {
   if (typeof channel !== 'string' || channel === '') {
-    throw new SseServerError('invalid-channel', `channel names must be non-empty strings, got ${JSON.stringify(channel)}`);
+    throw new SseServerError(
+      'invalid-channel',
+      `channel names must be non-empty strings, got ${JSON.stringify(channel)}`,
+    );
   }
 }
 
@@ -36,7 +39,8 @@ export async function resolveIdentity<Req>(
   const verdict: AuthorizeResult = authorize === undefined ? true : await authorize(req);
   if (verdict === true) return { clientId, userId: undefined };
   if (verdict === false) throw new SseServerError('http-error', 'Unauthorized', { status: 401 });
-  const userId = typeof verdict === 'object' && verdict !== null ? (verdict as { userId?: unknown }).userId : undefined;
+  const userId =
+    typeof verdict === 'object' && verdict !== null ? (verdict as { userId?: unknown }).userId : undefined;
   if (typeof userId !== 'string' || userId === '') {
     throw new SseServerError(
       'invalid-authorization',

@@ -15,7 +15,10 @@ import { LAST_EVENT_ID_QUERY } from '@app/sse-protocol';
  * lastEventIdFrom(undefined, '/events?lastEventId=m3k9x2ab-42'); // 'm3k9x2ab-42'
  * ```
  */
-export function lastEventIdFrom(header: string | readonly string[] | null | undefined, url: string | undefined): string | null {
+export function lastEventIdFrom(
+  header: string | readonly string[] | null | undefined,
+  url: string | undefined,
+): string | null {
   const value = typeof header === 'string' ? header : header?.join(', ');
   if (value !== undefined && value !== '') return value;
   if (url === undefined) return null;

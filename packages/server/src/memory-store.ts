@@ -22,7 +22,8 @@ export const DEFAULT_MAX_BYTES = 1 << 20;
 const EPOCH = /^[0-9A-Za-z_]{1,64}$/;
 
 function assertLimit(name: string, value: number, allowInfinity: boolean): void {
-  const ok = allowInfinity && value === Number.POSITIVE_INFINITY ? true : Number.isSafeInteger(value) && value >= 0;
+  const ok =
+    allowInfinity && value === Number.POSITIVE_INFINITY ? true : Number.isSafeInteger(value) && value >= 0;
   if (!ok) {
     throw new SseServerError('invalid-option', `replay.${name} must be a non-negative integer, got ${value}`);
   }
@@ -54,7 +55,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ReplayStore
   assertLimit('maxAgeMs', maxAgeMs, true);
   const epoch = options.epoch ?? createEpoch();
   if (!EPOCH.test(epoch)) {
-    throw new SseServerError('invalid-option', `replay epoch must match [0-9A-Za-z_]{1,64}, got ${JSON.stringify(epoch)}`);
+    throw new SseServerError(
+      'invalid-option',
+      `replay epoch must match [0-9A-Za-z_]{1,64}, got ${JSON.stringify(epoch)}`,
+    );
   }
 
   // The ring: `count` events from `start`, the oldest first; sequence numbers are contiguous, so

@@ -124,7 +124,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 function integer(name: string, value: number, min: number, max: number, allowInfinity = false): number {
   if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new SseServerError('invalid-option', `${name} must be an integer from ${min} to ${max}, got ${value}`);
+    throw new SseServerError(
+      'invalid-option',
+      `${name} must be an integer from ${min} to ${max}, got ${value}`,
+    );
   }
   return value;
 }
@@ -141,7 +144,10 @@ function logError(error: unknown): void {
  */
 export function resolveOptions<C extends EventCatalog>(options: EmitterOptions<C>): ResolvedOptions {
   if (typeof options !== 'object' || options === null || typeof options.events?.parse !== 'function') {
-    throw new SseServerError('invalid-option', 'createEmitter() needs { events }: a catalog made by defineEvents()');
+    throw new SseServerError(
+      'invalid-option',
+      'createEmitter() needs { events }: a catalog made by defineEvents()',
+    );
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new SseServerError('invalid-option', 'onError must be a function');
@@ -150,7 +156,12 @@ export function resolveOptions<C extends EventCatalog>(options: EmitterOptions<C
   return {
     heartbeatMs: integer('heartbeatMs', options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, 0, MAX_TIMER_MS),
     retryMs: integer('retryMs', options.retryMs ?? DEFAULT_RETRY_MS, 0, max),
-    maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 1, max),
+    maxBufferedBytes: integer(
+      'maxBufferedBytes',
+      options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      1,
+      max,
+    ),
     maxClients: integer('maxClients', options.maxClients ?? Number.POSITIVE_INFINITY, 0, max, true),
     maxClientsPerUser: integer(
       'maxClientsPerUser',

@@ -11,7 +11,11 @@ const TEXT = 'text/plain; charset=utf-8';
  * @param body - the text
  * @param headers - extra headers
  */
-export function refusal(status: number, body: string, headers: Readonly<Record<string, string>> = {}): Refusal {
+export function refusal(
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): Refusal {
   return { status, body, headers: { ...headers, 'Content-Type': TEXT, 'Cache-Control': 'no-store' } };
 }
 
@@ -39,7 +43,9 @@ function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
   const value = typeof status === 'number' ? status : statusCode;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599 ? value : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599
+    ? value
+    : undefined;
 }
 
 /**
@@ -58,7 +64,8 @@ export function refusalFor(error: unknown, onError: (error: unknown) => void): R
   const status = statusOf(error);
   if (status !== undefined) {
     const { expose, message } = error as { expose?: unknown; message?: unknown };
-    const text = expose === true && typeof message === 'string' ? message : (STATUS_TEXT[status] ?? `HTTP ${status}`);
+    const text =
+      expose === true && typeof message === 'string' ? message : (STATUS_TEXT[status] ?? `HTTP ${status}`);
     if (status >= 500) onError(error);
     return refusal(status, text);
   }

@@ -1,7 +1,7 @@
 import { EVENT_STREAM_CONTENT_TYPE } from '@app/sse-protocol';
 import { CLOSED, type Connection, createConnection, isEntitled, LIVE } from './connection';
 import type { EmitterCore } from './core';
-import { detach, drained, endConnection, writeReplayFrame } from './delivery';
+import { ConnectionEvents, endConnection, writeReplayFrame } from './delivery';
 import { SseServerError } from './errors';
 import { parseEventId } from './event-id';
 import { helloFrame, resetFrame } from './frames';
@@ -68,7 +68,9 @@ export async function serveStream<Req>(
   try {
     from = lastEventId ?? (await core.store.head());
   } catch (error) {
-    core.options.onError(new SseServerError('store-failed', 'the replay store could not tell its head', { cause: error }));
+    core.options.onError(
+      new SseServerError('store-failed', 'the replay store could not tell its head', { cause: error }),
+    );
     transport.refuse(unavailable(core, 'the event history is unavailable'));
     return;
   }
@@ -90,10 +92,7 @@ export async function serveStream<Req>(
   const connection = createConnection(clientId, userId, channels, transport);
   registry.add(connection);
   core.heartbeat.update(registry.connections.size);
-  transport.open(request.http1 ? HTTP1_HEADERS : HTTP2_HEADERS, {
-    drain: () => drained(core, connection),
-    close: () => detach(core, connection),
-  });
+  transport.open(request.http1 ? HTTP1_HEADERS : HTTP2_HEADERS, new ConnectionEvents(core, connection));
   core.counters.bytes += core.prelude.byteLength;
   transport.write(core.prelude);
   void replay(core, connection, from);
@@ -108,7 +107,9 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
   try {
     read = await core.store.readAfter(from);
   } catch (error) {
-    core.options.onError(new SseServerError('store-failed', `the replay store could not read after ${from}`, { cause: error }));
+    core.options.onError(
+      new SseServerError('store-failed', `the replay store could not read after ${from}`, { cause: error }),
+    );
     // Ending the stream makes the client reconnect with the same Last-Event-ID and try again.
     endConnection(core, connection);
     return;
@@ -119,7 +120,11 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
   let step: true | Promise<boolean>;
 
   if (read.ok) {
-    step = writeReplayFrame(core, connection, helloFrame(from, connection.id, fingerprint, options.heartbeatMs));
+    step = writeReplayFrame(
+      core,
+      connection,
+      helloFrame(from, connection.id, fingerprint, options.heartbeatMs),
+    );
     if (step !== true && !(await step)) return;
     for (const event of read.events) {
       if (!isEntitled(connection, event.channels)) continue;
@@ -129,7 +134,11 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
     }
   } else {
     // Never a partial replay that looks complete: the client is told plainly, and goes on from the head.
-    step = writeReplayFrame(core, connection, helloFrame(read.head, connection.id, fingerprint, options.heartbeatMs));
+    step = writeReplayFrame(
+      core,
+      connection,
+      helloFrame(read.head, connection.id, fingerprint, options.heartbeatMs),
+    );
     if (step !== true && !(await step)) return;
     counters.resets += 1;
     step = writeReplayFrame(core, connection, resetFrame(read.reason, from));

@@ -136,21 +136,21 @@ export function buildParserShapes(): ParserShape[] {
   return [
     shape(
       'data-only',
-      `${EVENT_COUNT} \`data:\` events of ~110 B JSON, 4 KiB reads`,
+      `${EVENT_COUNT.toLocaleString('en-US')} \`data:\` events of ~110 B JSON, 4 KiB reads`,
       dataOnlyEvents(EVENT_COUNT),
       fixed(READ_SIZE),
       EVENT_COUNT,
     ),
     shape(
       'named-with-ids',
-      `${EVENT_COUNT} events with \`id:\`, \`event:\` and one \`data:\` line, 4 KiB reads`,
+      `${EVENT_COUNT.toLocaleString('en-US')} events with \`id:\`, \`event:\` and one \`data:\` line, 4 KiB reads`,
       named,
       fixed(READ_SIZE),
       EVENT_COUNT,
     ),
     shape(
       'multi-byte',
-      `${EVENT_COUNT} named events whose data is emoji, CJK and accented text, 4 KiB reads split inside characters`,
+      `${EVENT_COUNT.toLocaleString('en-US')} named events whose data is emoji, CJK and accented text, 4 KiB reads split inside characters`,
       namedEvents(EVENT_COUNT, '\n', multiBytePayload),
       fixed(READ_SIZE),
       EVENT_COUNT,

@@ -4,7 +4,7 @@ import type { Transport } from './page-options';
 
 const LABELS: Record<ClientSnapshot['state'], string> = {
   connecting: 'Connecting',
-  open: 'Live',
+  open: 'Open',
   reconnecting: 'Reconnecting',
   closed: 'Closed',
 };

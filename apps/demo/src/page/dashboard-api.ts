@@ -1,4 +1,5 @@
 import {
+  type ApiErrorCode,
   apiErrorSchema,
   type NotifyRequest,
   type NotifyResponse,
@@ -9,18 +10,28 @@ import {
 } from '../api-contract';
 import { type DashboardSnapshot, snapshotSchema } from '../snapshot';
 
-/** A request the demo server refused or could not answer; `message` is the server's own words. */
+/** Why a dashboard API request failed: the server's own code, or why there was no answer to read. */
+export type DashboardApiErrorCode = ApiErrorCode | 'unreachable' | 'unexpected-response';
+
+/**
+ * A request the demo server refused or could not answer. `message` is the server's own words,
+ * written for the person at the dashboard, so the page shows it as is.
+ */
 export class DashboardApiError extends Error {
+  /** Why it failed. */
+  readonly code: DashboardApiErrorCode;
   /** The HTTP status, or 0 when the server could not be reached. */
   readonly status: number;
 
   /**
+   * @param code - why it failed
    * @param status - the HTTP status, 0 for a network failure
    * @param message - what went wrong
    */
-  constructor(status: number, message: string) {
+  constructor(code: DashboardApiErrorCode, status: number, message: string) {
     super(message);
     this.name = 'DashboardApiError';
+    this.code = code;
     this.status = status;
   }
 }
@@ -30,14 +41,21 @@ async function request(path: string, init?: RequestInit): Promise<unknown> {
   try {
     response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init?.headers } });
   } catch {
-    throw new DashboardApiError(0, 'The server cannot be reached. It will be retried when the stream is back.');
+    throw new DashboardApiError(
+      'unreachable',
+      0,
+      'The server cannot be reached right now. Try again in a moment.',
+    );
   }
   const body: unknown = await response.json().catch(() => null);
   if (response.ok) return body;
   const parsed = apiErrorSchema.safeParse(body);
+  if (parsed.success)
+    throw new DashboardApiError(parsed.data.error.code, response.status, parsed.data.error.message);
   throw new DashboardApiError(
+    'unexpected-response',
     response.status,
-    parsed.success ? parsed.data.error.message : `The server answered ${response.status}.`,
+    `The server answered ${response.status}.`,
   );
 }
 

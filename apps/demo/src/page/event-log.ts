@@ -28,7 +28,12 @@ export function appendLog(entry: LogEntry): void {
   list.prepend(
     h(
       'li',
-      { class: 'log-entry', 'data-kind': entry.kind, 'data-event': entry.name, 'data-id': entry.id || undefined },
+      {
+        class: 'log-entry',
+        'data-kind': entry.kind,
+        'data-event': entry.name,
+        'data-id': entry.id || undefined,
+      },
       h('span', { class: 'log-time' }, clockTime(Date.now())),
       h('span', { class: 'log-id' }, entry.id || '–'),
       h('span', { class: 'log-name' }, entry.name),
@@ -38,6 +43,14 @@ export function appendLog(entry: LogEntry): void {
   while (list.childElementCount > MAX_ENTRIES) list.lastElementChild?.remove();
   total += 1;
   byTestId('log-count').textContent = `${total} ${total === 1 ? 'entry' : 'entries'}`;
+}
+
+/** Wires the "Hide metrics samples" switch of the log. */
+export function setUpEventLog(): void {
+  const toggle = byTestId<HTMLInputElement>('log-hide-metrics');
+  toggle.addEventListener('change', () =>
+    byTestId('event-log').classList.toggle('hide-metrics', toggle.checked),
+  );
 }
 
 /**

@@ -9,10 +9,21 @@ function createRow(job: JobView): HTMLLIElement {
   return h(
     'li',
     { class: 'job', 'data-job': job.jobId },
-    h('div', { class: 'job-head' }, h('span', { class: 'job-label' }, job.label), h('span', { class: 'job-percent' })),
     h(
       'div',
-      { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-label': job.label },
+      { class: 'job-head' },
+      h('span', { class: 'job-label' }, job.label),
+      h('span', { class: 'job-percent' }),
+    ),
+    h(
+      'div',
+      {
+        class: 'progress',
+        role: 'progressbar',
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-label': job.label,
+      },
       h('div', { class: 'progress-fill' }),
     ),
     h('p', { class: 'job-meta' }),

@@ -34,6 +34,26 @@ function renderAll(state: DashboardState, me: string): void {
   renderMetrics(state);
 }
 
+/** Fetches the snapshot again after a reset, trying a few times if the server is still starting. */
+async function reloadSnapshot(me: string): Promise<DashboardSnapshot | undefined> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetchSnapshot(me);
+    } catch (error) {
+      if (attempt === 3) {
+        appendLog({
+          name: 'state',
+          id: '',
+          summary: `could not reload the state: ${String(error)}`,
+          kind: 'system',
+        });
+        return undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+}
+
 /**
  * Runs the dashboard: loads the user's snapshot, then opens the event stream from the snapshot's
  * last event ID, so nothing between the two is missed. Events update the model through the same
@@ -51,7 +71,12 @@ export async function startLiveDashboard(options: PageOptions): Promise<SseClien
     snapshot = await fetchSnapshot(me);
     state = fromSnapshot(snapshot);
   } catch (error) {
-    appendLog({ name: 'state', id: '', summary: `could not load the state: ${String(error)}`, kind: 'system' });
+    appendLog({
+      name: 'state',
+      id: '',
+      summary: `could not load the state: ${String(error)}`,
+      kind: 'system',
+    });
   }
   renderAll(state, me);
 
@@ -66,22 +91,25 @@ export async function startLiveDashboard(options: PageOptions): Promise<SseClien
 
   const badge = createConnectionBadge(() => client.getSnapshot(), options.transport);
   client.subscribe(badge.update);
-  client.onState((connection) => appendLog({ name: 'connection', id: '', summary: connection, kind: 'system' }));
+  client.onState((connection) =>
+    appendLog({ name: 'connection', id: '', summary: connection, kind: 'system' }),
+  );
   client.onError((error) =>
     appendLog({ name: `error: ${error.code}`, id: '', summary: error.message, kind: 'system' }),
   );
 
-  // Events that arrive while a snapshot reloads wait here, then apply on top of the new snapshot.
+  // While a snapshot reloads, events wait in `pending`, then apply on top of the new snapshot. A
+  // newer reset supersedes a reload in flight (`generation`), and its events keep waiting.
   let pending: DashboardEvent[] | undefined;
+  let generation = 0;
   client.onReset(async (info) => {
     appendLog({ name: 'sse:reset', id: '', summary: summarize(info), kind: 'system' });
     showReset(info);
-    pending = [];
-    try {
-      state = fromSnapshot(await fetchSnapshot(me));
-    } catch (error) {
-      appendLog({ name: 'state', id: '', summary: `could not reload the state: ${String(error)}`, kind: 'system' });
-    }
+    const current = ++generation;
+    pending ??= [];
+    const snapshot = await reloadSnapshot(me);
+    if (current !== generation) return;
+    if (snapshot) state = fromSnapshot(snapshot);
     for (const event of pending) applyEvent(state, event);
     pending = undefined;
     renderAll(state, me);
@@ -90,11 +118,10 @@ export async function startLiveDashboard(options: PageOptions): Promise<SseClien
   void (async () => {
     for await (const event of client.stream()) {
       appendLog({ name: event.type, id: event.id, summary: summarize(event.data), kind: 'event' });
-      const typed = { type: event.type, data: event.data } as DashboardEvent;
       if (pending) {
-        pending.push(typed);
-      } else if (applyEvent(state, typed)) {
-        RENDERERS[typed.type](state, me);
+        pending.push(event);
+      } else if (applyEvent(state, event)) {
+        RENDERERS[event.type](state, me);
       }
     }
   })().catch((error: unknown) =>

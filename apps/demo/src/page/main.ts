@@ -1,6 +1,7 @@
 import { DEMO_USERS } from '../users';
 import { avatarColor, initials } from './display-format';
 import { byTestId, h } from './element';
+import { setUpEventLog } from './event-log';
 import { setUpJobForm } from './jobs-panel';
 import { startLiveDashboard } from './live-dashboard';
 import { setUpNotificationForm } from './notifications-panel';
@@ -22,6 +23,7 @@ document.title = `Pulse · ${options.user.name}`;
 setUpNotificationForm(options.user);
 setUpJobForm(options.user);
 setUpResetBanner();
+setUpEventLog();
 
 const client = await startLiveDashboard(options);
 addEventListener('pagehide', () => client.close());

@@ -46,12 +46,16 @@ export function drawChart(input: ChartInput): SVGSVGElement {
   const plotWidth = Math.max(1, width - PADDING.left - PADDING.right);
   const plotHeight = Math.max(1, height - PADDING.top - PADDING.bottom);
   const newest = input.points.at(-1)?.at ?? Date.now();
-  const points = input.points.filter((point) => point.at > newest - windowMs);
+  const points = input.points.filter((point) => point.at >= newest - windowMs);
   const max = niceCeiling(Math.max(0, ...points.map((point) => point.value)) * 1.1);
   const x = (at: number) => PADDING.left + plotWidth * (1 - (newest - at) / windowMs);
   const y = (value: number) => PADDING.top + plotHeight * (1 - value / max);
 
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Metric over time' });
+  const root = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': 'Metric over time',
+  });
   const gradient = svg(
     'linearGradient',
     { id: 'chart-fill', x1: 0, y1: 0, x2: 0, y2: 1 },
@@ -62,8 +66,15 @@ export function drawChart(input: ChartInput): SVGSVGElement {
 
   for (const fraction of [0, 0.5, 1]) {
     const lineY = y(max * fraction);
-    root.append(svg('line', { class: 'grid-line', x1: PADDING.left, x2: width - PADDING.right, y1: lineY, y2: lineY }));
-    const label = svg('text', { class: 'axis-label', x: PADDING.left - 8, y: lineY + 4, 'text-anchor': 'end' });
+    root.append(
+      svg('line', { class: 'grid-line', x1: PADDING.left, x2: width - PADDING.right, y1: lineY, y2: lineY }),
+    );
+    const label = svg('text', {
+      class: 'axis-label',
+      x: PADDING.left - 8,
+      y: lineY + 4,
+      'text-anchor': 'end',
+    });
     label.textContent = input.format(max * fraction);
     root.append(label);
   }
@@ -80,7 +91,9 @@ export function drawChart(input: ChartInput): SVGSVGElement {
   const first = points[0];
   const last = points.at(-1);
   if (first && last) {
-    const line = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${x(point.at).toFixed(1)},${y(point.value).toFixed(1)}`);
+    const line = points.map(
+      (point, index) => `${index === 0 ? 'M' : 'L'}${x(point.at).toFixed(1)},${y(point.value).toFixed(1)}`,
+    );
     const baseline = y(0).toFixed(1);
     root.append(
       svg('path', {

@@ -19,7 +19,22 @@ const METRICS: readonly MetricView[] = [
   { key: 'memoryMb', label: 'Memory', unit: 'MiB', digits: 0 },
 ];
 
-const WINDOW_MS = 60_000;
+/** The chart shows at most the last minute, and at least 10 s (a fresh server has little history). */
+const MAX_WINDOW_MS = 60_000;
+const MIN_WINDOW_MS = 10_000;
+
+/**
+ * The time span the chart shows: the history it has, between 10 s and 60 s, so a server that just
+ * started fills the chart instead of drawing in its last corner.
+ *
+ * @param samples - the samples, oldest first
+ */
+export function chartWindowMs(samples: readonly MetricsSample[]): number {
+  const first = samples[0];
+  const last = samples.at(-1);
+  const span = first && last ? last.at - first.at : 0;
+  return Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, Math.ceil(span / 1000) * 1000));
+}
 
 let charted: MetricView = METRICS[0]!;
 let latest: DashboardState | undefined;
@@ -64,15 +79,19 @@ export function renderMetrics(state: DashboardState): void {
     tile.button.setAttribute('aria-selected', String(metric === charted));
   }
   const container = byTestId('metrics-chart');
+  const windowMs = chartWindowMs(state.metrics);
+  byTestId('chart-hint').textContent = `one sample a second · last ${Math.round(windowMs / 1000)} s`;
   const chart = drawChart({
     points: state.metrics.map((point) => ({ at: point.at, value: point[charted.key] })),
-    windowMs: WINDOW_MS,
+    windowMs,
     format: (value) => (Number.isInteger(value) ? String(value) : value.toFixed(1)),
     width: container.clientWidth || 600,
     height: container.clientHeight || 180,
   });
   container.replaceChildren(
     chart,
-    ...(state.metrics.length === 0 ? [h('p', { class: 'chart-empty' }, 'Waiting for the first sample…')] : []),
+    ...(state.metrics.length === 0
+      ? [h('p', { class: 'chart-empty' }, 'Waiting for the first sample…')]
+      : []),
   );
 }

@@ -51,9 +51,13 @@ export function setUpNotificationForm(me: DemoUser): void {
   const recipient = byTestId<HTMLSelectElement>('notify-to');
   const error = byTestId('notify-error');
   const send = byTestId<HTMLButtonElement>('notify-send');
+  const status = byTestId('notify-status');
+  let statusTimer: ReturnType<typeof setTimeout> | undefined;
   recipient.replaceChildren(
     h('option', { value: '' }, 'Everyone'),
-    ...DEMO_USERS.map((user) => h('option', { value: user.id }, user.id === me.id ? `${user.name} (you)` : user.name)),
+    ...DEMO_USERS.map((user) =>
+      h('option', { value: user.id }, user.id === me.id ? `${user.name} (you)` : user.name),
+    ),
   );
 
   form.addEventListener('submit', async (event) => {
@@ -62,6 +66,7 @@ export function setUpNotificationForm(me: DemoUser): void {
     const to = String(fields.get('to') ?? '');
     send.disabled = true;
     error.hidden = true;
+    status.hidden = true;
     try {
       await sendNotification({
         from: me.id,
@@ -71,6 +76,15 @@ export function setUpNotificationForm(me: DemoUser): void {
       });
       form.reset();
       recipient.value = to;
+      // A private message to someone else never shows in the sender's own feed: confirm it here.
+      if (to && to !== me.id) {
+        status.textContent = `Sent to ${findUser(to)?.name ?? to} only.`;
+        status.hidden = false;
+        clearTimeout(statusTimer);
+        statusTimer = setTimeout(() => {
+          status.hidden = true;
+        }, 4000);
+      }
     } catch (failure) {
       error.textContent = failure instanceof DashboardApiError ? failure.message : String(failure);
       error.hidden = false;

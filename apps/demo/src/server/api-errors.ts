@@ -58,7 +58,12 @@ export function apiErrorHandler(log: (error: unknown) => void): ErrorRequestHand
       return sendApiError(res, 400, 'invalid-json', 'the request body is not valid JSON');
     }
     if (parserError.type === 'entity.too.large') {
-      return sendApiError(res, 413, 'payload-too-large', `the request body is larger than ${parserError.limit} bytes`);
+      return sendApiError(
+        res,
+        413,
+        'payload-too-large',
+        `the request body is larger than ${parserError.limit} bytes`,
+      );
     }
     log(error);
     sendApiError(res, 500, 'internal', 'the server failed to handle the request');

@@ -21,10 +21,16 @@ export const DEFAULT_HOST = '127.0.0.1';
  * readListenOptions(['--port', '4000'], {}); // { port: 4000, host: '127.0.0.1' }
  * ```
  */
-export function readListenOptions(argv: readonly string[], env: Record<string, string | undefined>): ListenOptions {
+export function readListenOptions(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): ListenOptions {
   const port = flag(argv, 'port') ?? env.PORT;
   const host = flag(argv, 'host') ?? env.HOST;
-  return { port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port), host: host || DEFAULT_HOST };
+  return {
+    port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port),
+    host: host || DEFAULT_HOST,
+  };
 }
 
 function flag(argv: readonly string[], name: string): string | undefined {

@@ -1,5 +1,12 @@
 import type { Emitter } from '@app/sse-server';
-import { type DashboardCatalog, type DashboardEvent, type DashboardEventName, type DashboardEventData, events } from '../catalog';
+import {
+  type DashboardCatalog,
+  type DashboardEvent,
+  type DashboardEventData,
+  type DashboardEventInput,
+  type DashboardEventName,
+  events,
+} from '../catalog';
 import { applyEvent, createDashboardState, toSnapshot } from '../dashboard-state';
 import type { DashboardSnapshot } from '../snapshot';
 import { findUser } from '../users';
@@ -65,25 +72,27 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
   const state = createDashboardState();
   let lastEventId: string | null = null;
   let notifications = 0;
+  // IDs carry the service's start time: a page that outlives a restart never mixes up two items.
+  const instance = Date.now().toString(36);
   let closed = false;
 
   /**
-   * Validates and publishes one event, then folds it into the state. Each publish resolves in the
+   * Publishes one event, then folds it into the state. Each publish resolves in the
    * order its ID was assigned, so `lastEventId` and the state move forward together.
    */
   async function publish<N extends DashboardEventName>(
     name: N,
-    data: DashboardEventData<N>,
+    data: DashboardEventInput<N>,
     toUser?: string,
   ): Promise<string> {
-    const parsed = events.parse(name, data);
-    const { id } = toUser ? await sse.to(`user:${toUser}`).send(name, parsed) : await sse.broadcast(name, parsed);
-    applyEvent(state, { type: name, data: parsed } as DashboardEvent);
+    // The emitter validates `data` against the catalog before storing or sending anything.
+    const { id } = toUser ? await sse.to(`user:${toUser}`).send(name, data) : await sse.broadcast(name, data);
+    applyEvent(state, { type: name, data: events.parse(name, data) } as DashboardEvent);
     lastEventId = id;
     return id;
   }
 
-  function publishQuietly<N extends DashboardEventName>(name: N, data: DashboardEventData<N>): void {
+  function publishQuietly<N extends DashboardEventName>(name: N, data: DashboardEventInput<N>): void {
     if (closed) return;
     publish(name, data).catch(onError);
   }
@@ -97,6 +106,7 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
 
   const jobs = createJobRunner({
     stepMs: options.jobStepMs,
+    idPrefix: `job-${instance}`,
     publish: {
       started: (data) => publish('job:started', data),
       progress: (data) => publish('job:progress', data),
@@ -119,9 +129,13 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
   return {
     async notify(request) {
       notifications += 1;
-      const id = `n-${notifications}`;
+      const id = `n-${instance}-${notifications}`;
       const { to, ...rest } = request;
-      const eventId = await publish('notification', { id, ...rest, ...(to ? { to } : {}), at: Date.now() }, to);
+      const eventId = await publish(
+        'notification',
+        { id, ...rest, ...(to ? { to } : {}), at: Date.now() },
+        to,
+      );
       return { id, eventId };
     },
     startJob: (request) => jobs.start(request),

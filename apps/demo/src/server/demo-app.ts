@@ -65,7 +65,8 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
       authorize: (req) => {
         const userId = requestedUser(req);
         if (userId === undefined) return false;
-        if (!findUser(userId)) throw httpError(403, `unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`);
+        if (!findUser(userId))
+          throw httpError(403, `unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`);
         return { userId };
       },
       // Called once the stream is admitted: the place to count it for presence until it closes.
@@ -99,16 +100,30 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
   // express.json() leaves the body undefined when the request is not JSON: say so plainly.
   api.post([ROUTES.notifications, ROUTES.jobs], (req, res, next) => {
     if (req.body !== undefined) return next();
-    sendApiError(res, 400, 'invalid-request', 'the body must be a JSON object sent with Content-Type: application/json');
+    sendApiError(
+      res,
+      400,
+      'invalid-request',
+      'the body must be a JSON object sent with Content-Type: application/json',
+    );
   });
 
   api.post(ROUTES.notifications, async (req, res) => {
     const parsed = notifyRequestSchema.safeParse(req.body);
     if (!parsed.success) return sendValidationError(res, 'notification', parsed.error);
     const { from, to } = parsed.data;
-    for (const [field, userId] of [['from', from], ['to', to]] as const) {
+    for (const [field, userId] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (userId !== undefined && !findUser(userId)) {
-        return sendApiError(res, 400, 'unknown-user', `body.${field}: unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`, [`body.${field}`]);
+        return sendApiError(
+          res,
+          400,
+          'unknown-user',
+          `body.${field}: unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`,
+          [`body.${field}`],
+        );
       }
     }
     const result: NotifyResponse = await dashboard.notify(parsed.data);
@@ -120,13 +135,21 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
     if (!parsed.success) return sendValidationError(res, 'job', parsed.error);
     const { label, by, steps = DEFAULT_JOB_STEPS } = parsed.data;
     if (!findUser(by)) {
-      return sendApiError(res, 400, 'unknown-user', `body.by: unknown user ${JSON.stringify(by)}: use one of ${USER_LIST}`, ['body.by']);
+      return sendApiError(
+        res,
+        400,
+        'unknown-user',
+        `body.by: unknown user ${JSON.stringify(by)}: use one of ${USER_LIST}`,
+        ['body.by'],
+      );
     }
     const result: StartJobResponse = { jobId: await dashboard.startJob({ label, by, steps }) };
     res.status(202).json(result);
   });
 
-  api.use('/api', (req, res) => sendApiError(res, 404, 'not-found', `no route ${req.method} ${req.originalUrl}`));
+  api.use('/api', (req, res) =>
+    sendApiError(res, 404, 'not-found', `no route ${req.method} ${req.originalUrl}`),
+  );
   api.use(apiErrorHandler(options.onError));
   app.use(api);
 

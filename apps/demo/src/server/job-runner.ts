@@ -16,6 +16,11 @@ export interface JobRunnerOptions {
   stepMs?: number;
   /** Where the job's events go. */
   publish: JobEvents;
+  /**
+   * What job IDs start with, so IDs from another run of the server never collide with these.
+   * @defaultValue `job-<current time in base 36>`
+   */
+  idPrefix?: string;
   /** Called when publishing an event failed (the job goes on). */
   onError(error: unknown): void;
 }
@@ -54,7 +59,7 @@ const STAGES = [
  * @param percent - 0 to 100
  */
 export function stageFor(percent: number): string {
-  return (STAGES.find((stage) => percent <= stage.until) ?? STAGES[STAGES.length - 1]).name;
+  return (STAGES.find((stage) => percent <= stage.until) ?? STAGES[3]).name;
 }
 
 /**
@@ -71,6 +76,7 @@ export function stageFor(percent: number): string {
  */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const stepMs = options.stepMs ?? 300;
+  const idPrefix = options.idPrefix ?? `job-${Date.now().toString(36)}`;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let sequence = 0;
   let closed = false;
@@ -105,9 +111,15 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     async start(request) {
       if (closed) throw new Error('@app/demo: the job runner is closed');
       sequence += 1;
-      const jobId = `job-${sequence}`;
+      const jobId = `${idPrefix}-${sequence}`;
       const at = Date.now();
-      await options.publish.started({ jobId, label: request.label, by: request.by, steps: request.steps, at });
+      await options.publish.started({
+        jobId,
+        label: request.label,
+        by: request.by,
+        steps: request.steps,
+        at,
+      });
       schedule(jobId, request, 1, at);
       return jobId;
     },

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliOptions } from './cli-options';
+
+const OUT = '/repo/BENCHMARKS.md';
+
+describe('parseCliOptions', () => {
+  it('defaults to the full run that writes the report', () => {
+    const options = parseCliOptions([], OUT);
+    expect(options).toMatchObject({
+      only: null,
+      quick: false,
+      connections: [1000, 5000, 10000],
+      servers: ['ours', 'better-sse', 'raw'],
+      shapes: null,
+      rounds: 12,
+      profile: false,
+      write: true,
+      out: OUT,
+    });
+  });
+
+  it('makes quick and partial runs print only, unless --write', () => {
+    expect(parseCliOptions(['--quick'], OUT)).toMatchObject({ connections: [250, 1000], rounds: 5, write: false });
+    expect(parseCliOptions(['--', '--only=parser'], OUT)).toMatchObject({ only: 'parser', write: false });
+    expect(parseCliOptions(['--only=fanout', '--write'], OUT).write).toBe(true);
+    expect(parseCliOptions(['--no-write'], OUT).write).toBe(false);
+  });
+
+  it('reads lists and numbers', () => {
+    const options = parseCliOptions(
+      ['--connections=100, 200', '--servers=ours,raw', '--shapes=crlf', '--rounds=3', '--out=/tmp/x.md'],
+      OUT,
+    );
+    expect(options).toMatchObject({
+      connections: [100, 200],
+      servers: ['ours', 'raw'],
+      shapes: ['crlf'],
+      rounds: 3,
+      out: '/tmp/x.md',
+    });
+  });
+
+  it('refuses bad values with a message naming the flag', () => {
+    expect(() => parseCliOptions(['--only=both'], OUT)).toThrow(/--only/);
+    expect(() => parseCliOptions(['--connections=10,x'], OUT)).toThrow(/--connections/);
+    expect(() => parseCliOptions(['--servers=ours,nginx'], OUT)).toThrow(/nginx/);
+    expect(() => parseCliOptions(['--rounds=0'], OUT)).toThrow(/--rounds/);
+    expect(() => parseCliOptions(['--frobnicate'], OUT)).toThrow();
+  });
+});

@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { SERVER_KINDS, type ServerKind } from './fanout/messages';
+
+/** What `src/main.ts` was asked to do. */
+export interface CliOptions {
+  /** Run both parts (`null`) or only one. */
+  only: 'parser' | 'fanout' | null;
+  /** A smaller, faster run (fewer rounds, fewer connections). */
+  quick: boolean;
+  /** Connection counts of the fan-out part. */
+  connections: number[];
+  /** Servers of the fan-out part. */
+  servers: ServerKind[];
+  /** Parser shapes to run (all when `null`). */
+  shapes: string[] | null;
+  /** Interleaved rounds per parser shape. */
+  rounds: number;
+  /** Write V8 CPU profiles of the server processes and print where their time goes. */
+  profile: boolean;
+  /** Write BENCHMARKS.md and the charts (default: only for a full run). */
+  write: boolean;
+  /** Path of the report. */
+  out: string;
+  help: boolean;
+}
+
+/** The text of `--help`. */
+export const USAGE = `Usage: pnpm --filter @app/bench bench [-- options]
+
+  --only=parser|fanout   run one part (default: both)
+  --quick                smaller run: fewer rounds, 250 and 1,000 connections
+  --connections=1000,5000
+                         fan-out connection counts (default 1000,5000,10000)
+  --servers=ours,raw     fan-out servers (default ours,better-sse,raw)
+  --shapes=data-only,crlf
+                         parser input shapes (default: all)
+  --rounds=12            interleaved rounds per parser shape
+  --profile              CPU-profile the server processes (apps/bench/profiles/) and print the hot spots
+  --write / --no-write   write BENCHMARKS.md and docs/bench-*.svg (default: only for a full, default run)
+  --out=PATH             report path (default: BENCHMARKS.md at the repository root)
+  --help                 this text
+`;
+
+function list(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * Parses the command line of the benchmark.
+ *
+ * @param args - the arguments after the script name
+ * @param defaultOut - report path when `--out` is not given
+ * @returns the options; throws a `TypeError` naming the bad flag on invalid input
+ *
+ * @example
+ * ```ts
+ * parseCliOptions(['--only=parser', '--quick'], '/repo/BENCHMARKS.md').only; // 'parser'
+ * ```
+ */
+export function parseCliOptions(args: readonly string[], defaultOut: string): CliOptions {
+  const { values } = parseArgs({
+    args: [...args].filter((a) => a !== '--'),
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      connections: { type: 'string' },
+      servers: { type: 'string' },
+      shapes: { type: 'string' },
+      rounds: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      write: { type: 'boolean' },
+      'no-write': { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const only = values.only ?? null;
+  if (only !== null && only !== 'parser' && only !== 'fanout') {
+    throw new TypeError(`@app/bench: --only must be "parser" or "fanout", got "${only}"`);
+  }
+  const quick = values.quick === true;
+  const connections = (list(values.connections) ?? (quick ? ['250', '1000'] : ['1000', '5000', '10000'])).map(Number);
+  if (connections.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new TypeError(`@app/bench: --connections must be positive integers, got "${values.connections}"`);
+  }
+  const servers = list(values.servers) ?? [...SERVER_KINDS];
+  const unknown = servers.filter((s) => !(SERVER_KINDS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new TypeError(`@app/bench: unknown server ${unknown.join(', ')}; one of ${SERVER_KINDS.join(', ')}`);
+  }
+  const rounds = values.rounds === undefined ? (quick ? 5 : 12) : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new TypeError(`@app/bench: --rounds must be a positive integer`);
+  const customised =
+    quick ||
+    only !== null ||
+    values.connections !== undefined ||
+    values.servers !== undefined ||
+    values.shapes !== undefined ||
+    values.rounds !== undefined;
+  return {
+    only,
+    quick,
+    connections,
+    servers: servers as ServerKind[],
+    shapes: list(values.shapes),
+    rounds,
+    profile: values.profile === true,
+    write: values['no-write'] === true ? false : (values.write ?? !customised),
+    out: values.out ?? defaultOut,
+    help: values.help === true,
+  };
+}

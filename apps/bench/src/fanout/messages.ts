@@ -1,0 +1,44 @@
+/** The servers under test, in report order. */
+export const SERVER_KINDS = ['ours', 'better-sse', 'raw'] as const;
+
+/** One of {@link SERVER_KINDS}. */
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** Orchestrator to server process. */
+export type ServerCommand =
+  /** Publish `count` tick events back to back, each stamped when it is published. */
+  | { type: 'publish'; count: number }
+  /** How many connections the server currently holds. */
+  | { type: 'clients' }
+  /** Collect garbage, then report memory. */
+  | { type: 'memory' }
+  /** Close every connection and the listener. */
+  | { type: 'close' };
+
+/** Server process to orchestrator. */
+export type ServerReply =
+  | { type: 'listening'; port: number; label: string }
+  | { type: 'published'; startedAt: number; finishedAt: number }
+  | { type: 'clients'; count: number }
+  | { type: 'memory'; rss: number; heapUsed: number; external: number }
+  | { type: 'closed' }
+  | { type: 'failed'; message: string };
+
+/** Orchestrator to load process. */
+export type LoadCommand =
+  /** Open `count` connections to `127.0.0.1:port`, at most `concurrency` handshakes at a time. */
+  | { type: 'connect'; port: number; count: number; concurrency: number }
+  /** Wait for `perConnection` more ticks on every connection; record each one's latency when asked. */
+  | { type: 'expect'; perConnection: number; latencies: boolean }
+  /** Close every connection. */
+  | { type: 'disconnect' };
+
+/** Load process to orchestrator. */
+export type LoadReply =
+  | { type: 'ready' }
+  | { type: 'connected'; count: number; failed: number; firstError: string | null }
+  | { type: 'armed' }
+  /** Every connection got its ticks; `latencies` (µs, one per connection) when they were asked for. */
+  | { type: 'received'; completedAt: number; latencies: Float64Array | null }
+  | { type: 'disconnected' }
+  | { type: 'failed'; message: string };

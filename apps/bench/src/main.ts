@@ -1,0 +1,145 @@
+// The benchmark: `pnpm bench` at the repository root (builds the packages first), or
+// `pnpm --filter @app/bench bench -- --help` for the options.
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCliOptions, USAGE } from './cli-options';
+import { formatProfileSummary, summariseCpuProfile } from './cpu-profile-summary';
+import { ensureFileLimit } from './fanout/file-limit';
+import type { FanoutBenchOptions } from './fanout/run-fanout';
+import { installedVersion } from './package-version';
+import { describeMachine } from './report/machine';
+import type { ReportInput } from './report/markdown-report';
+
+const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const profileDir = resolve(fileURLToPath(new URL('../profiles', import.meta.url)));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Fails early, with the fix, when the workspace packages resolve to a `dist` that was never built. */
+function packagesFrom(names: readonly string[]): 'dist' | 'src' {
+  let from: 'dist' | 'src' = 'dist';
+  for (const name of names) {
+    const path = fileURLToPath(import.meta.resolve(name));
+    if (!path.includes(join('dist', ''))) from = 'src';
+    if (!existsSync(path)) {
+      throw new Error(
+        `@app/bench: ${name} is not built (${path} is missing). Run \`pnpm bench\` at the repository root ` +
+          '(it builds first), or `pnpm turbo run build --filter=@app/bench...`, or pass --conditions=@app/source to node.',
+      );
+    }
+  }
+  return from;
+}
+
+/** Node flags for the child processes: this process's loader and conditions, minus profilers. */
+function childExecArgv(): string[] {
+  return process.execArgv.filter((flag) => !/^--(cpu-prof|heap-prof|inspect|expose-gc)/.test(flag));
+}
+
+async function main(): Promise<void> {
+  const options = parseCliOptions(process.argv.slice(2), join(repoRoot, 'BENCHMARKS.md'));
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const started = performance.now();
+  const machine = describeMachine();
+  const from = packagesFrom(
+    options.only === 'parser' || !options.servers.includes('ours')
+      ? ['@app/sse-protocol']
+      : ['@app/sse-protocol', '@app/sse-server'],
+  );
+  log(`@app/bench on ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, packages from ${from}`);
+
+  let parser: ReportInput['parser'] = null;
+  if (options.only !== 'fanout') {
+    if (typeof globalThis.gc !== 'function') log('note: run with --expose-gc so samples start from a clean heap');
+    const { runParserBench } = await import('./parser/run-parser-bench');
+    log('parser benchmark');
+    parser = runParserBench(
+      {
+        rounds: options.rounds,
+        sampleMs: options.quick ? 40 : 100,
+        warmupMs: options.quick ? 200 : 400,
+        ...(options.shapes === null ? {} : { shapes: options.shapes }),
+        log,
+      },
+      installedVersion('eventsource-parser'),
+    );
+  }
+
+  let fanout: ReportInput['fanout'] = null;
+  if (options.only !== 'parser') {
+    const { runFanoutBench } = await import('./fanout/run-fanout');
+    const largest = Math.max(...options.connections);
+    const limit = ensureFileLimit(largest + 1024);
+    if (limit !== null && limit.soft < largest + 64) {
+      throw new Error(
+        `@app/bench: the open-files limit is ${limit.soft}, too low for ${largest} connections; raise it (ulimit -n ${largest + 1024})`,
+      );
+    }
+    if (options.profile) {
+      rmSync(profileDir, { recursive: true, force: true });
+      mkdirSync(profileDir, { recursive: true });
+    }
+    const fanoutOptions: FanoutBenchOptions = {
+      connections: options.connections,
+      kinds: options.servers,
+      fanouts: options.quick ? 8 : 20,
+      warmupFanouts: 3,
+      bursts: options.quick ? 3 : 5,
+      burstDeliveries: options.quick ? 50_000 : 200_000,
+      warmupConnections: 100,
+      pauseMs: 30,
+      connectConcurrency: 256,
+      stepTimeoutMs: 120_000,
+      execArgv: childExecArgv(),
+      profileDir: options.profile ? profileDir : null,
+      log,
+    };
+    fanout = { result: await runFanoutBench(fanoutOptions), options: fanoutOptions };
+    if (options.profile) {
+      for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+        log(`\n== ${relative(repoRoot, join(profileDir, file))}`);
+        log(formatProfileSummary(summariseCpuProfile(join(profileDir, file))));
+      }
+    }
+  }
+
+  const { renderReport } = await import('./report/markdown-report');
+  const docsDir = join(dirname(options.out), 'docs');
+  const charts: { parser: string | null; fanout: string | null } = { parser: null, fanout: null };
+  if (options.write) {
+    mkdirSync(docsDir, { recursive: true });
+    if (parser !== null) {
+      const { renderParserChart } = await import('./report/parser-chart');
+      writeFileSync(join(docsDir, 'bench-parser.svg'), renderParserChart(parser.results));
+      charts.parser = 'docs/bench-parser.svg';
+    }
+    if (fanout !== null) {
+      const { renderFanoutChart } = await import('./report/fanout-chart');
+      writeFileSync(join(docsDir, 'bench-fanout.svg'), renderFanoutChart(fanout.result.measurements));
+      charts.fanout = 'docs/bench-fanout.svg';
+    }
+  }
+  const report = renderReport({
+    machine,
+    command: ['pnpm bench', ...process.argv.slice(2).filter((a) => a !== '--')].join(' '),
+    packagesFrom: from,
+    parser,
+    fanout,
+    parserChart: charts.parser,
+    fanoutChart: charts.fanout,
+    durationSeconds: (performance.now() - started) / 1000,
+  });
+  process.stdout.write(`${report}\n`);
+  if (options.write) {
+    writeFileSync(options.out, report);
+    log(`wrote ${relative(process.cwd(), options.out)} and ${relative(process.cwd(), docsDir)}/bench-*.svg`);
+  }
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});

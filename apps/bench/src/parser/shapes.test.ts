@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ours, theirs } from './contenders';
+import { buildParserShapes } from './shapes';
+
+const shapes = buildParserShapes();
+const encoder = new TextEncoder();
+const utf8Length = (chunks: readonly string[]) => chunks.reduce((n, c) => n + encoder.encode(c).length, 0);
+
+describe('buildParserShapes', () => {
+  it('builds every shape the benchmark reports, deterministically', () => {
+    expect(shapes.map((s) => s.name)).toEqual([
+      'data-only',
+      'named-with-ids',
+      'multi-byte',
+      'small-chunks',
+      'crlf',
+      'crlf-small-chunks',
+      'huge-line-1460',
+      'huge-line-16',
+      'multi-line',
+    ]);
+    const again = buildParserShapes();
+    expect(again.map((s) => s.chunks.length)).toEqual(shapes.map((s) => s.chunks.length));
+    expect(again.find((s) => s.name === 'small-chunks')?.chunks.slice(0, 50)).toEqual(
+      shapes.find((s) => s.name === 'small-chunks')?.chunks.slice(0, 50),
+    );
+  });
+
+  it.each(shapes.map((s) => [s.name, s] as const))('%s: both parsers dispatch the expected events, identically', (_, shape) => {
+    const left = ours.collectEvents(shape.chunks);
+    const right = theirs.collectEvents(shape.chunks);
+    expect(left.length).toBe(shape.expectedEvents);
+    expect(right).toEqual(left);
+    expect(ours.countEvents(shape.chunks)).toBe(shape.expectedEvents);
+    expect(theirs.countEvents(shape.chunks)).toBe(shape.expectedEvents);
+  });
+
+  it('keeps every byte, and never hands a parser an empty chunk or half a surrogate pair', () => {
+    for (const shape of shapes) {
+      expect(utf8Length(shape.chunks)).toBe(shape.bytes);
+      for (const chunk of shape.chunks) {
+        expect(chunk.length).toBeGreaterThan(0);
+        expect(chunk.isWellFormed()).toBe(true);
+      }
+    }
+  });
+
+  it('cuts inputs as described: small reads of 1-16 bytes, TCP segments of 1460, one 8 MiB line', () => {
+    const byName = new Map(shapes.map((s) => [s.name, s]));
+    const small = byName.get('small-chunks')?.chunks ?? [];
+    expect(Math.max(...small.map((c) => encoder.encode(c).length))).toBeLessThanOrEqual(16);
+    expect(byName.get('crlf')?.chunks.join('')).toContain('\r\n');
+    const huge = byName.get('huge-line-1460');
+    expect(huge?.bytes).toBeGreaterThan(8 * 1024 * 1024);
+    expect(huge?.chunks.length).toBe(Math.ceil((huge?.bytes ?? 0) / 1460));
+    const multiByte = byName.get('multi-byte')?.chunks.join('') ?? '';
+    expect(multiByte).toMatch(/🚀/u);
+    expect(multiByte).toMatch(/世界/u);
+  });
+});

@@ -1,0 +1,203 @@
+import type { FanoutBenchOptions, FanoutBenchResult, FanoutMeasurement } from '../fanout/run-fanout';
+import { compareWithTargets, type TargetCheck } from '../fanout/targets';
+import type { ParserBenchResult } from '../parser/run-parser-bench';
+import { median } from '../statistics';
+import type { MachineInfo } from './machine';
+import { formatBytes, formatCount, formatInteger, formatMs, formatRatio } from './number-format';
+
+/** Everything the report is written from. */
+export interface ReportInput {
+  machine: MachineInfo;
+  /** The command that produced it, shown so anyone can reproduce it. */
+  command: string;
+  /** Where the workspace packages were loaded from: their built `dist` or their TypeScript sources. */
+  packagesFrom: 'dist' | 'src';
+  parser: ParserBenchResult | null;
+  fanout: { result: FanoutBenchResult; options: FanoutBenchOptions } | null;
+  /** Paths of the charts relative to the report, when written. */
+  parserChart: string | null;
+  fanoutChart: string | null;
+  durationSeconds: number;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
+}
+
+function parserSection(parser: ParserBenchResult, chart: string | null): string {
+  const rows = parser.results.map((r) => [
+    `\`${r.shape}\``,
+    r.description,
+    formatBytes(r.bytes),
+    formatInteger(r.chunks),
+    formatCount(r.oursOpsPerSecond),
+    formatCount(r.theirsOpsPerSecond),
+    `**${formatRatio(r.ratio)}**`,
+    `${r.ratioMin.toFixed(2)} to ${r.ratioMax.toFixed(2)}`,
+  ]);
+  const slower = parser.results.filter((r) => r.ratio < 1).map((r) => `\`${r.shape}\``);
+  return [
+    '## Parser: `@app/sse-protocol` against `eventsource-parser`',
+    '',
+    `Ops/s = whole-input parses per second (median of ${parser.rounds} interleaved rounds); ratio = ours / ${parser.theirs} ${parser.theirsVersion}, median of the per-round ratios (above 1: ours is faster); spread = smallest and largest per-round ratio.`,
+    '',
+    table(
+      ['shape', 'input', 'size', 'chunks', 'ours ops/s', 'eventsource-parser ops/s', 'ratio', 'spread'],
+      rows,
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    slower.length === 0
+      ? 'Ours is faster on every shape.'
+      : `Ours is slower on ${slower.join(', ')}: the target (faster on every shape) is not met there.`,
+    ...(chart === null ? [] : ['', `![Parser throughput ratio per input shape](${chart})`]),
+  ].join('\n');
+}
+
+function checkRow(connections: number, c: TargetCheck): string[] {
+  return [
+    formatInteger(connections),
+    c.name,
+    `${c.direction} ${c.bound}`,
+    formatRatio(c.value),
+    c.met ? 'met' : '**missed**',
+  ];
+}
+
+function measurementRow(m: FanoutMeasurement): string[] {
+  if (m.error !== null) return [m.label, formatInteger(m.connections), `failed: ${m.error.split('\n')[0]}`, '', '', '', '', '', ''];
+  return [
+    m.label,
+    formatInteger(m.connections),
+    formatCount(m.deliveriesPerSecond.length > 0 ? median(m.deliveriesPerSecond) : Number.NaN),
+    formatMs(m.latencyP50Ms),
+    formatMs(m.latencyP99Ms),
+    formatMs(m.fanoutCompleteMs),
+    formatBytes(m.rssPerConnectionBytes),
+    formatBytes(m.heapPerConnectionBytes),
+    `${m.connectSeconds.toFixed(1)} s`,
+  ];
+}
+
+function fanoutSection(result: FanoutBenchResult, options: FanoutBenchOptions, chart: string | null): string {
+  const comparisons = compareWithTargets(result.measurements);
+  const missed = comparisons.flatMap((c) => c.checks.filter((x) => !x.met).map((x) => `${x.name} at ${formatInteger(c.connections)} connections`));
+  const burstNote = [...new Set(result.measurements.map((m) => `${formatInteger(m.connections)}: ${m.burstEvents} events`))].join(', ');
+  return [
+    '## Fan-out: `@app/sse-server` against `better-sse` and a raw `node:http` writer',
+    '',
+    'Targets, as ratios measured in the same run:',
+    '',
+    table(
+      ['connections', 'ratio', 'target', 'measured', ''],
+      comparisons.flatMap((c) => c.checks.map((x) => checkRow(c.connections, x))),
+      ['r', 'l', 'l', 'r', 'l'],
+    ),
+    '',
+    missed.length === 0 ? 'Every target is met.' : `Missed: ${missed.join('; ')}.`,
+    '',
+    'Measurements:',
+    '',
+    table(
+      [
+        'server',
+        'connections',
+        'deliveries/s',
+        'latency p50',
+        'latency p99',
+        'fan-out complete',
+        'RSS / idle conn',
+        'heap / idle conn',
+        'connect all',
+      ],
+      result.measurements.map(measurementRow),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `deliveries/s: median of ${options.bursts} bursts (events per burst by connection count: ${burstNote}). ` +
+      `Latency: publish to received over ${options.fanouts} single fan-outs, every connection pooled. ` +
+      'Fan-out complete: median time until the last connection had a single event.',
+    ...(chart === null ? [] : ['', `![Deliveries per second and single fan-out latency against connections](${chart})`]),
+  ].join('\n');
+}
+
+function methodSection(input: ReportInput): string {
+  const lines = ['## Method', ''];
+  if (input.parser !== null) {
+    lines.push(
+      '**Parser.** Every input is built once, deterministically, as UTF-8 bytes cut into network-sized reads and decoded with a streaming `TextDecoder` (as a client does), so multi-byte characters are split across reads exactly as in production. Before timing, both parsers are checked to dispatch the same events (type, data and id). One operation = a fresh parser fed every chunk of the input, counting events. Both run in the same process: a warm-up, then rounds in which each is timed once for a fixed number of operations (~' +
+        `${input.parser.sampleMs} ms), the order swapped every round, with a full GC between samples, so drift and noise fall on both.`,
+      '',
+    );
+  }
+  if (input.fanout !== null) {
+    const o = input.fanout.options;
+    lines.push(
+      '**Fan-out.** Each server runs in its own child process (`--expose-gc`) on 127.0.0.1, and its connections are held by its own load process: raw TCP sockets that send `GET /events` and count tick events in the response bytes with a native byte search (no HTTP client, no SSE parser, so the load stays far lighter than the servers). The three servers are:',
+      '',
+      '- `@app/sse-server`: `createEmitter({ events, replay: { maxEvents: 1000 }, heartbeatMs: 15000 })` on `http.createServer(sse.handler())`, each tick sent with `await sse.broadcast(name, data)` (validated against the zod catalog, stored with an id, serialised once, written to every stream);',
+      '- `better-sse`: `createSession(req, res)` per request, all registered on one `createChannel()`, `channel.broadcast(data, name)` per tick, default options;',
+      "- raw: a `node:http` handler that keeps every response in a `Set` and writes one pre-encoded `Buffer` (`id`, `event`, `data` lines) to each: the practical limit, with no store, validation, backpressure handling or heartbeats.",
+      '',
+      `Every event's data is a 1 KB JSON object carrying its publish time, read from the machine's monotonic clock (\`process.hrtime\`, the same clock in every process), so the load process computes publish-to-received latency without clock skew. For each connection count, every server first gets a warm-up (${o.warmupConnections} connections, fan-outs, a burst, disconnect); then its RSS is read after two full GCs with no connection and again with all connections idle, and the difference divided by the count gives RSS per idle connection. Then, interleaved across servers round by round with the order rotated every round: ${o.warmupFanouts} untimed and ${o.fanouts} timed single fan-outs (one event to every connection; latency of each connection recorded), and ${o.bursts} bursts (events published back to back; deliveries/s = connections x events / time from the first publish until the last connection had the last event). The load process records the time once per socket read, so its own work is inside every latency, equally for all servers. Ratios for deliveries/s are medians of per-round ratios.`,
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Writes `BENCHMARKS.md`: the machine, the results tables with ratios and targets, the charts,
+ * the method and how to reproduce.
+ *
+ * @param input - results and context, see {@link ReportInput}
+ * @returns the Markdown text
+ *
+ * @example
+ * ```ts
+ * writeFileSync('BENCHMARKS.md', renderReport({ machine: describeMachine(), parser, fanout: null, ... }));
+ * ```
+ */
+export function renderReport(input: ReportInput): string {
+  const { machine } = input;
+  const loads = input.fanout?.result.loadAverages ?? [];
+  const parts = [
+    '# Benchmarks',
+    '',
+    `Written by \`${input.command}\` on ${machine.date.slice(0, 10)} in ${Math.round(input.durationSeconds)} s. Absolute numbers depend on the machine and its load; the ratios, measured side by side in the same run, are what to compare.`,
+    '',
+    table(
+      ['machine', ''],
+      [
+        ['CPU', `${machine.cpuModel}, ${machine.cores} cores`],
+        ['memory', formatBytes(machine.memoryBytes)],
+        ['OS', machine.os],
+        ['Node.js', machine.node],
+        ['date', machine.date],
+        [
+          'load average (1 min)',
+          [`${machine.loadAverage.toFixed(2)} at start`, ...loads.map((l) => `${l.after.toFixed(2)} after ${formatInteger(l.connections)} connections`)].join(', '),
+        ],
+        ['packages', input.packagesFrom === 'dist' ? 'built `dist` (as published)' : 'TypeScript sources (`--conditions=@app/source`)'],
+      ],
+      ['l', 'l'],
+    ),
+    '',
+  ];
+  if (input.parser !== null) parts.push(parserSection(input.parser, input.parserChart), '');
+  if (input.fanout !== null) parts.push(fanoutSection(input.fanout.result, input.fanout.options, input.fanoutChart), '');
+  parts.push(
+    methodSection(input),
+    '## Reproduce',
+    '',
+    '```sh',
+    'pnpm bench                                    # both parts, writes this file and docs/bench-*.svg',
+    'pnpm --filter @app/bench bench -- --quick     # a smaller run, printed only',
+    '```',
+    '',
+    'See `apps/bench/README.md` for every option.',
+    '',
+  );
+  return parts.join('\n');
+}

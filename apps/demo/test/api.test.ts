@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiErrorSchema, ROUTES } from '../src/api-contract';
+import { createDemoServer, type DemoServer } from '../src/server/demo-server';
+import { snapshotSchema } from '../src/snapshot';
+
+let demo: DemoServer;
+
+beforeEach(async () => {
+  demo = await createDemoServer({ port: 0, metricsIntervalMs: 0, jobStepMs: 20, onError: () => undefined });
+});
+afterEach(async () => {
+  await demo.close();
+});
+
+function post(path: string, body: unknown, contentType = 'application/json'): Promise<Response> {
+  return fetch(`${demo.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function errorOf(response: Response) {
+  return apiErrorSchema.parse(await response.json()).error;
+}
+
+describe('POST /api/notifications', () => {
+  it('publishes a valid notification and answers 201 with its IDs', async () => {
+    const response = await post(ROUTES.notifications, { from: 'ada', message: 'Deployed', severity: 'info' });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { id: string; eventId: string };
+    expect(body.id).toMatch(/^n-[a-z0-9]+-1$/);
+    expect(body.eventId).toMatch(/^\w+-\d+$/);
+    expect(demo.sse.stats().published).toBe(1);
+  });
+
+  it('answers 400 naming the field and the rule, validated by the catalog schema', async () => {
+    const response = await post(ROUTES.notifications, { from: 'ada', message: 'Hi', severity: 'loud' });
+    expect(response.status).toBe(400);
+    const error = await errorOf(response);
+    expect(error.code).toBe('invalid-request');
+    expect(error.paths).toEqual(['body.severity']);
+    expect(error.message).toMatch(
+      /^invalid notification request: body\.severity: .*"info"\|"warning"\|"error"/,
+    );
+
+    const empty = await errorOf(
+      await post(ROUTES.notifications, { from: 'ada', message: '  ', severity: 'info' }),
+    );
+    expect(empty.message).toMatch(/body\.message: a notification needs a message/);
+  });
+
+  it('answers 400 for an unknown recipient, a body that is not JSON, or no JSON body at all', async () => {
+    const stranger = await post(ROUTES.notifications, {
+      from: 'ada',
+      message: 'Hi',
+      severity: 'info',
+      to: 'mallory',
+    });
+    expect(stranger.status).toBe(400);
+    expect(await errorOf(stranger)).toMatchObject({ code: 'unknown-user', paths: ['body.to'] });
+
+    const broken = await post(ROUTES.notifications, '{"from": "ada",');
+    expect(broken.status).toBe(400);
+    expect(await errorOf(broken)).toMatchObject({ code: 'invalid-json' });
+
+    const text = await post(ROUTES.notifications, 'hello', 'text/plain');
+    expect(text.status).toBe(400);
+    expect((await errorOf(text)).message).toMatch(/Content-Type: application\/json/);
+
+    const huge = await post(ROUTES.notifications, {
+      from: 'ada',
+      message: 'x'.repeat(20_000),
+      severity: 'info',
+    });
+    expect(huge.status).toBe(413);
+    expect(await errorOf(huge)).toMatchObject({ code: 'payload-too-large' });
+    expect(demo.sse.stats().published).toBe(0);
+  });
+});
+
+describe('POST /api/jobs', () => {
+  it('starts a job that runs to the end', async () => {
+    const response = await post(ROUTES.jobs, { label: 'Report', by: 'grace', steps: 3 });
+    expect(response.status).toBe(202);
+    const { jobId } = (await response.json()) as { jobId: string };
+    await expect
+      .poll(
+        () =>
+          snapshotSchema.parse(demo.dashboard.snapshot('ada')).jobs.find((job) => job.jobId === jobId)?.stage,
+      )
+      .toBe('Done');
+  });
+
+  it('answers 400 for a bad step count or an unknown user', async () => {
+    const steps = await post(ROUTES.jobs, { label: 'Report', by: 'grace', steps: 1000 });
+    expect(steps.status).toBe(400);
+    expect(await errorOf(steps)).toMatchObject({ code: 'invalid-request', paths: ['body.steps'] });
+    const user = await post(ROUTES.jobs, { label: 'Report', by: 'nobody' });
+    expect(await errorOf(user)).toMatchObject({ code: 'unknown-user', paths: ['body.by'] });
+  });
+});
+
+describe('GET /api/state', () => {
+  it('shows each user broadcast notifications and only their own private ones', async () => {
+    await post(ROUTES.notifications, { from: 'ada', message: 'All hands', severity: 'info' });
+    await post(ROUTES.notifications, { from: 'ada', message: 'For Grace', severity: 'warning', to: 'grace' });
+    const forAda = snapshotSchema.parse(await (await fetch(`${demo.url}${ROUTES.state}?user=ada`)).json());
+    const forGrace = snapshotSchema.parse(
+      await (await fetch(`${demo.url}${ROUTES.state}?user=grace`)).json(),
+    );
+    expect(forAda.notifications.map((n) => n.message)).toEqual(['All hands']);
+    expect(forGrace.notifications.map((n) => n.message)).toEqual(['For Grace', 'All hands']);
+    expect(forGrace.lastEventId).toBe(forAda.lastEventId);
+  });
+
+  it('answers 400 without a known user', async () => {
+    const response = await fetch(`${demo.url}${ROUTES.state}?user=mallory`);
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).message).toMatch(/one of ada, grace, linus, margaret, got "mallory"/);
+  });
+});
+
+describe('the event stream and the page', () => {
+  it('refuses a stream without a user (401) or with an unknown one (403), before any stream byte', async () => {
+    const anonymous = await fetch(`${demo.url}${ROUTES.events}`);
+    expect(anonymous.status).toBe(401);
+    const stranger = await fetch(`${demo.url}${ROUTES.events}?user=mallory`);
+    expect(stranger.status).toBe(403);
+    expect(await stranger.text()).toMatch(/unknown user "mallory"/);
+  });
+
+  it('serves the page pinned to its own origin, and JSON 404s under /api', async () => {
+    const page = await fetch(`${demo.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<script type="module" src="app.js"></script>');
+    const missing = await fetch(`${demo.url}/api/nope`);
+    expect(missing.status).toBe(404);
+    expect(await errorOf(missing)).toMatchObject({ code: 'not-found' });
+  });
+});

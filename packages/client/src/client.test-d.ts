@@ -1,0 +1,77 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { events } from '../test/support/catalog';
+import { createClient } from './client';
+import type { SseClientError, SseClientErrorCode } from './errors';
+import type { ClientEvent, ClientSnapshot, ClientState, EventMeta, ResetInfo } from './types';
+
+const client = createClient({ url: '/events', events, autoConnect: false });
+
+describe('createClient types', () => {
+  it('types handler data and meta from the catalog', () => {
+    client.on('user:joined', (data, meta) => {
+      expectTypeOf(data).toEqualTypeOf<{ userId: string; name: string }>();
+      expectTypeOf(meta).toEqualTypeOf<EventMeta<'user:joined'>>();
+      expectTypeOf(meta.id).toBeString();
+    });
+    client.once('notification', (data) => {
+      expectTypeOf(data.severity).toEqualTypeOf<'info' | 'warning' | 'error'>();
+    });
+    expectTypeOf(client.on('user:left', () => {})).toEqualTypeOf<() => void>();
+  });
+
+  it('refuses an event name the catalog does not define', () => {
+    // @ts-expect-error: not a catalog event
+    client.on('user:renamed', () => {});
+    // @ts-expect-error: protocol events are not for handlers
+    client.on('sse:hello', () => {});
+    // @ts-expect-error: not a catalog event
+    client.once('message', () => {});
+  });
+
+  it('refuses a payload property the event does not have', () => {
+    client.on('user:left', (data) => {
+      // @ts-expect-error: user:left has no name
+      data.name;
+    });
+    // @ts-expect-error: the handler expects another payload
+    client.on('user:left', (data: { message: string }) => data.message);
+  });
+
+  it('yields the narrowed union from stream()', async () => {
+    for await (const event of client.stream()) {
+      expectTypeOf(event).toEqualTypeOf<ClientEvent<typeof events>>();
+      expectTypeOf(event.type).toEqualTypeOf<'user:joined' | 'user:left' | 'notification'>();
+      if (event.type === 'notification') {
+        expectTypeOf(event.data).toEqualTypeOf<{ message: string; severity: 'info' | 'warning' | 'error' }>();
+        // @ts-expect-error: a notification has no userId
+        event.data.userId;
+      } else if (event.type === 'user:left') {
+        expectTypeOf(event.data).toEqualTypeOf<{ userId: string }>();
+      }
+    }
+  });
+
+  it('types listeners, the snapshot and the errors', () => {
+    client.onState((state) => {
+      expectTypeOf(state).toEqualTypeOf<ClientState>();
+    });
+    client.onReset((info) => {
+      expectTypeOf(info).toEqualTypeOf<ResetInfo>();
+    });
+    client.onError((error) => {
+      expectTypeOf(error).toEqualTypeOf<SseClientError>();
+      expectTypeOf(error.code).toEqualTypeOf<SseClientErrorCode>();
+    });
+    expectTypeOf(client.getSnapshot()).toEqualTypeOf<ClientSnapshot>();
+    expectTypeOf(client.lastEventId).toBeString();
+    expectTypeOf(client.state).toEqualTypeOf<ClientState>();
+  });
+
+  it('refuses wrong option types', () => {
+    // @ts-expect-error: unknown transport
+    createClient({ url: '/events', events, transport: 'websocket' });
+    // @ts-expect-error: the catalog is required
+    createClient({ url: '/events' });
+    createClient({ url: () => new URL('https://a.test/events'), events, headers: async () => ({ a: 'b' }) });
+  });
+});

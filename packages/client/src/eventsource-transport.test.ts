@@ -1,0 +1,102 @@
+import { EventSource } from 'eventsource';
+import { HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+import { frame, helloFrame } from '../test/support/catalog';
+import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
+import { mockEndpoint, until } from '../test/support/mock-endpoint';
+
+const { server, connect } = useMockNetwork();
+
+/** The `eventsource` package's EventSource, recording how it was constructed. */
+function recordingEventSource() {
+  const created: { url: string; withCredentials: boolean | undefined }[] = [];
+  class Recording extends EventSource {
+    constructor(url: string, init?: { withCredentials?: boolean }) {
+      super(url, init);
+      created.push({ url, withCredentials: init?.withCredentials });
+    }
+  }
+  return { created, EventSource: Recording };
+}
+
+function lastEventIdParam(entry: { request: Request }): string | null {
+  return new URL(entry.request.url).searchParams.get('lastEventId');
+}
+
+describe('eventsource transport', () => {
+  it('delivers events through an EventSource and consumes the protocol events', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const { client, errors } = connect({ transport: 'eventsource', EventSource });
+    const received: string[] = [];
+    client.on('user:joined', (data, meta) => void received.push(`${data.name}@${meta.id}`));
+    await until(() => client.state === 'open');
+    endpoint.latest.send(helloFrame({ id: '1-0', clientId: 'c9' }));
+    endpoint.latest.send(frame('user:joined', { userId: 'u', name: 'Ada' }, '1-1'));
+    endpoint.latest.send('data: plain\n\n');
+    await until(() => received.length === 1 && errors.length === 1);
+    expect(received).toEqual(['Ada@1-1']);
+    expect(client.getSnapshot().clientId).toBe('c9');
+    expect(errors.map((error) => [error.code, error.event])).toEqual([['unknown-event', 'message']]);
+  });
+
+  it('takes over reconnection: closes the EventSource and resumes with the lastEventId query parameter', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const recording = recordingEventSource();
+    const { client } = connect({
+      transport: 'eventsource',
+      EventSource: recording.EventSource,
+      lastEventId: '1-0',
+      random: () => 0.5,
+      credentials: 'include',
+    });
+    await until(() => client.state === 'open');
+    endpoint.latest.send(frame('user:left', { userId: 'u' }, '1-1'));
+    await until(() => client.lastEventId === '1-1');
+    endpoint.latest.end();
+    await until(() => client.getSnapshot().retryAt !== null);
+    expect(client.getSnapshot().retryAt! - Date.now()).toBe(500);
+    await vi.advanceTimersByTimeAsync(500);
+    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    // Had the EventSource been left to reconnect on its own, more requests would show up.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(endpoint.received.map(lastEventIdParam)).toEqual(['1-0', '1-1']);
+    expect(recording.created).toEqual([
+      { url: `${STREAM_URL}?lastEventId=1-0`, withCredentials: true },
+      { url: `${STREAM_URL}?lastEventId=1-1`, withCredentials: true },
+    ]);
+  });
+
+  it('maps the status codes the eventsource package reports', async () => {
+    const unauthorized = mockEndpoint(server, STREAM_URL);
+    unauthorized.next(() => new HttpResponse(null, { status: 401 }));
+    const first = connect({ transport: 'eventsource', EventSource });
+    await until(() => first.client.state === 'closed');
+    expect(first.errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
+      ['unauthorized', 401, true],
+    ]);
+
+    unauthorized.next(() => new HttpResponse(null, { status: 204 }));
+    const second = connect({ transport: 'eventsource', EventSource });
+    await until(() => second.client.state === 'closed');
+    expect(second.errors).toEqual([]);
+
+    unauthorized.next(() => HttpResponse.json({}));
+    const third = connect({ transport: 'eventsource', EventSource });
+    await until(() => third.client.state === 'closed');
+    expect(third.errors.map((error) => [error.code, error.fatal])).toEqual([['content-type', true]]);
+  });
+
+  it('retries a 503 with backoff', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new HttpResponse(null, { status: 503 }));
+    const { client, errors } = connect({ transport: 'eventsource', EventSource, random: () => 0 });
+    await until(() => client.getSnapshot().retryAt !== null);
+    expect(errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
+      ['http-status', 503, false],
+    ]);
+    await vi.advanceTimersToNextTimerAsync();
+    await until(() => client.state === 'open');
+  });
+});

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { events } from '../test/support/catalog';
+import { createClient } from './client';
+import { type ClientOptions, resolveOptions } from './options';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const base: ClientOptions<typeof events> = { url: 'http://sse.test/events', events };
+
+describe('resolveOptions', () => {
+  it('fills in the documented defaults', () => {
+    const resolved = resolveOptions(base);
+    expect(resolved).toMatchObject({
+      transport: 'fetch',
+      backoff: { initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 'full' },
+      maxRetries: Number.POSITIVE_INFINITY,
+      lastEventId: '',
+      validate: true,
+      autoConnect: true,
+      watchdog: 3,
+      pauseWhenHidden: false,
+      credentials: undefined,
+    });
+    expect(resolved.random).toBe(Math.random);
+  });
+
+  it.each<[string, Partial<ClientOptions<typeof events>>, RegExp]>([
+    [
+      'a missing url',
+      { url: undefined as unknown as string },
+      /url option must be a string, a URL or a function/,
+    ],
+    [
+      'a missing catalog',
+      { events: {} as typeof events },
+      /events option must be a catalog made by defineEvents/,
+    ],
+    [
+      'a bad transport',
+      { transport: 'websocket' as 'fetch' },
+      /transport option must be 'fetch' or 'eventsource'/,
+    ],
+    [
+      'a negative initialMs',
+      { backoff: { initialMs: -1 } },
+      /backoff.initialMs must be a non-negative number/,
+    ],
+    [
+      'maxMs below initialMs',
+      { backoff: { initialMs: 5000, maxMs: 1000 } },
+      /backoff.maxMs \(1000\) is below/,
+    ],
+    ['a factor below 1', { backoff: { factor: 0.5 } }, /backoff.factor must be a finite number >= 1/],
+    [
+      'an unknown jitter',
+      { backoff: { jitter: 'some' as 'full' } },
+      /backoff.jitter must be one of full, equal, none/,
+    ],
+    ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries must be a non-negative integer or Infinity/],
+    ['an ID with LF', { lastEventId: 'a\nb' }, /lastEventId must be a string without CR, LF or NUL/],
+    ['a watchdog of 1', { watchdog: 1 }, /watchdog must be false or a number of heartbeat intervals above 1/],
+  ])('refuses %s at once', (_name, patch, message) => {
+    expect(() => createClient({ ...base, ...patch })).toThrow(message);
+  });
+
+  it('needs an EventSource for the eventsource transport, and refuses headers with it', () => {
+    vi.stubGlobal('EventSource', undefined);
+    expect(() => resolveOptions({ ...base, transport: 'eventsource' })).toThrow(/no global EventSource/);
+    class FakeSource extends EventTarget {
+      readyState = 0;
+      close() {}
+    }
+    expect(() =>
+      resolveOptions({ ...base, transport: 'eventsource', EventSource: FakeSource, headers: {} }),
+    ).toThrow(/an EventSource cannot send headers: use the fetch transport/);
+    const resolved = resolveOptions({ ...base, transport: 'eventsource', EventSource: FakeSource });
+    expect(resolved.watchdog).toBe(0);
+  });
+
+  it('needs a fetch somewhere', () => {
+    vi.stubGlobal('fetch', undefined);
+    expect(() => resolveOptions(base)).toThrow(/no global fetch: pass one as the fetch option/);
+    expect(() => resolveOptions({ ...base, fetch: async () => new Response() })).not.toThrow();
+  });
+
+  it('prefixes every message with the package name', () => {
+    expect(() => createClient(null as unknown as typeof base)).toThrow(/^@app\/sse-client: /);
+  });
+});

@@ -1,0 +1,227 @@
+import { createEmitter, createMemoryStore, type ReplayStore } from '@app/sse-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClient } from '../src/client';
+import type { SseClientError } from '../src/errors';
+import type { ClientOptions } from '../src/options';
+import type { ResetInfo, SseClient } from '../src/types';
+import { events } from './support/catalog';
+import { eventually, faultyProxy, listen } from './support/servers';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** An emitter serving on a real node:http server on 127.0.0.1. */
+async function serve(options: { store?: ReplayStore; heartbeatMs?: number; events?: typeof events } = {}) {
+  const sse = createEmitter({
+    events: options.events ?? events,
+    heartbeatMs: options.heartbeatMs ?? 0,
+    retryMs: 20,
+    ...(options.store === undefined ? {} : { store: options.store }),
+  });
+  const server = await listen(sse.handler());
+  cleanups.push(
+    () => sse.close(),
+    () => server.close(),
+  );
+  return { sse, server };
+}
+
+/** A client recording the user:left IDs it receives, its resets and its errors. */
+function recordingClient(
+  options: Partial<ClientOptions<typeof events>> & Pick<ClientOptions<typeof events>, 'url'>,
+) {
+  const client: SseClient<typeof events> = createClient({
+    events,
+    backoff: { initialMs: 20, maxMs: 200 },
+    ...options,
+  });
+  cleanups.push(() => client.close());
+  const received: string[] = [];
+  const resets: ResetInfo[] = [];
+  const errors: SseClientError[] = [];
+  client.on('user:left', (data) => void received.push(data.userId));
+  client.onReset((info) => void resets.push(info));
+  client.onError((error) => void errors.push(error));
+  return { client, received, resets, errors };
+}
+
+function numbers(from: number, to: number): string[] {
+  return Array.from({ length: to - from }, (_, index) => String(from + index));
+}
+
+describe('against @app/sse-server', { timeout: 20_000 }, () => {
+  it('loses and repeats nothing while connections are cut in the middle of events', async () => {
+    const { sse, server } = await serve();
+    const proxy = await faultyProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const { client, received, resets } = recordingClient({ url: `${proxy.origin}/events` });
+    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    let published = 0;
+    for (let round = 1; round <= 8; round++) {
+      proxy.cutMidEvent();
+      for (let index = 0; index < 25; index++)
+        await sse.broadcast('user:left', { userId: String(published++) });
+      await eventually(() => proxy.cuts === round && received.length >= published, `round ${round}`);
+    }
+    expect(received).toEqual(numbers(0, 200));
+    expect(proxy.connections).toBe(9);
+    expect(resets).toEqual([]);
+  });
+
+  it('resumes across a server restart on a store that outlives it, with no gap and no duplicate', async () => {
+    const history = createMemoryStore();
+    // A store that survives the emitter, as a shared (Redis) store does across a restart.
+    const durable: ReplayStore = {
+      append: (request) => history.append(request),
+      readAfter: (id) => history.readAfter(id),
+      head: () => history.head(),
+    };
+    let first = await serve({ store: durable });
+    let origin = first.server.origin;
+    const { client, received, resets } = recordingClient({ url: () => `${origin}/events` });
+    await eventually(() => client.state === 'open' && client.getSnapshot().clientId !== null, 'the hello');
+    for (let index = 0; index < 10; index++)
+      await first.sse.broadcast('user:left', { userId: String(index) });
+    await eventually(() => received.length === 10, 'the first events');
+    const resumeFrom = client.lastEventId;
+
+    await first.sse.close({ retryMs: 50 });
+    await first.server.close();
+    const second = await serve({ store: durable });
+    origin = second.server.origin;
+    // Published while the client is away: it must get them from the replay.
+    for (let index = 10; index < 20; index++)
+      await second.sse.broadcast('user:left', { userId: String(index) });
+    await eventually(() => received.length === 20, 'the replay');
+    for (let index = 20; index < 30; index++)
+      await second.sse.broadcast('user:left', { userId: String(index) });
+    await eventually(() => received.length === 30, 'the live events');
+
+    expect(received).toEqual(numbers(0, 30));
+    expect(resets).toEqual([]);
+    expect(resumeFrom).toMatch(/^\w+-10$/);
+    expect(client.lastEventId).toBe(resumeFrom.replace(/-10$/, '-30'));
+    first = second;
+  });
+
+  it('tells onReset when a restarted server lost the history, then goes on live', async () => {
+    const first = await serve();
+    let origin = first.server.origin;
+    const { client, received, resets } = recordingClient({ url: () => `${origin}/events` });
+    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    await first.sse.broadcast('user:left', { userId: 'before' });
+    await eventually(() => received.length === 1, 'the first event');
+    const before = client.lastEventId;
+    await first.sse.close();
+    await first.server.close();
+
+    const second = await serve();
+    origin = second.server.origin;
+    await eventually(() => resets.length === 1, 'the reset');
+    expect(resets).toEqual([{ reason: 'epoch-changed', lastEventId: before }]);
+    await eventually(() => client.state === 'open', 'the new stream');
+    await second.sse.broadcast('user:left', { userId: 'after' });
+    await eventually(() => received.length === 2, 'the next event');
+    expect(received).toEqual(['before', 'after']);
+    expect(client.lastEventId.split('-')[0]).not.toBe(before.split('-')[0]);
+  });
+
+  it('sees a stalled connection through the heartbeat watchdog and resumes', async () => {
+    const { sse, server } = await serve({ heartbeatMs: 60 });
+    const proxy = await faultyProxy(server.port);
+    cleanups.push(() => proxy.close());
+    // 5 intervals of tolerance: a loaded machine may delay a heartbeat, never by 300 ms.
+    const { client, received, errors } = recordingClient({ url: `${proxy.origin}/events`, watchdog: 5 });
+    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    // A quiet but healthy stream: heartbeats only, for 10 intervals.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(errors).toEqual([]);
+    expect(proxy.connections).toBe(1);
+    proxy.stallOpenConnections();
+    await sse.broadcast('user:left', { userId: 'while-stalled' });
+    await eventually(() => errors.some((error) => error.code === 'watchdog'), 'the watchdog');
+    await eventually(() => received.length === 1, 'the replayed event');
+    expect(received).toEqual(['while-stalled']);
+    expect(proxy.connections).toBe(2);
+  });
+
+  it('reports a server built from another catalog once, and keeps taking valid events', async () => {
+    const { defineEvents } = await import('@app/sse-protocol');
+    const { z } = await import('zod');
+    const serverEvents = defineEvents({ ...events.events, 'user:kicked': z.object({ userId: z.string() }) });
+    const sse = createEmitter({ events: serverEvents, heartbeatMs: 0, retryMs: 20 });
+    const server = await listen(sse.handler());
+    cleanups.push(
+      () => sse.close(),
+      () => server.close(),
+    );
+    const { client, received, errors } = recordingClient({ url: `${server.origin}/events` });
+    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    await sse.broadcast('user:kicked', { userId: 'k' });
+    await sse.broadcast('user:left', { userId: 'l' });
+    await eventually(() => received.length === 1, 'the valid event');
+    expect(errors.map((error) => [error.code, error.event])).toEqual([
+      ['catalog-mismatch', 'sse:hello'],
+      ['unknown-event', 'user:kicked'],
+    ]);
+  });
+
+  it('stops on a refusal from authorize, and honours Retry-After over maxClients', async () => {
+    const sse = createEmitter({ events, heartbeatMs: 0, retryMs: 20, maxClients: 1 });
+    const server = await listen(
+      sse.handler({ authorize: (req) => req.headers.authorization === 'Bearer ok' }),
+    );
+    cleanups.push(
+      () => sse.close(),
+      () => server.close(),
+    );
+    const refused = recordingClient({
+      url: `${server.origin}/events`,
+      headers: { authorization: 'Bearer bad' },
+    });
+    await eventually(() => refused.client.state === 'closed', 'the refusal');
+    expect(refused.errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
+      ['unauthorized', 401, true],
+    ]);
+    const admitted = recordingClient({
+      url: `${server.origin}/events`,
+      headers: { authorization: 'Bearer ok' },
+    });
+    await eventually(() => admitted.client.state === 'open', 'the first client');
+    const tooMany = recordingClient({
+      url: `${server.origin}/events`,
+      headers: () => ({ authorization: 'Bearer ok' }),
+      random: () => 0,
+    });
+    await eventually(() => tooMany.errors.length === 1, 'the 503');
+    expect(tooMany.errors[0]).toMatchObject({ code: 'http-status', status: 503, fatal: false });
+    expect(tooMany.client.getSnapshot().retryAt! - Date.now()).toBeGreaterThan(0);
+    admitted.client.close();
+    await eventually(() => tooMany.client.state === 'open', 'the retry after Retry-After', 10_000);
+    expect(server.requests).toBe(4);
+  });
+
+  it('resumes through the lastEventId query parameter with the eventsource transport', async () => {
+    const { EventSource } = await import('eventsource');
+    const { sse, server } = await serve();
+    const proxy = await faultyProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const { client, received } = recordingClient({
+      url: `${proxy.origin}/events`,
+      transport: 'eventsource',
+      EventSource,
+    });
+    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    let published = 0;
+    for (let round = 1; round <= 3; round++) {
+      proxy.cutMidEvent();
+      for (let index = 0; index < 20; index++)
+        await sse.broadcast('user:left', { userId: String(published++) });
+      await eventually(() => proxy.cuts === round && received.length >= published, `round ${round}`);
+    }
+    expect(received).toEqual(numbers(0, 60));
+    expect(proxy.connections).toBe(4);
+  });
+});

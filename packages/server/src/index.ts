@@ -1,0 +1,29 @@
+export type { NodeHandler, NodeRequest, NodeResponse } from './adapters/node-http';
+export { type ChannelSender, createEmitter, type Emitter, type PublishResult } from './emitter';
+export {
+  httpError,
+  isSseServerError,
+  SseServerError,
+  type SseServerErrorCode,
+  type SseServerErrorDetails,
+} from './errors';
+export { type EventPosition, formatEventId, MAX_EVENT_ID_LENGTH, parseEventId } from './event-id';
+export { lastEventIdFrom } from './last-event-id';
+export {
+  createMemoryStore,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_EVENTS,
+  type MemoryStoreOptions,
+} from './memory-store';
+export {
+  type AuthorizeResult,
+  type CloseOptions,
+  type ConnectionIdentity,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_RETRY_MS,
+  type EmitterOptions,
+  type HandlerOptions,
+} from './options';
+export type { AppendRequest, EventTargets, ReplayRead, ReplayStore, StoredEvent } from './replay-store';
+export type { EmitterStats } from './stats';

@@ -1,0 +1,148 @@
+import { createParserStream, HELLO_EVENT, type ParsedEvent } from '@app/sse-protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmitter, type Emitter, httpError, isSseServerError } from '../src/index';
+import { events, type TestEvents } from './helpers/catalog';
+
+let sse: Emitter<TestEvents> | undefined;
+
+afterEach(async () => {
+  await sse?.close();
+  sse = undefined;
+});
+
+/** Reads parsed events from a Response body. */
+function eventsOf(response: Response) {
+  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(createParserStream()).getReader();
+  return {
+    async next(): Promise<ParsedEvent> {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended');
+      return value;
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+describe('fetchHandler', () => {
+  it('answers a Request with a streaming Response: headers, sse:hello, live events, resume', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    const options = { authorize: (req: Request) => ({ userId: req.headers.get('x-user') ?? 'anonymous' }) };
+    const response = await emitter.fetchHandler(
+      new Request('http://localhost/events', { headers: { 'x-user': 'ada' } }),
+      options,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    // Connection is a hop-by-hop header that HTTP/2 forbids; fetch runtimes manage it themselves.
+    expect(response.headers.get('connection')).toBeNull();
+    const stream = eventsOf(response);
+    const hello = await stream.next();
+    expect(hello.event).toBe(HELLO_EVENT);
+
+    const sent = await emitter.to('user:ada').send('notification', { message: 'hi', severity: 'warning' });
+    expect(sent.delivered).toBe(1);
+    const event = await stream.next();
+    expect(event).toEqual({
+      id: sent.id,
+      event: 'notification',
+      data: '{"message":"hi","severity":"warning"}',
+    });
+    await stream.cancel();
+    expect(emitter.stats().clients).toBe(0);
+
+    await emitter.broadcast('tick', { n: 1 });
+    const resumed = await emitter.fetchHandler(
+      new Request(`http://localhost/events?lastEventId=${encodeURIComponent(sent.id)}`),
+      options,
+    );
+    const again = eventsOf(resumed);
+    expect(await again.next()).toMatchObject({ event: HELLO_EVENT, id: sent.id });
+    expect(await again.next()).toMatchObject({ event: 'tick', data: '{"n":1}' });
+    await again.cancel();
+  });
+
+  it('refuses with ordinary Responses: 400, 401, 403, 503', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0, maxClients: 1 });
+    sse = emitter;
+    const authorize = (req: Request) => {
+      const token = req.headers.get('authorization');
+      if (token === null) return false;
+      if (token === 'blocked') throw httpError(403, 'blocked');
+      return true;
+    };
+    const malformed = await emitter.fetchHandler(
+      new Request('http://localhost/', { headers: { 'Last-Event-ID': 'nope' } }),
+      { authorize },
+    );
+    expect(malformed.status).toBe(400);
+    const anonymous = await emitter.fetchHandler(new Request('http://localhost/'), { authorize });
+    expect([anonymous.status, await anonymous.text()]).toEqual([401, 'Unauthorized']);
+    const blocked = await emitter.fetchHandler(
+      new Request('http://localhost/', { headers: { authorization: 'blocked' } }),
+      {
+        authorize,
+      },
+    );
+    expect([blocked.status, await blocked.text()]).toEqual([403, 'blocked']);
+    const admitted = await emitter.fetchHandler(
+      new Request('http://localhost/', { headers: { authorization: 'ok' } }),
+      {
+        authorize,
+      },
+    );
+    expect(admitted.status).toBe(200);
+    const over = await emitter.fetchHandler(
+      new Request('http://localhost/', { headers: { authorization: 'ok' } }),
+      {
+        authorize,
+      },
+    );
+    expect(over.status).toBe(503);
+    expect(over.headers.get('retry-after')).toBe('3');
+    await admitted.body?.cancel();
+  });
+
+  it('errors the body of a reader that never reads once it holds more than maxBufferedBytes', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0, maxBufferedBytes: 128 * 1024 });
+    sse = emitter;
+    const idle = await emitter.fetchHandler(new Request('http://localhost/'));
+    const reading = eventsOf(await emitter.fetchHandler(new Request('http://localhost/')));
+    await reading.next();
+    const text = 'q'.repeat(4000);
+    let published = 0;
+    while (emitter.stats().slowDisconnects === 0 && published < 1000) {
+      published += 1;
+      await emitter.broadcast('blob', { text });
+      await reading.next();
+      expect(emitter.stats().bufferedBytes).toBeLessThanOrEqual(128 * 1024 + 4100);
+    }
+    expect(published).toBeGreaterThan(10);
+    expect(emitter.stats()).toMatchObject({ slowDisconnects: 1, clients: 1 });
+    const reader = (idle.body as ReadableStream<Uint8Array>).getReader();
+    await expect(reader.read()).rejects.toSatisfy(
+      (error: unknown) => isSseServerError(error) && error.code === 'slow-consumer',
+    );
+    await reading.cancel();
+  });
+
+  it('forgets a stream whose request is aborted', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    const controller = new AbortController();
+    const response = await emitter.fetchHandler(
+      new Request('http://localhost/', { signal: controller.signal }),
+    );
+    expect(emitter.stats().clients).toBe(1);
+    controller.abort();
+    expect(emitter.stats().clients).toBe(0);
+    const aborted = await emitter.fetchHandler(
+      new Request('http://localhost/', { signal: controller.signal }),
+    );
+    expect(aborted.status).toBe(499);
+    expect(emitter.stats().clients).toBe(0);
+    await response.body?.cancel();
+  });
+});

@@ -1,0 +1,50 @@
+import { connect, createServer, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { createParser, HELLO_EVENT, type ParsedEvent } from '@app/sse-protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmitter, type Emitter } from '../src/index';
+import { events, type TestEvents } from './helpers/catalog';
+import { waitUntil } from './helpers/server';
+
+let server: Http2Server | undefined;
+let sse: Emitter<TestEvents> | undefined;
+
+afterEach(async () => {
+  await sse?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+  sse = undefined;
+});
+
+describe('node:http2 compatibility API', () => {
+  it('streams over HTTP/2 with the same handler, without the HTTP/1-only Connection header', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    server = createServer(
+      emitter.handler({ authorize: (req) => ({ userId: String(req.headers['x-user']) }) }),
+    );
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const session = connect(`http://127.0.0.1:${port}`);
+    try {
+      const stream = session.request({ ':path': '/events', 'x-user': 'ada' });
+      const headers = await new Promise<Record<string, unknown>>((resolve) => stream.on('response', resolve));
+      expect(headers[':status']).toBe(200);
+      expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
+      expect(headers.connection).toBeUndefined();
+      const received: ParsedEvent[] = [];
+      const parser = createParser({ onEvent: (event) => received.push(event) });
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => parser.feed(chunk));
+      await waitUntil(() => received.length === 1, 'sse:hello');
+      expect(received[0]?.event).toBe(HELLO_EVENT);
+      const sent = await emitter.to('user:ada').send('tick', { n: 7 });
+      await waitUntil(() => received.length === 2, 'the event');
+      expect(received[1]).toEqual({ id: sent.id, event: 'tick', data: '{"n":7}' });
+      stream.close();
+      await waitUntil(() => emitter.stats().clients === 0, 'the stream to be forgotten');
+    } finally {
+      session.close();
+    }
+  });
+});

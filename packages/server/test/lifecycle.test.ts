@@ -1,0 +1,153 @@
+import { RESET_EVENT } from '@app/sse-protocol';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEmitter, type Emitter, isSseServerError } from '../src/index';
+import { events, type TestEvents } from './helpers/catalog';
+import { openRaw, type RawStream } from './helpers/raw-client';
+import { listen, type TestServer, waitUntil } from './helpers/server';
+
+let server: TestServer | undefined;
+let sse: Emitter<TestEvents> | undefined;
+const raws: RawStream[] = [];
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const raw of raws.splice(0)) raw.destroy();
+  await sse?.close();
+  await server?.close();
+  sse = undefined;
+  server = undefined;
+});
+
+/** Counts the intervals created and not cleared since the call (the spies call through). */
+function trackIntervals(): () => number {
+  const created = vi.spyOn(globalThis, 'setInterval');
+  const cleared = vi.spyOn(globalThis, 'clearInterval');
+  return () => {
+    const live = new Set(created.mock.results.map((result) => result.value as unknown));
+    for (const [handle] of cleared.mock.calls) live.delete(handle);
+    return live.size;
+  };
+}
+
+describe('heartbeat', () => {
+  it('writes heartbeat comments from one shared timer, stopped when no stream is open', async () => {
+    const intervals = trackIntervals();
+    const emitter = createEmitter({ events, heartbeatMs: 40 });
+    sse = emitter;
+    server = await listen(emitter.handler());
+    expect(intervals()).toBe(0);
+    const streams = await Promise.all(Array.from({ length: 10 }, () => openRaw(`${server?.origin}/`)));
+    raws.push(...streams);
+    await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
+    expect(intervals()).toBe(1);
+    await waitUntil(
+      () => streams.every((stream) => stream.comments.filter((c) => c === 'ping').length >= 2),
+      'pings',
+    );
+    const [hello] = streams[0]?.events ?? [];
+    expect(JSON.parse(hello?.data ?? '').heartbeatMs).toBe(40);
+    for (const stream of streams) stream.destroy();
+    await waitUntil(() => emitter.stats().clients === 0, 'every stream to close');
+    expect(intervals()).toBe(0);
+  });
+});
+
+describe('graceful close', () => {
+  it('tells every stream when to come back, ends it, and refuses new streams and events', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 1000 });
+    sse = emitter;
+    server = await listen(emitter.handler());
+    const url = `${server.origin}/events`;
+    const streams = await Promise.all([
+      openRaw(url),
+      openRaw(url),
+      openRaw(url, { headers: { 'Last-Event-ID': 'old-3' } }),
+    ]);
+    raws.push(...streams);
+    await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
+    await streams[2]?.waitForEvents(2);
+    expect(streams[2]?.events[1]?.event).toBe(RESET_EVENT);
+    await emitter.broadcast('tick', { n: 1 });
+    await Promise.all(streams.map((stream) => stream.waitForEvents(2)));
+
+    await emitter.close({ retryMs: 1234 });
+    for (const stream of streams) {
+      await stream.waitForEnd();
+      expect(stream.retries).toEqual([3000, 1234]);
+      expect(stream.text.endsWith('retry: 1234\n\n')).toBe(true);
+      expect(stream.res.complete).toBe(true);
+    }
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+
+    const late = await openRaw(url);
+    raws.push(late);
+    await late.waitForEnd();
+    expect(late.status).toBe(503);
+    expect(late.headers['retry-after']).toBe('3');
+    await expect(emitter.broadcast('tick', { n: 2 })).rejects.toSatisfy(
+      (error: unknown) => isSseServerError(error) && error.code === 'closed',
+    );
+    await expect(emitter.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('cleanup', () => {
+  it('holds nothing after 1,000 connect/disconnect cycles', async () => {
+    const intervals = trackIntervals();
+    const emitter = createEmitter({ events, heartbeatMs: 10_000, maxClientsPerUser: 1 });
+    sse = emitter;
+    server = await listen(
+      emitter.handler({
+        authorize: (req) => ({ userId: String(req.headers['x-user']) }),
+        channels: () => ['lobby'],
+      }),
+    );
+    const url = `${server.origin}/events`;
+    const requestListeners = server.server.listenerCount('request');
+    const processListeners = process.eventNames().map((name) => process.listenerCount(name));
+    const batch = 20;
+    for (let round = 0; round < 1000 / batch; round++) {
+      await Promise.all(
+        Array.from({ length: batch }, async (_, index) => {
+          // Every user opens one stream per round: a leaked per-user count would make the next round 503.
+          const stream = await openRaw(url, { headers: { 'x-user': `user-${index}` } });
+          expect(stream.status).toBe(200);
+          const [hello] = await stream.waitForEvents(1);
+          emitter.subscribe(JSON.parse(hello?.data ?? '').clientId, `room:${round}`);
+          stream.destroy();
+          await stream.waitForEnd();
+        }),
+      );
+    }
+    await waitUntil(() => emitter.stats().clients === 0, 'every stream to be forgotten');
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0, bufferedBytes: 0 });
+    expect(intervals()).toBe(0);
+    expect(server.server.listenerCount('request')).toBe(requestListeners);
+    expect(process.eventNames().map((name) => process.listenerCount(name))).toEqual(processListeners);
+    // Every user can still open a stream.
+    const again = await openRaw(url, { headers: { 'x-user': 'user-0' } });
+    raws.push(again);
+    expect(again.status).toBe(200);
+  }, 30_000);
+
+  it('holds nothing after 1,000 fetchHandler streams cancelled by their reader or aborted', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 10_000, maxClientsPerUser: 1 });
+    sse = emitter;
+    for (let index = 0; index < 1000; index++) {
+      const controller = new AbortController();
+      const response = await emitter.fetchHandler(
+        new Request('http://localhost/events', { signal: controller.signal }),
+        {
+          authorize: () => ({ userId: 'same-user' }),
+          channels: () => ['lobby', `room:${index % 7}`],
+        },
+      );
+      expect(response.status).toBe(200);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      if (index % 2 === 0) await reader.cancel();
+      else controller.abort();
+    }
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+  });
+});

@@ -1,0 +1,233 @@
+import { request } from 'node:http';
+import express from 'express';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEmitter, type Emitter, httpError, isSseServerError } from '../src/index';
+import { events, type TestEvents } from './helpers/catalog';
+import { openRaw, type RawStream } from './helpers/raw-client';
+import { listen, type TestServer, waitUntil } from './helpers/server';
+
+let server: TestServer | undefined;
+let sse: Emitter<TestEvents> | undefined;
+const raws: RawStream[] = [];
+
+afterEach(async () => {
+  for (const raw of raws.splice(0)) raw.destroy();
+  await sse?.close();
+  await server?.close();
+  sse = undefined;
+  server = undefined;
+});
+
+/** A refused request: status, headers and the whole body. */
+async function fetchRaw(url: string, headers: Record<string, string> = {}) {
+  const raw = await openRaw(url, { headers });
+  raws.push(raw);
+  await raw.waitForEnd();
+  return raw;
+}
+
+describe('authorization', () => {
+  it('answers 401 when authorize returns false, 403 from httpError(), and streams nothing', async () => {
+    const onError = vi.fn();
+    const emitter = createEmitter({ events, heartbeatMs: 0, onError });
+    sse = emitter;
+    const app = express();
+    app.get(
+      '/events',
+      emitter.handler({
+        authorize: async (req: express.Request) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          const token = req.get('authorization');
+          if (token === undefined) return false;
+          if (token === 'Bearer banned') throw httpError(403, 'account suspended', { 'X-Reason': 'banned' });
+          if (token === 'Bearer teapot')
+            throw Object.assign(new Error('short and stout'), { status: 418, expose: true });
+          if (token === 'Bearer hidden')
+            throw Object.assign(new Error('internal detail'), { statusCode: 429 });
+          if (token === 'Bearer bug') throw new TypeError('authorize crashed');
+          return { userId: token.slice('Bearer '.length) };
+        },
+      }),
+    );
+    server = await listen(app);
+    const url = `${server.origin}/events`;
+
+    const anonymous = await fetchRaw(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(anonymous.text).toBe('Unauthorized');
+
+    const banned = await fetchRaw(url, { Authorization: 'Bearer banned' });
+    expect(banned.status).toBe(403);
+    expect(banned.headers['x-reason']).toBe('banned');
+    expect(banned.text).toBe('account suspended');
+
+    const teapot = await fetchRaw(url, { Authorization: 'Bearer teapot' });
+    expect([teapot.status, teapot.text]).toEqual([418, 'short and stout']);
+    const hidden = await fetchRaw(url, { Authorization: 'Bearer hidden' });
+    expect([hidden.status, hidden.text]).toEqual([429, 'Too Many Requests']);
+
+    const bug = await fetchRaw(url, { Authorization: 'Bearer bug' });
+    expect(bug.status).toBe(500);
+    expect(bug.text).toBe('Internal Server Error');
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'authorize crashed' }));
+    expect(onError).toHaveBeenCalledTimes(1);
+
+    for (const refused of [anonymous, banned, teapot, hidden, bug]) expect(refused.events).toEqual([]);
+    const admitted = await openRaw(url, { headers: { Authorization: 'Bearer ada' } });
+    raws.push(admitted);
+    expect(admitted.status).toBe(200);
+    await admitted.waitForEvents(1);
+    expect((await emitter.to('user:ada').send('tick', { n: 1 })).delivered).toBe(1);
+    expect(emitter.stats()).toMatchObject({ clients: 1 });
+  });
+
+  it('refuses with 500 and reports an authorize answer that is not { userId } or a boolean', async () => {
+    const onError = vi.fn();
+    const emitter = createEmitter({ events, onError });
+    sse = emitter;
+    server = await listen(emitter.handler({ authorize: () => ({ userId: '' }) }));
+    const refused = await fetchRaw(`${server.origin}/`);
+    expect(refused.status).toBe(500);
+    expect(onError.mock.calls[0]?.[0]).toSatisfy(
+      (error: unknown) => isSseServerError(error) && error.code === 'invalid-authorization',
+    );
+  });
+
+  it('refuses with the status a channels() function throws', async () => {
+    const emitter = createEmitter({ events });
+    sse = emitter;
+    server = await listen(
+      emitter.handler({
+        channels: (req) => {
+          if (req.url?.includes('room=secret')) throw httpError(403);
+          return ['room:open'];
+        },
+      }),
+    );
+    const refused = await fetchRaw(`${server.origin}/?room=secret`);
+    expect([refused.status, refused.text]).toEqual([403, 'Forbidden']);
+  });
+});
+
+describe('limits', () => {
+  it('answers 503 with Retry-After over maxClients, and admits again once a client left', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0, maxClients: 2, retryMs: 2500 });
+    sse = emitter;
+    server = await listen(emitter.handler());
+    const url = `${server.origin}/events`;
+    const first = await openRaw(url);
+    const second = await openRaw(url);
+    raws.push(first, second);
+    const third = await fetchRaw(url);
+    expect(third.status).toBe(503);
+    expect(third.headers['retry-after']).toBe('3');
+    expect(third.text).toBe('too many open streams');
+    first.destroy();
+    await waitUntil(() => emitter.stats().clients === 1, 'a slot to free');
+    const fourth = await openRaw(url);
+    raws.push(fourth);
+    expect(fourth.status).toBe(200);
+  });
+
+  it('answers 503 over maxClientsPerUser for that user only', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0, maxClientsPerUser: 1 });
+    sse = emitter;
+    server = await listen(
+      emitter.handler({ authorize: (req) => ({ userId: String(req.headers['x-user']) }) }),
+    );
+    const url = `${server.origin}/events`;
+    const ada = await openRaw(url, { headers: { 'x-user': 'ada' } });
+    raws.push(ada);
+    await ada.waitForEvents(1);
+    const adaAgain = await fetchRaw(url, { 'x-user': 'ada' });
+    expect(adaAgain.status).toBe(503);
+    expect(adaAgain.headers['retry-after']).toBe('3');
+    const bob = await openRaw(url, { headers: { 'x-user': 'bob' } });
+    raws.push(bob);
+    expect(bob.status).toBe(200);
+  });
+
+  it('applies the limit to streams opening at the same moment', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0, maxClients: 3 });
+    sse = emitter;
+    server = await listen(
+      emitter.handler({ authorize: () => new Promise((resolve) => setTimeout(() => resolve(true), 10)) }),
+    );
+    const streams = await Promise.all(Array.from({ length: 8 }, () => openRaw(`${server?.origin}/events`)));
+    raws.push(...streams);
+    expect(streams.filter((stream) => stream.status === 200)).toHaveLength(3);
+    expect(streams.filter((stream) => stream.status === 503)).toHaveLength(5);
+    expect(emitter.stats().clients).toBe(3);
+  });
+});
+
+describe('Last-Event-ID', () => {
+  it('answers 400 to a malformed or oversized ID, in the header or the query, before any stream byte', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    server = await listen(emitter.handler());
+    const url = `${server.origin}/events`;
+    const longEpoch = `${'a'.repeat(250)}-1`;
+    for (const bad of [
+      '42',
+      'abc',
+      '-1',
+      'a-b',
+      'a-1-2',
+      'a b-1',
+      `a-${'9'.repeat(17)}`,
+      longEpoch,
+      'x'.repeat(300),
+    ]) {
+      const viaHeader = await fetchRaw(url, { 'Last-Event-ID': bad });
+      expect(viaHeader.status, bad).toBe(400);
+      expect(viaHeader.text).toContain('Last-Event-ID');
+      const viaQuery = await fetchRaw(`${url}?lastEventId=${encodeURIComponent(bad)}`);
+      expect(viaQuery.status, bad).toBe(400);
+    }
+    const nul = await fetchRaw(`${url}?lastEventId=a%00-1`);
+    expect(nul.status).toBe(400);
+    expect(emitter.stats().clients).toBe(0);
+  });
+
+  it('treats a well-formed ID of another epoch as a reset, not an error', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    server = await listen(emitter.handler());
+    const raw = await openRaw(`${server.origin}/events`, { headers: { 'Last-Event-ID': 'elsewhere-7' } });
+    raws.push(raw);
+    await raw.waitForEvents(2);
+    expect(JSON.parse(raw.events[1]?.data ?? '')).toEqual({
+      reason: 'epoch-changed',
+      lastEventId: 'elsewhere-7',
+    });
+  });
+});
+
+describe('request handling', () => {
+  it('ignores a request whose client left while authorize was deciding', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    let decided = false;
+    server = await listen(
+      emitter.handler({
+        authorize: () =>
+          new Promise((resolve) =>
+            setTimeout(() => {
+              decided = true;
+              resolve(true);
+            }, 50),
+          ),
+      }),
+    );
+    const req = request(`${server.origin}/events`);
+    req.on('error', () => {});
+    req.end();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    req.destroy();
+    await waitUntil(() => decided, 'authorize to answer');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+  });
+});
