@@ -20,7 +20,11 @@ describe('parseCliOptions', () => {
   });
 
   it('makes quick and partial runs print only, unless --write', () => {
-    expect(parseCliOptions(['--quick'], OUT)).toMatchObject({ connections: [250, 1000], rounds: 5, write: false });
+    expect(parseCliOptions(['--quick'], OUT)).toMatchObject({
+      connections: [250, 1000],
+      rounds: 5,
+      write: false,
+    });
     expect(parseCliOptions(['--', '--only=parser'], OUT)).toMatchObject({ only: 'parser', write: false });
     expect(parseCliOptions(['--only=fanout', '--write'], OUT).write).toBe(true);
     expect(parseCliOptions(['--no-write'], OUT).write).toBe(false);

@@ -84,17 +84,22 @@ export function parseCliOptions(args: readonly string[], defaultOut: string): Cl
     throw new TypeError(`@app/bench: --only must be "parser" or "fanout", got "${only}"`);
   }
   const quick = values.quick === true;
-  const connections = (list(values.connections) ?? (quick ? ['250', '1000'] : ['1000', '5000', '10000'])).map(Number);
+  const connections = (list(values.connections) ?? (quick ? ['250', '1000'] : ['1000', '5000', '10000'])).map(
+    Number,
+  );
   if (connections.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new TypeError(`@app/bench: --connections must be positive integers, got "${values.connections}"`);
   }
   const servers = list(values.servers) ?? [...SERVER_KINDS];
   const unknown = servers.filter((s) => !(SERVER_KINDS as readonly string[]).includes(s));
   if (unknown.length > 0) {
-    throw new TypeError(`@app/bench: unknown server ${unknown.join(', ')}; one of ${SERVER_KINDS.join(', ')}`);
+    throw new TypeError(
+      `@app/bench: unknown server ${unknown.join(', ')}; one of ${SERVER_KINDS.join(', ')}`,
+    );
   }
   const rounds = values.rounds === undefined ? (quick ? 5 : 12) : Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new TypeError(`@app/bench: --rounds must be a positive integer`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new TypeError(`@app/bench: --rounds must be a positive integer`);
   const customised =
     quick ||
     only !== null ||

@@ -89,7 +89,8 @@ export function summariseCpuProfile(path: string, limit = 15): ProfileSummary {
  * ```
  */
 export function formatProfileSummary(summary: ProfileSummary): string {
-  const row = (e: ProfileEntry) => `${(e.share * 100).toFixed(1).padStart(5)}%  ${String(e.ticks).padStart(6)}  ${e.label}`;
+  const row = (e: ProfileEntry) =>
+    `${(e.share * 100).toFixed(1).padStart(5)}%  ${String(e.ticks).padStart(6)}  ${e.label}`;
   return [
     `self time by function (${summary.totalTicks} samples):`,
     ...summary.functions.map(row),

@@ -53,7 +53,8 @@ async function main(): Promise<void> {
 
   let parser: ReportInput['parser'] = null;
   if (options.only !== 'fanout') {
-    if (typeof globalThis.gc !== 'function') log('note: run with --expose-gc so samples start from a clean heap');
+    if (typeof globalThis.gc !== 'function')
+      log('note: run with --expose-gc so samples start from a clean heap');
     const { runParserBench } = await import('./parser/run-parser-bench');
     log('parser benchmark');
     parser = runParserBench(

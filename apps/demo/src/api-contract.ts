@@ -58,7 +58,7 @@ export interface StartJobResponse {
   jobId: string;
 }
 
-/** Body of every 4xx answer of the demo API. */
+/** Body of every error answer of the demo API (4xx and 5xx). */
 export const apiErrorSchema = z.object({
   error: z.object({
     code: z.enum([
@@ -67,6 +67,7 @@ export const apiErrorSchema = z.object({
       'unknown-user',
       'payload-too-large',
       'not-found',
+      'unavailable',
       'internal',
     ]),
     /** One line that says what was wrong and what is expected. */
@@ -76,7 +77,7 @@ export const apiErrorSchema = z.object({
   }),
 });
 
-/** Body of every 4xx answer of the demo API. */
+/** Body of every error answer of the demo API. */
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
 /** Why the server refused a request. */

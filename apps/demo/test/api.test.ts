@@ -79,6 +79,17 @@ describe('POST /api/notifications', () => {
   });
 });
 
+describe('while shutting down', () => {
+  it('answers 503 with Retry-After once the emitter is closed, and publishes nothing', async () => {
+    await demo.sse.close();
+    const response = await post(ROUTES.notifications, { from: 'ada', message: 'Late', severity: 'info' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await errorOf(response)).toMatchObject({ code: 'unavailable' });
+    expect(demo.sse.stats().published).toBe(0);
+  });
+});
+
 describe('POST /api/jobs', () => {
   it('starts a job that runs to the end', async () => {
     const response = await post(ROUTES.jobs, { label: 'Report', by: 'grace', steps: 3 });

@@ -64,7 +64,8 @@ describe('the dashboard in Chromium', () => {
       .poll(() => ada.page.getByTestId('online-count').textContent(), { timeout: PAGE_TIMEOUT_MS })
       .toBe('2');
 
-    // Ada writes to Grace only, through the form.
+    // Ada writes to Grace only, through the form (in the front tab: background tabs get no frames).
+    await ada.page.bringToFront();
     await ada.page.getByTestId('notify-message').fill('Grace, your review is due');
     await ada.page.getByTestId('notify-to').selectOption('grace');
     await ada.page.locator('.segmented span', { hasText: 'Warning' }).click();
@@ -78,6 +79,7 @@ describe('the dashboard in Chromium', () => {
     ).toContain('Only you');
 
     // Grace broadcasts: both see it, and Ada still has not seen the private one.
+    await grace.page.bringToFront();
     await grace.page.getByTestId('notify-message').fill('Standup in 5 minutes');
     await grace.page.getByTestId('notify-send').click();
     await waitForNotification(ada.page, 'Standup in 5 minutes');
@@ -93,6 +95,7 @@ describe('the dashboard in Chromium', () => {
     );
 
     // A bad request shows the server's validation message.
+    await ada.page.bringToFront();
     await ada.page.getByTestId('notify-message').fill('   ');
     await ada.page.getByTestId('notify-send').click();
     await ada.page.getByTestId('notify-error').waitFor({ state: 'visible', timeout: PAGE_TIMEOUT_MS });
@@ -107,6 +110,7 @@ describe('the dashboard in Chromium', () => {
     const grace = await browser.open(`${demo.url}/?user=grace`);
     await waitForConnection(ada.page, 'open');
     await waitForConnection(grace.page, 'open');
+    await ada.page.bringToFront();
     await ada.page.getByTestId('job-label').fill('Nightly export');
     await ada.page.getByTestId('job-start').click();
 

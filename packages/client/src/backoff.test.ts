@@ -31,7 +31,7 @@ describe('backoffDelay', () => {
         fc.integer({ min: 0, max: 100_000 }),
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (attempt, base, draw) => {
-          const ceiling = Math.min(config.maxMs, base * 2 ** attempt);
+          const ceiling = base === 0 ? 0 : Math.min(config.maxMs, base * 2 ** attempt);
           const delay = backoffDelay(attempt, base, config, () => draw);
           expect(delay).toBeGreaterThanOrEqual(0);
           if (ceiling === 0) expect(delay).toBe(0);

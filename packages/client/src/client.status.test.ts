@@ -85,6 +85,40 @@ describe('statuses that stop the client', () => {
   });
 });
 
+describe('listeners that act on errors', () => {
+  it('lets an onError listener refresh the credentials and connect() again after a 401', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new HttpResponse(null, { status: 401 }));
+    let token = 'expired';
+    const { client, errors, states } = connect({ headers: () => ({ authorization: `Bearer ${token}` }) });
+    client.onError((error) => {
+      if (error.code !== 'unauthorized') return;
+      token = 'fresh';
+      client.connect();
+    });
+    await until(() => client.state === 'open');
+    expect(errors.map((error) => error.code)).toEqual(['unauthorized']);
+    expect(states).toEqual(['connecting', 'closed', 'connecting', 'open']);
+    expect(endpoint.received.map((entry) => entry.request.headers.get('authorization'))).toEqual([
+      'Bearer expired',
+      'Bearer fresh',
+    ]);
+  });
+
+  it('schedules nothing when an onError listener closes the client on a retryable error', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new HttpResponse(null, { status: 503 }));
+    const { client, states } = connect();
+    client.onError(() => client.close());
+    await until(() => client.state === 'closed');
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(states).toEqual(['connecting', 'closed']);
+    expect(client.getSnapshot().retryAt).toBeNull();
+    expect(endpoint.received).toHaveLength(1);
+  });
+});
+
 describe('failures that reconnect', () => {
   it.each([500, 502, 503, 504, 408, 429])('reconnects after %i', async (status) => {
     vi.useFakeTimers(FAKE_TIMERS);

@@ -165,19 +165,25 @@ export function createConnection<C extends EventCatalog>(
     );
   }
 
+  /** Reports `error`; says whether the client is still on the same course (no listener closed or reconnected it). */
+  function reportAndContinue(error: SseClientError): boolean {
+    const id = generation;
+    hooks.report(error);
+    return id === generation && store.get().state !== 'closed';
+  }
+
+  /** Closes for a fatal error, then reports it, so an `onError` listener may call `connect()` again. */
+  function fail(error: SseClientError): void {
+    shutdown(error);
+    hooks.report(error);
+  }
+
   function ended(outcome: ConnectionEnd): void {
     dropConnection();
-    if (outcome.kind === 'no-content') {
-      shutdown(undefined);
-      return;
-    }
-    if (outcome.kind === 'ended') {
-      scheduleRetry(undefined, undefined);
-      return;
-    }
-    hooks.report(outcome.error);
-    if (outcome.retryable) scheduleRetry(outcome.error, outcome.retryAfterMs);
-    else shutdown(outcome.error);
+    if (outcome.kind === 'no-content') shutdown(undefined);
+    else if (outcome.kind === 'ended') scheduleRetry(undefined, undefined);
+    else if (!outcome.retryable) fail(outcome.error);
+    else if (reportAndContinue(outcome.error)) scheduleRetry(outcome.error, outcome.retryAfterMs);
   }
 
   function scheduleRetry(error: SseClientError | undefined, retryAfterMs: number | undefined): void {
@@ -187,8 +193,7 @@ export function createConnection<C extends EventCatalog>(
         `gave up after ${attempt} failed reconnection attempt${attempt === 1 ? '' : 's'} (maxRetries)${error === undefined ? '' : `; last error: ${error.message}`}`,
         { cause: error, fatal: true },
       );
-      hooks.report(exhausted);
-      shutdown(exhausted);
+      fail(exhausted);
       return;
     }
     const base =
@@ -208,7 +213,8 @@ export function createConnection<C extends EventCatalog>(
       error: error ?? null,
       paused: null,
     });
-    if (id !== generation || store.get().state === 'closed') return;
+    // A state listener may have closed the client or reconnected it.
+    if (id !== generation || store.get().state !== 'reconnecting') return;
     retryTimer = setTimeout(() => open('reconnecting'), delay);
   }
 
@@ -218,8 +224,7 @@ export function createConnection<C extends EventCatalog>(
       'watchdog',
       `nothing arrived for ${options.watchdog} of the server's heartbeat intervals; reconnecting from ${JSON.stringify(store.get().lastEventId)}`,
     );
-    hooks.report(error);
-    scheduleRetry(error, undefined);
+    if (reportAndContinue(error)) scheduleRetry(error, undefined);
   }
 
   function onOnline(): void {

@@ -23,6 +23,16 @@ function lastEventIdParam(entry: { request: Request }): string | null {
   return new URL(entry.request.url).searchParams.get('lastEventId');
 }
 
+/**
+ * The `eventsource` package behaving like a browser's native EventSource, whose error events
+ * carry no status: the `code` and `message` it adds are dropped.
+ */
+class StatuslessEventSource extends EventSource {
+  override dispatchEvent(event: Event): boolean {
+    return super.dispatchEvent(event.type === 'error' ? new Event('error') : event);
+  }
+}
+
 describe('eventsource transport', () => {
   it('delivers events through an EventSource and consumes the protocol events', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
@@ -98,5 +108,26 @@ describe('eventsource transport', () => {
     ]);
     await vi.advanceTimersToNextTimerAsync();
     await until(() => client.state === 'open');
+  });
+
+  it('retries an EventSource that gives up without saying why, and one whose stream broke', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new HttpResponse(null, { status: 401 }));
+    const { client, errors } = connect({
+      transport: 'eventsource',
+      EventSource: StatuslessEventSource,
+      random: () => 0,
+    });
+    await until(() => client.getSnapshot().retryAt !== null);
+    expect(errors.map((error) => [error.code, error.fatal])).toEqual([['http-status', false]]);
+    expect(errors[0]!.message).toContain('the EventSource refused the response');
+    await vi.advanceTimersToNextTimerAsync();
+    await until(() => client.state === 'open');
+    endpoint.latest.fail(new Error('reset'));
+    await until(() => errors.length === 2);
+    expect(errors[1]!.code).toBe('network');
+    await vi.advanceTimersToNextTimerAsync();
+    await until(() => client.state === 'open' && endpoint.received.length === 3);
   });
 });

@@ -47,7 +47,8 @@ export function createEventSourceTransport(names: readonly string[]): Transport 
 
     function onError(event: Event): void {
       if (aborted) return;
-      const current = source;
+      // Read before stop(): closing it sets readyState to CLOSED.
+      const refused = source?.readyState === CLOSED;
       stop();
       aborted = true;
       const { code, message } = event as Event & { code?: unknown; message?: unknown };
@@ -71,7 +72,6 @@ export function createEventSourceTransport(names: readonly string[]): Transport 
       // A native EventSource that gives up (readyState CLOSED) refused the response (status or
       // content type, it does not say which); otherwise the stream broke. Both are retried with
       // backoff: a 401 is then retried slowly, which beats treating a 503 as final.
-      const refused = current?.readyState === CLOSED;
       sink.end({
         kind: 'failed',
         retryable: true,
@@ -129,7 +129,16 @@ export function createEventSourceTransport(names: readonly string[]): Transport 
       for (const name of names) source.addEventListener(name, onMessage);
     }
 
-    void run();
+    run().catch((cause: unknown) => {
+      if (aborted) return;
+      stop();
+      aborted = true;
+      sink.end({
+        kind: 'failed',
+        retryable: true,
+        error: new SseClientError('network', `the EventSource failed: ${describe(cause)}`, { cause }),
+      });
+    });
 
     return () => {
       aborted = true;

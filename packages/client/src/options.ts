@@ -60,7 +60,11 @@ export interface ClientOptions<C extends EventCatalog> {
    * @defaultValue `{ initialMs: 1000, maxMs: 30000, factor: 2, jitter: 'full' }`
    */
   backoff?: Partial<BackoffConfig>;
-  /** Consecutive failed attempts allowed before a fatal `retries-exhausted`. @defaultValue `Infinity` */
+  /**
+   * How many reconnection attempts in a row may fail; the next failure is a fatal
+   * `retries-exhausted`. `0` never reconnects.
+   * @defaultValue `Infinity`
+   */
   maxRetries?: number;
   /** The last event ID to resume from on the first connection. @defaultValue `''` (start live) */
   lastEventId?: string;

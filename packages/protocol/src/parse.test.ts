@@ -176,5 +176,5 @@ describe('createParser: errors and misuse', () => {
     const line = `data: ${'x'.repeat(DEFAULT_MAX_BUFFER_SIZE - 6)}`;
     expect(parseLog([line.slice(0, 1000), line.slice(1000), '\n\n'])).toHaveLength(1);
     expect(parseLog([`${line}x\n\n`])).toEqual([{ kind: 'error', code: 'buffer-overflow' }]);
-  });
+  }, 30_000);
 });

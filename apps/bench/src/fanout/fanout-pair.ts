@@ -71,16 +71,28 @@ const LOAD_ENTRY = fileURLToPath(new URL('./load-process.ts', import.meta.url));
  * await pair.stop();
  * ```
  */
-export async function startFanoutPair(kind: ServerKind, options: PairOptions, tag: string): Promise<FanoutPair> {
+export async function startFanoutPair(
+  kind: ServerKind,
+  options: PairOptions,
+  tag: string,
+): Promise<FanoutPair> {
   const timeout = options.stepTimeoutMs;
   const profile =
     options.profileDir === null
       ? []
       : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${kind}-${tag}.cpuprofile`];
-  const server: ServerHandle = startChild(SERVER_ENTRY, [kind], [...options.execArgv, '--expose-gc', ...profile]);
+  const server: ServerHandle = startChild(
+    SERVER_ENTRY,
+    [kind],
+    [...options.execArgv, '--expose-gc', ...profile],
+  );
   const load: LoadHandle = startChild(LOAD_ENTRY, [], options.execArgv);
 
-  const ask = <C, R extends { type: string }, T extends R['type']>(child: ChildHandle<C, R>, command: C, type: T) => {
+  const ask = <C, R extends { type: string }, T extends R['type']>(
+    child: ChildHandle<C, R>,
+    command: C,
+    type: T,
+  ) => {
     const reply = child.next(type, timeout);
     child.send(command);
     return reply;
@@ -113,9 +125,15 @@ export async function startFanoutPair(kind: ServerKind, options: PairOptions, ta
     kind,
     label,
     async connect(count) {
-      const connected = await ask(load, { type: 'connect', port, count, concurrency: options.connectConcurrency }, 'connected');
+      const connected = await ask(
+        load,
+        { type: 'connect', port, count, concurrency: options.connectConcurrency },
+        'connected',
+      );
       if (connected.failed > 0) {
-        throw new Error(`@app/bench: ${connected.failed} of ${count} connections to ${kind} failed: ${connected.firstError}`);
+        throw new Error(
+          `@app/bench: ${connected.failed} of ${count} connections to ${kind} failed: ${connected.firstError}`,
+        );
       }
       await waitForClients(count);
     },
@@ -133,7 +151,11 @@ export async function startFanoutPair(kind: ServerKind, options: PairOptions, ta
       received.catch(() => {}); // awaited below; a failed publish must not leave it unhandled
       const published = await ask(server, { type: 'publish', count: events }, 'published');
       const arrival = await received;
-      return { startedAt: published.startedAt, completedAt: arrival.completedAt, latencies: arrival.latencies };
+      return {
+        startedAt: published.startedAt,
+        completedAt: arrival.completedAt,
+        latencies: arrival.latencies,
+      };
     },
     async stop() {
       try {

@@ -22,9 +22,13 @@ function parseLimit(text: string): number {
  * ```
  */
 export function fileLimit(pid: number = process.pid): FileLimit | null {
-  const result = spawnSync('prlimit', ['--pid', String(pid), '--nofile', '--raw', '--noheadings', '--output=SOFT,HARD'], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    'prlimit',
+    ['--pid', String(pid), '--nofile', '--raw', '--noheadings', '--output=SOFT,HARD'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) return null;
   const [soft = '', hard = ''] = result.stdout.trim().split(/\s+/);
   return { soft: parseLimit(soft), hard: parseLimit(hard) };
@@ -49,7 +53,11 @@ export function ensureFileLimit(needed: number): FileLimit | null {
   const current = fileLimit();
   if (current === null || current.soft >= needed) return current;
   const hard = Math.max(current.hard, needed);
-  spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${needed}:${hard === Number.POSITIVE_INFINITY ? 'unlimited' : hard}`]);
+  spawnSync('prlimit', [
+    '--pid',
+    String(process.pid),
+    `--nofile=${needed}:${hard === Number.POSITIVE_INFINITY ? 'unlimited' : hard}`,
+  ]);
   const after = fileLimit();
   if (after !== null && after.soft >= needed) return after;
   spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${Math.min(needed, current.hard)}:`]);

@@ -169,7 +169,9 @@ process.on('message', (command: LoadCommand) => {
         return;
     }
   };
-  run().catch((error: unknown) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+  run().catch((error: unknown) =>
+    fail(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+  );
 });
 process.on('disconnect', () => process.exit(0));
 reply({ type: 'ready' });

@@ -51,7 +51,8 @@ export function createMarkerReader(): MarkerReader {
       }
       while (state >= 0 && state < 2) {
         if (i === length) return; // `":` continues in the next read
-        if (chunk[i] !== (state === 0 ? QUOTE : COLON)) state = -1; // not a payload marker after all
+        if (chunk[i] !== (state === 0 ? QUOTE : COLON))
+          state = -1; // not a payload marker after all
         else {
           state++;
           i++;

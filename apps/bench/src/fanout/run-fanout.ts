@@ -89,7 +89,11 @@ type Live = Running & { pair: FanoutPair };
 const isLive = (r: Running): r is Live => r.pair !== null && r.result.error === null;
 
 /** Runs `step` for every live server, in an order rotated by `round`; a failing server is set aside. */
-async function eachInTurn(running: Running[], round: number, step: (r: Live) => Promise<void>): Promise<void> {
+async function eachInTurn(
+  running: Running[],
+  round: number,
+  step: (r: Live) => Promise<void>,
+): Promise<void> {
   const live = running.filter(isLive);
   for (let i = 0; i < live.length; i++) {
     const r = live[(i + round) % live.length] as Live;
@@ -172,12 +176,16 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
     for (let round = 0; round < options.bursts; round++) {
       await eachInTurn(running, round, async (r) => {
         const timing = await r.pair.fanOut(burstEvents, false);
-        r.result.deliveriesPerSecond.push((n * burstEvents) / ((timing.completedAt - timing.startedAt) / 1e6));
+        r.result.deliveriesPerSecond.push(
+          (n * burstEvents) / ((timing.completedAt - timing.startedAt) / 1e6),
+        );
         await sleep(options.pauseMs * 4);
       });
     }
     for (const r of running.filter(isLive)) {
-      log(`  ${r.pair.kind.padEnd(10)} n=${n}: ${(median(r.result.deliveriesPerSecond) / 1000).toFixed(0)}k deliveries/s`);
+      log(
+        `  ${r.pair.kind.padEnd(10)} n=${n}: ${(median(r.result.deliveriesPerSecond) / 1000).toFixed(0)}k deliveries/s`,
+      );
     }
   } finally {
     await Promise.all(running.map((r) => r.pair?.stop().catch(() => {})));

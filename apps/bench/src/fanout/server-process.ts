@@ -58,7 +58,10 @@ async function main(): Promise<void> {
           return;
       }
     } catch (error) {
-      reply({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      reply({
+        type: 'failed',
+        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     }
   });
   if (typeof globalThis.gc !== 'function') {

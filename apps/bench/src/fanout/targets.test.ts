@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { FanoutMeasurement } from './run-fanout';
 import { compareWithTargets, pairedRatio } from './targets';
 
-function measurement(kind: FanoutMeasurement['kind'], overrides: Partial<FanoutMeasurement>): FanoutMeasurement {
+function measurement(
+  kind: FanoutMeasurement['kind'],
+  overrides: Partial<FanoutMeasurement>,
+): FanoutMeasurement {
   return {
     kind,
     label: kind,
@@ -35,7 +38,11 @@ describe('pairedRatio', () => {
 describe('compareWithTargets', () => {
   it('checks every target at every connection count', () => {
     const measurements = [
-      measurement('ours', { deliveriesPerSecond: [90, 90, 90], latencyP99Ms: 23, rssPerConnectionBytes: 9000 }),
+      measurement('ours', {
+        deliveriesPerSecond: [90, 90, 90],
+        latencyP99Ms: 23,
+        rssPerConnectionBytes: 9000,
+      }),
       measurement('better-sse', { deliveriesPerSecond: [50, 60, 70] }),
       measurement('raw', {}),
       measurement('ours', { connections: 10_000, deliveriesPerSecond: [70, 70, 70] }),
@@ -55,13 +62,19 @@ describe('compareWithTargets', () => {
   });
 
   it('reports a failed server as missed targets, and skips servers that were not run', () => {
-    const [withFailure] = compareWithTargets([measurement('ours', {}), measurement('raw', { error: 'crashed' })]);
+    const [withFailure] = compareWithTargets([
+      measurement('ours', {}),
+      measurement('raw', { error: 'crashed' }),
+    ]);
     expect(withFailure?.checks.map((c) => [c.name, c.value, c.met])).toEqual([
       ['deliveries/s, ours / raw', Number.NaN, false],
       ['single fan-out p99, ours / raw', Number.NaN, false],
       ['RSS per idle connection, ours / raw', Number.NaN, false],
     ]);
-    const [oursFailed] = compareWithTargets([measurement('ours', { error: 'crashed' }), measurement('better-sse', {})]);
+    const [oursFailed] = compareWithTargets([
+      measurement('ours', { error: 'crashed' }),
+      measurement('better-sse', {}),
+    ]);
     expect(oursFailed?.checks.map((c) => c.met)).toEqual([false]);
   });
 });

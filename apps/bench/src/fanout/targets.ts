@@ -66,7 +66,9 @@ export function compareWithTargets(measurements: readonly FanoutMeasurement[]): 
     const at = (kind: FanoutMeasurement['kind']) => {
       const found = measurements.find((m) => m.connections === connections && m.kind === kind);
       if (found === undefined) return undefined;
-      return found.error === null ? found : { ...found, deliveriesPerSecond: [], latencyP99Ms: Number.NaN, rssPerConnectionBytes: Number.NaN };
+      return found.error === null
+        ? found
+        : { ...found, deliveriesPerSecond: [], latencyP99Ms: Number.NaN, rssPerConnectionBytes: Number.NaN };
     };
     const ours = at('ours');
     if (ours === undefined) continue;
@@ -85,9 +87,19 @@ export function compareWithTargets(measurements: readonly FanoutMeasurement[]): 
     }
     if (raw !== undefined) {
       checks.push(
-        check('deliveries/s, ours / raw', pairedRatio(ours.deliveriesPerSecond, raw.deliveriesPerSecond), '>=', 0.8),
+        check(
+          'deliveries/s, ours / raw',
+          pairedRatio(ours.deliveriesPerSecond, raw.deliveriesPerSecond),
+          '>=',
+          0.8,
+        ),
         check('single fan-out p99, ours / raw', ours.latencyP99Ms / raw.latencyP99Ms, '<=', 1.2),
-        check('RSS per idle connection, ours / raw', ours.rssPerConnectionBytes / raw.rssPerConnectionBytes, '<=', 1.15),
+        check(
+          'RSS per idle connection, ours / raw',
+          ours.rssPerConnectionBytes / raw.rssPerConnectionBytes,
+          '<=',
+          1.15,
+        ),
       );
     }
     comparisons.push({ connections, checks });

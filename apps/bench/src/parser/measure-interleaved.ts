@@ -68,7 +68,11 @@ function estimateOpMs(op: Operation, budgetMs: number): number {
  * console.log(result.medianRatio); // > 1 when A is faster
  * ```
  */
-export function measureInterleaved(a: Operation, b: Operation, options: InterleavedOptions): InterleavedResult {
+export function measureInterleaved(
+  a: Operation,
+  b: Operation,
+  options: InterleavedOptions,
+): InterleavedResult {
   // Warm-up alternates too, so both reach their optimised code before timing starts.
   const half = options.warmupMs / 4;
   estimateOpMs(a, half);

@@ -8,7 +8,11 @@ const [which = 'ours', shapeName = 'data-only', seconds = '3'] = process.argv.sl
 const contender = which === 'theirs' ? theirs : ours;
 const shape = buildParserShapes().find((s) => s.name === shapeName);
 if (shape === undefined) {
-  console.error(`unknown shape "${shapeName}"; one of: ${buildParserShapes().map((s) => s.name).join(', ')}`);
+  console.error(
+    `unknown shape "${shapeName}"; one of: ${buildParserShapes()
+      .map((s) => s.name)
+      .join(', ')}`,
+  );
   process.exit(1);
 }
 const until = performance.now() + Number(seconds) * 1000;
@@ -18,4 +22,6 @@ while (performance.now() < until) {
   events += contender.countEvents(shape.chunks);
   ops++;
 }
-console.log(`${contender.name} ${shape.name}: ${ops} parses, ${(ops / Number(seconds)).toFixed(1)} ops/s (${events} events)`);
+console.log(
+  `${contender.name} ${shape.name}: ${ops} parses, ${(ops / Number(seconds)).toFixed(1)} ops/s (${events} events)`,
+);

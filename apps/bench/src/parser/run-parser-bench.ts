@@ -50,8 +50,10 @@ function sameEvents(shape: ParserShape, a: ParserContender, b: ParserContender):
   const fail = (why: string) => {
     throw new Error(`@app/bench: parsers disagree on shape "${shape.name}": ${why}`);
   };
-  if (left.length !== shape.expectedEvents) fail(`${a.name} dispatched ${left.length}, expected ${shape.expectedEvents}`);
-  if (right.length !== shape.expectedEvents) fail(`${b.name} dispatched ${right.length}, expected ${shape.expectedEvents}`);
+  if (left.length !== shape.expectedEvents)
+    fail(`${a.name} dispatched ${left.length}, expected ${shape.expectedEvents}`);
+  if (right.length !== shape.expectedEvents)
+    fail(`${b.name} dispatched ${right.length}, expected ${shape.expectedEvents}`);
   for (let i = 0; i < left.length; i++) {
     const x = left[i];
     const y = right[i];
@@ -80,7 +82,9 @@ export function runParserBench(options: ParserBenchOptions, theirsVersion: strin
   const sampleMs = options.sampleMs ?? 100;
   const warmupMs = options.warmupMs ?? 400;
   const log = options.log ?? (() => {});
-  const shapes = buildParserShapes().filter((s) => options.shapes === undefined || options.shapes.includes(s.name));
+  const shapes = buildParserShapes().filter(
+    (s) => options.shapes === undefined || options.shapes.includes(s.name),
+  );
   const results: ParserShapeResult[] = [];
   for (const shape of shapes) {
     sameEvents(shape, ours, theirs);

@@ -61,11 +61,22 @@ function jsonPayload(seq: number): string {
   });
 }
 
-const MULTI_BYTE_WORDS = ['こんにちは世界', '数据流', '🚀', '👩‍💻', 'Überraschung', 'façade', '🎉🎉', '事件源', 'Ωμέγα'];
+const MULTI_BYTE_WORDS = [
+  'こんにちは世界',
+  '数据流',
+  '🚀',
+  '👩‍💻',
+  'Überraschung',
+  'façade',
+  '🎉🎉',
+  '事件源',
+  'Ωμέγα',
+];
 
 function multiBytePayload(seq: number): string {
   const words: string[] = [];
-  for (let i = 0; i < 12; i++) words.push(MULTI_BYTE_WORDS[(seq + i * 7) % MULTI_BYTE_WORDS.length] as string);
+  for (let i = 0; i < 12; i++)
+    words.push(MULTI_BYTE_WORDS[(seq + i * 7) % MULTI_BYTE_WORDS.length] as string);
   return JSON.stringify({ seq, text: words.join(' ') });
 }
 

@@ -60,7 +60,9 @@ function panelSvg(panel: Panel, offsetX: number, counts: readonly number[]): str
   for (const line of panel.lines) {
     if (line.points.length === 0) continue;
     const { color } = SERIES[line.kind];
-    const path = line.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${coordinate(px(p.x))},${coordinate(py(p.y))}`).join(' ');
+    const path = line.points
+      .map((p, i) => `${i === 0 ? 'M' : 'L'}${coordinate(px(p.x))},${coordinate(py(p.y))}`)
+      .join(' ');
     parts.push(
       `<path d="${path}" fill="none" stroke="${color}" stroke-width="2.5"${line.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
     );
@@ -105,7 +107,11 @@ export function renderFanoutChart(measurements: readonly FanoutMeasurement[]): s
     lines: kinds.map((kind) => ({
       kind,
       dashed: false,
-      points: series(measurements, kind, (m) => median(m.deliveriesPerSecond.length > 0 ? m.deliveriesPerSecond : [Number.NaN]) / 1000),
+      points: series(
+        measurements,
+        kind,
+        (m) => median(m.deliveriesPerSecond.length > 0 ? m.deliveriesPerSecond : [Number.NaN]) / 1000,
+      ),
     })),
   };
   const latency: Panel = {

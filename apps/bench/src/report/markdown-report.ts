@@ -20,7 +20,11 @@ export interface ReportInput {
   durationSeconds: number;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string {
+function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly ('l' | 'r')[],
+): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
@@ -66,7 +70,18 @@ function checkRow(connections: number, c: TargetCheck): string[] {
 }
 
 function measurementRow(m: FanoutMeasurement): string[] {
-  if (m.error !== null) return [m.label, formatInteger(m.connections), `failed: ${m.error.split('\n')[0]}`, '', '', '', '', '', ''];
+  if (m.error !== null)
+    return [
+      m.label,
+      formatInteger(m.connections),
+      `failed: ${m.error.split('\n')[0]}`,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ];
   return [
     m.label,
     formatInteger(m.connections),
@@ -82,8 +97,12 @@ function measurementRow(m: FanoutMeasurement): string[] {
 
 function fanoutSection(result: FanoutBenchResult, options: FanoutBenchOptions, chart: string | null): string {
   const comparisons = compareWithTargets(result.measurements);
-  const missed = comparisons.flatMap((c) => c.checks.filter((x) => !x.met).map((x) => `${x.name} at ${formatInteger(c.connections)} connections`));
-  const burstNote = [...new Set(result.measurements.map((m) => `${formatInteger(m.connections)}: ${m.burstEvents} events`))].join(', ');
+  const missed = comparisons.flatMap((c) =>
+    c.checks.filter((x) => !x.met).map((x) => `${x.name} at ${formatInteger(c.connections)} connections`),
+  );
+  const burstNote = [
+    ...new Set(result.measurements.map((m) => `${formatInteger(m.connections)}: ${m.burstEvents} events`)),
+  ].join(', ');
   return [
     '## Fan-out: `@app/sse-server` against `better-sse` and a raw `node:http` writer',
     '',
@@ -118,7 +137,9 @@ function fanoutSection(result: FanoutBenchResult, options: FanoutBenchOptions, c
     `deliveries/s: median of ${options.bursts} bursts (events per burst by connection count: ${burstNote}). ` +
       `Latency: publish to received over ${options.fanouts} single fan-outs, every connection pooled. ` +
       'Fan-out complete: median time until the last connection had a single event.',
-    ...(chart === null ? [] : ['', `![Deliveries per second and single fan-out latency against connections](${chart})`]),
+    ...(chart === null
+      ? []
+      : ['', `![Deliveries per second and single fan-out latency against connections](${chart})`]),
   ].join('\n');
 }
 
@@ -138,7 +159,7 @@ function methodSection(input: ReportInput): string {
       '',
       '- `@app/sse-server`: `createEmitter({ events, replay: { maxEvents: 1000 }, heartbeatMs: 15000 })` on `http.createServer(sse.handler())`, each tick sent with `await sse.broadcast(name, data)` (validated against the zod catalog, stored with an id, serialised once, written to every stream);',
       '- `better-sse`: `createSession(req, res)` per request, all registered on one `createChannel()`, `channel.broadcast(data, name)` per tick, default options;',
-      "- raw: a `node:http` handler that keeps every response in a `Set` and writes one pre-encoded `Buffer` (`id`, `event`, `data` lines) to each: the practical limit, with no store, validation, backpressure handling or heartbeats.",
+      '- raw: a `node:http` handler that keeps every response in a `Set` and writes one pre-encoded `Buffer` (`id`, `event`, `data` lines) to each: the practical limit, with no store, validation, backpressure handling or heartbeats.',
       '',
       `Every event's data is a 1 KB JSON object carrying its publish time, read from the machine's monotonic clock (\`process.hrtime\`, the same clock in every process), so the load process computes publish-to-received latency without clock skew. For each connection count, every server first gets a warm-up (${o.warmupConnections} connections, fan-outs, a burst, disconnect); then its RSS is read after two full GCs with no connection and again with all connections idle, and the difference divided by the count gives RSS per idle connection. Then, interleaved across servers round by round with the order rotated every round: ${o.warmupFanouts} untimed and ${o.fanouts} timed single fan-outs (one event to every connection; latency of each connection recorded), and ${o.bursts} bursts (events published back to back; deliveries/s = connections x events / time from the first publish until the last connection had the last event). The load process records the time once per socket read, so its own work is inside every latency, equally for all servers. Ratios for deliveries/s are medians of per-round ratios.`,
       '',
@@ -177,16 +198,25 @@ export function renderReport(input: ReportInput): string {
         ['date', machine.date],
         [
           'load average (1 min)',
-          [`${machine.loadAverage.toFixed(2)} at start`, ...loads.map((l) => `${l.after.toFixed(2)} after ${formatInteger(l.connections)} connections`)].join(', '),
+          [
+            `${machine.loadAverage.toFixed(2)} at start`,
+            ...loads.map((l) => `${l.after.toFixed(2)} after ${formatInteger(l.connections)} connections`),
+          ].join(', '),
         ],
-        ['packages', input.packagesFrom === 'dist' ? 'built `dist` (as published)' : 'TypeScript sources (`--conditions=@app/source`)'],
+        [
+          'packages',
+          input.packagesFrom === 'dist'
+            ? 'built `dist` (as published)'
+            : 'TypeScript sources (`--conditions=@app/source`)',
+        ],
       ],
       ['l', 'l'],
     ),
     '',
   ];
   if (input.parser !== null) parts.push(parserSection(input.parser, input.parserChart), '');
-  if (input.fanout !== null) parts.push(fanoutSection(input.fanout.result, input.fanout.options, input.fanoutChart), '');
+  if (input.fanout !== null)
+    parts.push(fanoutSection(input.fanout.result, input.fanout.options, input.fanoutChart), '');
   parts.push(
     methodSection(input),
     '## Reproduce',

@@ -1,4 +1,5 @@
 import { formatPath } from '@app/sse-protocol';
+import { isSseServerError } from '@app/sse-server';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { ApiError, ApiErrorCode } from '../api-contract';
@@ -45,8 +46,9 @@ interface BodyParserError {
 }
 
 /**
- * The API's last error handler: a body that is not JSON gets 400, one past the size limit 413,
- * anything else 500 with nothing internal revealed (and logged).
+ * The API's last error handler: a body that is not JSON gets 400, one past the size limit 413, a
+ * publish refused because the emitter is closing 503, anything else 500 with nothing internal
+ * revealed (and logged).
  *
  * @param log - where unexpected errors go
  */
@@ -64,6 +66,10 @@ export function apiErrorHandler(log: (error: unknown) => void): ErrorRequestHand
         'payload-too-large',
         `the request body is larger than ${parserError.limit} bytes`,
       );
+    }
+    if (isSseServerError(error) && error.code === 'closed') {
+      res.set('Retry-After', '1');
+      return sendApiError(res, 503, 'unavailable', 'the server is shutting down; try again in a moment');
     }
     log(error);
     sendApiError(res, 500, 'internal', 'the server failed to handle the request');

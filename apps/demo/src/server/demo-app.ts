@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Emitter } from '@app/sse-server';
 import { httpError } from '@app/sse-server';
-import express, { type Request } from 'express';
+import express, { type Request, type Response } from 'express';
 import {
   DEFAULT_JOB_STEPS,
   type NotifyResponse,
@@ -29,6 +29,17 @@ function requestedUser(req: Request): string | undefined {
   if (header) return header;
   const query = req.query[USER_QUERY];
   return typeof query === 'string' && query !== '' ? query : undefined;
+}
+
+/** Answers 400 for a body field naming a user the demo does not have. */
+function refuseUnknownUser(res: Response, field: string, userId: string): void {
+  sendApiError(
+    res,
+    400,
+    'unknown-user',
+    `body.${field}: unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`,
+    [`body.${field}`],
+  );
 }
 
 /** Options of {@link createDemoApp}. */
@@ -72,10 +83,12 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
       // Called once the stream is admitted: the place to count it for presence until it closes.
       channels: (req, identity) => {
         const { userId } = identity;
-        if (userId !== undefined) {
-          dashboard.streamOpened(userId);
-          req.res?.once('close', () => dashboard.streamClosed(userId));
-        }
+        const res = req.res;
+        if (userId === undefined || !res) return undefined;
+        dashboard.streamOpened(userId);
+        // A client that left while `authorize` ran has already closed: count it out at once.
+        if (res.closed || res.destroyed) dashboard.streamClosed(userId);
+        else res.once('close', () => dashboard.streamClosed(userId));
         return undefined;
       },
     }),
@@ -86,7 +99,8 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
 
   api.get(ROUTES.state, (req, res) => {
     const userId = requestedUser(req);
-    if (!findUser(userId)) {
+    const user = findUser(userId);
+    if (!user) {
       return sendApiError(
         res,
         400,
@@ -94,7 +108,7 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
         `pass ?${USER_QUERY}= with one of ${USER_LIST}, got ${JSON.stringify(userId ?? null)}`,
       );
     }
-    res.set('Cache-Control', 'no-store').json(dashboard.snapshot(userId!));
+    res.set('Cache-Control', 'no-store').json(dashboard.snapshot(user.id));
   });
 
   // express.json() leaves the body undefined when the request is not JSON: say so plainly.
@@ -112,20 +126,8 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
     const parsed = notifyRequestSchema.safeParse(req.body);
     if (!parsed.success) return sendValidationError(res, 'notification', parsed.error);
     const { from, to } = parsed.data;
-    for (const [field, userId] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (userId !== undefined && !findUser(userId)) {
-        return sendApiError(
-          res,
-          400,
-          'unknown-user',
-          `body.${field}: unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`,
-          [`body.${field}`],
-        );
-      }
-    }
+    if (!findUser(from)) return refuseUnknownUser(res, 'from', from);
+    if (to !== undefined && !findUser(to)) return refuseUnknownUser(res, 'to', to);
     const result: NotifyResponse = await dashboard.notify(parsed.data);
     res.status(201).json(result);
   });
@@ -134,15 +136,7 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
     const parsed = startJobRequestSchema.safeParse(req.body);
     if (!parsed.success) return sendValidationError(res, 'job', parsed.error);
     const { label, by, steps = DEFAULT_JOB_STEPS } = parsed.data;
-    if (!findUser(by)) {
-      return sendApiError(
-        res,
-        400,
-        'unknown-user',
-        `body.by: unknown user ${JSON.stringify(by)}: use one of ${USER_LIST}`,
-        ['body.by'],
-      );
-    }
+    if (!findUser(by)) return refuseUnknownUser(res, 'by', by);
     const result: StartJobResponse = { jobId: await dashboard.startJob({ label, by, steps }) };
     res.status(202).json(result);
   });

@@ -38,7 +38,9 @@ export async function createRawServer(): Promise<FanoutServer> {
     port,
     clients: () => responses.size,
     publish(payload: TickPayload) {
-      const bytes = Buffer.from(`id: ${payload.seq}\nevent: ${TICK_EVENT}\ndata: ${JSON.stringify(payload)}\n\n`);
+      const bytes = Buffer.from(
+        `id: ${payload.seq}\nevent: ${TICK_EVENT}\ndata: ${JSON.stringify(payload)}\n\n`,
+      );
       for (const res of responses) res.write(bytes);
     },
     close: () => closeServer(server),

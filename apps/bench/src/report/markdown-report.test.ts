@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { FanoutBenchOptions, FanoutMeasurement } from '../fanout/run-fanout';
+import type { MachineInfo } from './machine';
+import { renderReport } from './markdown-report';
+import { formatBytes, formatCount, formatInteger, formatMs, formatRatio } from './number-format';
+
+const machine: MachineInfo = {
+  cpuModel: 'Test CPU',
+  cores: 2,
+  memoryBytes: 8 * 1024 ** 3,
+  os: 'Linux 6.1',
+  node: 'v20.20.2',
+  date: '2026-01-02T03:04:05.000Z',
+  loadAverage: 0.5,
+};
+
+const options = {
+  connections: [1000],
+  kinds: ['ours', 'raw'],
+  fanouts: 20,
+  warmupFanouts: 3,
+  bursts: 5,
+  burstDeliveries: 200_000,
+  warmupConnections: 100,
+  pauseMs: 30,
+  connectConcurrency: 256,
+  stepTimeoutMs: 1000,
+  execArgv: [],
+  profileDir: null,
+  log: () => {},
+} satisfies FanoutBenchOptions;
+
+function measurement(
+  kind: FanoutMeasurement['kind'],
+  overrides: Partial<FanoutMeasurement> = {},
+): FanoutMeasurement {
+  return {
+    kind,
+    label: `${kind} label`,
+    connections: 1000,
+    error: null,
+    connectSeconds: 0.5,
+    burstEvents: 200,
+    deliveriesPerSecond: [300_000],
+    latencyP50Ms: 8,
+    latencyP99Ms: 20,
+    fanoutCompleteMs: 15,
+    rssPerConnectionBytes: 9000,
+    heapPerConnectionBytes: 5000,
+    ...overrides,
+  };
+}
+
+describe('number formats', () => {
+  it('formats counts, ratios, times and sizes for the tables', () => {
+    expect(formatCount(123456.7)).toBe('123,457');
+    expect(formatCount(12.345)).toBe('12.3');
+    expect(formatCount(1.234)).toBe('1.23');
+    expect(formatInteger(10000)).toBe('10,000');
+    expect(formatRatio(1.234)).toBe('1.23x');
+    expect(formatMs(12.34)).toBe('12.3 ms');
+    expect(formatBytes(10_140)).toBe('9.9 KiB');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB');
+    expect(formatCount(Number.NaN)).toBe('n/a');
+  });
+});
+
+describe('renderReport', () => {
+  it('writes the machine, the targets with their verdicts, the measurements and the method', () => {
+    const report = renderReport({
+      machine,
+      command: 'pnpm bench',
+      packagesFrom: 'dist',
+      parser: null,
+      fanout: {
+        result: {
+          measurements: [measurement('ours', { latencyP99Ms: 30 }), measurement('raw')],
+          loadAverages: [{ connections: 1000, before: 0.5, after: 0.7 }],
+        },
+        options,
+      },
+      parserChart: null,
+      fanoutChart: 'docs/bench-fanout.svg',
+      durationSeconds: 42,
+    });
+    expect(report).toContain('| CPU | Test CPU, 2 cores |');
+    expect(report).toContain('| Node.js | v20.20.2 |');
+    expect(report).toContain('| 1,000 | deliveries/s, ours / raw | >= 0.8 | 1.00x | met |');
+    expect(report).toContain('| 1,000 | single fan-out p99, ours / raw | <= 1.2 | 1.50x | **missed** |');
+    expect(report).toContain('Missed: single fan-out p99, ours / raw at 1,000 connections.');
+    expect(report).toContain(
+      '| ours label | 1,000 | 300,000 | 8.0 ms | 30.0 ms | 15.0 ms | 8.8 KiB | 4.9 KiB | 0.5 s |',
+    );
+    expect(report).toContain(
+      '![Deliveries per second and single fan-out latency against connections](docs/bench-fanout.svg)',
+    );
+    expect(report).toContain('## Method');
+    expect(report).not.toContain('**Parser.**');
+  });
+
+  it('lists the parser shapes with the ratio and says where ours is slower', () => {
+    const report = renderReport({
+      machine,
+      command: 'pnpm bench --only=parser',
+      packagesFrom: 'src',
+      parser: {
+        ours: '@app/sse-protocol',
+        theirs: 'eventsource-parser',
+        theirsVersion: '3.1.1',
+        rounds: 12,
+        sampleMs: 100,
+        results: [
+          {
+            shape: 'crlf',
+            description: 'CRLF',
+            bytes: 2048,
+            chunks: 10,
+            events: 5,
+            oursOpsPerSecond: 900,
+            theirsOpsPerSecond: 1000,
+            ratio: 0.9,
+            ratioMin: 0.85,
+            ratioMax: 0.95,
+          },
+        ],
+      },
+      fanout: null,
+      parserChart: null,
+      fanoutChart: null,
+      durationSeconds: 1,
+    });
+    expect(report).toContain('| `crlf` | CRLF | 2.0 KiB | 10 | 900.0 | 1,000 | **0.90x** | 0.85 to 0.95 |');
+    expect(report).toContain('Ours is slower on `crlf`');
+    expect(report).toContain('TypeScript sources');
+    expect(report).not.toContain('## Fan-out');
+  });
+});
