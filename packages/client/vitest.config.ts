@@ -6,6 +6,6 @@ export default defineProject({
   test: {
     name: 'client',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    typecheck: { include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
   },
 });

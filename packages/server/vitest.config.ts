@@ -6,6 +6,9 @@ export default defineProject({
   test: {
     name: 'server',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    typecheck: { include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
+    // Real sockets on a shared 2-core machine: generous bounds, never a performance assertion.
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
   },
 });

@@ -12,20 +12,24 @@ interface CpuProfile {
   endTime: number;
 }
 
-/** Self time of one function or one source line, as a share of all samples. */
+/** Self time of one function, file or source line, as a share of the busy samples. */
 export interface ProfileEntry {
   /** `function (file:line)` or `file:line`. */
   label: string;
   /** Samples attributed to it. */
   ticks: number;
-  /** Share of all samples, 0..1. */
+  /** Share of the busy samples, 0..1. */
   share: number;
 }
 
-/** The hottest functions and lines of a profile. */
+/** The hottest functions, files and lines of a profile. */
 export interface ProfileSummary {
-  totalTicks: number;
+  /** Samples taken while the thread was busy (shares are relative to this). */
+  busyTicks: number;
+  /** Samples taken while it was idle (waiting in the event loop). */
+  idleTicks: number;
   functions: ProfileEntry[];
+  files: ProfileEntry[];
   lines: ProfileEntry[];
 }
 
@@ -43,8 +47,9 @@ function top(map: Map<string, number>, total: number, limit: number): ProfileEnt
 }
 
 /**
- * Summarises a V8 CPU profile by self time: the hottest functions and the hottest source lines
- * (line ticks are 1-based lines of the script V8 ran, e.g. a package's `dist/index.js`).
+ * Summarises a V8 CPU profile by self time, relative to the samples where the thread was busy:
+ * the hottest functions, files and source lines (line ticks are 1-based lines of the script V8
+ * ran, e.g. a package's `dist/index.js`).
  *
  * @param path - a `.cpuprofile` file written by `node --cpu-prof`
  * @param limit - how many functions and lines to list. @defaultValue 15
@@ -53,28 +58,41 @@ function top(map: Map<string, number>, total: number, limit: number): ProfileEnt
  * @example
  * ```ts
  * const summary = summariseCpuProfile('profiles/server.cpuprofile');
- * for (const f of summary.functions) console.log((f.share * 100).toFixed(1), f.label);
+ * for (const f of summary.functions) console.log((f.share * 100).toFixed(1), f.label); // % of busy time
  * ```
  */
 export function summariseCpuProfile(path: string, limit = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const functions = new Map<string, number>();
+  const files = new Map<string, number>();
   const lines = new Map<string, number>();
-  let totalTicks = 0;
+  let busyTicks = 0;
+  let idleTicks = 0;
   for (const node of profile.nodes) {
     const ticks = node.hitCount ?? 0;
     if (ticks === 0) continue;
-    totalTicks += ticks;
     const { functionName, url, lineNumber } = node.callFrame;
-    const file = url === '' ? '(native)' : shortUrl(url);
+    if (functionName === '(idle)') {
+      idleTicks += ticks;
+      continue;
+    }
+    busyTicks += ticks;
+    const file = url === '' ? `(${functionName || 'native'})` : shortUrl(url);
     const name = `${functionName || '(anonymous)'} (${file}:${lineNumber + 1})`;
     functions.set(name, (functions.get(name) ?? 0) + ticks);
+    files.set(file, (files.get(file) ?? 0) + ticks);
     for (const position of node.positionTicks ?? []) {
       const key = `${file}:${position.line}`;
       lines.set(key, (lines.get(key) ?? 0) + position.ticks);
     }
   }
-  return { totalTicks, functions: top(functions, totalTicks, limit), lines: top(lines, totalTicks, limit) };
+  return {
+    busyTicks,
+    idleTicks,
+    functions: top(functions, busyTicks, limit),
+    files: top(files, busyTicks, limit),
+    lines: top(lines, busyTicks, limit),
+  };
 }
 
 /**
@@ -92,8 +110,10 @@ export function formatProfileSummary(summary: ProfileSummary): string {
   const row = (e: ProfileEntry) =>
     `${(e.share * 100).toFixed(1).padStart(5)}%  ${String(e.ticks).padStart(6)}  ${e.label}`;
   return [
-    `self time by function (${summary.totalTicks} samples):`,
+    `busy ${summary.busyTicks} samples, idle ${summary.idleTicks}; self time of busy samples by function:`,
     ...summary.functions.map(row),
+    'self time by file:',
+    ...summary.files.map(row),
     'self time by line:',
     ...summary.lines.map(row),
   ].join('\n');

@@ -100,9 +100,16 @@ async function main(): Promise<void> {
     };
     fanout = { result: await runFanoutBench(fanoutOptions), options: fanoutOptions };
     if (options.profile) {
-      for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
-        log(`\n== ${relative(repoRoot, join(profileDir, file))}`);
-        log(formatProfileSummary(summariseCpuProfile(join(profileDir, file))));
+      for (const run of readdirSync(profileDir).sort()) {
+        // Each server run wrote a profile per thread; the busiest one is the main thread.
+        const summaries = readdirSync(join(profileDir, run))
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => ({ path: join(profileDir, run, f), summary: summariseCpuProfile(join(profileDir, run, f), 25) }))
+          .sort((a, b) => b.summary.busyTicks - a.summary.busyTicks);
+        const main = summaries[0];
+        if (main === undefined) continue;
+        log(`\n== ${run}: ${relative(repoRoot, main.path)}`);
+        log(formatProfileSummary(main.summary));
       }
     }
   }

@@ -12,6 +12,8 @@ export const ROUTES = {
   notifications: '/api/notifications',
   /** Start a job (`POST`). */
   jobs: '/api/jobs',
+  /** Take the server off the network for a few seconds, to watch the page resume (`POST`). */
+  outage: '/api/outage',
 } as const;
 
 /** Query parameter that names the dashboard's user (the native `EventSource` cannot set headers). */
@@ -43,6 +45,21 @@ export type StartJobRequest = z.input<typeof startJobRequestSchema>;
 
 /** How many steps a job takes when the request does not say. */
 export const DEFAULT_JOB_STEPS = 20;
+
+/**
+ * Body of `POST /api/outage`: how long the server stops listening (and cuts every open stream)
+ * before it listens again, keeping its replay buffer, so pages resume where they were.
+ */
+export const outageRequestSchema = z.object({ seconds: z.number().int().min(1).max(30) });
+
+/** Body of `POST /api/outage`. */
+export type OutageRequest = z.input<typeof outageRequestSchema>;
+
+/** Answer of `POST /api/outage`. */
+export interface OutageResponse {
+  /** When the server listens again, in epoch milliseconds. */
+  until: number;
+}
 
 /** Answer of `POST /api/notifications`. */
 export interface NotifyResponse {

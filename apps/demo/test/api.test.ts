@@ -79,6 +79,39 @@ describe('POST /api/notifications', () => {
   });
 });
 
+describe('POST /api/outage', () => {
+  it('stops listening for the asked time, then listens again on the same port', async () => {
+    const response = await post(ROUTES.outage, { seconds: 1 });
+    expect(response.status).toBe(202);
+    const { until } = (await response.json()) as { until: number };
+    expect(until).toBeGreaterThan(Date.now());
+    const reachable = () =>
+      fetch(`${demo.url}${ROUTES.state}?user=ada`).then(
+        (answer) => answer.ok,
+        () => false,
+      );
+    await expect.poll(reachable, { interval: 50 }).toBe(false);
+    await expect.poll(reachable, { interval: 100, timeout: 5000 }).toBe(true);
+  });
+
+  it('refuses a duration outside 1 to 30 s, and is not mounted when not allowed', async () => {
+    const tooLong = await post(ROUTES.outage, { seconds: 60 });
+    expect(tooLong.status).toBe(400);
+    expect(await errorOf(tooLong)).toMatchObject({ code: 'invalid-request', paths: ['body.seconds'] });
+    const strict = await createDemoServer({ port: 0, metricsIntervalMs: 0, allowOutage: false });
+    try {
+      const response = await fetch(`${strict.url}${ROUTES.outage}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ seconds: 1 }),
+      });
+      expect(response.status).toBe(404);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('while shutting down', () => {
   it('answers 503 with Retry-After once the emitter is closed, and publishes nothing', async () => {
     await demo.sse.close();

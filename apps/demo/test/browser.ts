@@ -46,7 +46,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
       page.on('console', (message) => {
         if (message.type() === 'error') errors.push(message.text());
       });
-      await page.goto(url);
+      // The tests wait for what they need (the badge, a notification); the load event adds nothing.
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
       return { page, errors };
     },
     async close() {

@@ -186,8 +186,8 @@ describe('the dashboard in Chromium', () => {
     await page
       .locator('.job[data-status="done"]', { hasText: 'Quarterly report' })
       .waitFor({ timeout: PAGE_TIMEOUT_MS });
-    await page.waitForTimeout(updateDocs ? 5000 : 1000);
-    await demo.dashboard.startJob({ label: 'Database backup', by: 'grace', steps: 100 });
+    if (updateDocs) await page.waitForTimeout(5000);
+    await demo.dashboard.startJob({ label: 'Database backup', by: 'grace', steps: updateDocs ? 100 : 40 });
     const backup = page.locator('.job', { hasText: 'Database backup' }).locator('[role="progressbar"]');
     await expect
       .poll(async () => Number(await backup.getAttribute('aria-valuenow')), { timeout: PAGE_TIMEOUT_MS })

@@ -76,6 +76,30 @@ describe('the dashboard when the server goes away', () => {
     });
   }
 
+  it('"Simulate a 5 s outage" takes the server away; the page catches up on the job it missed', async () => {
+    const demo = await startDemo({ jobStepMs: 100 });
+    const { page } = await browser.open(`${demo.url}/?user=ada`);
+    await waitForConnection(page, 'open');
+    await demo.dashboard.startJob({ label: 'Long export', by: 'grace', steps: 60 });
+    await page.getByTestId('simulate-outage').click();
+    await waitForConnection(page, 'reconnecting');
+    expect(await page.getByTestId('simulate-outage').isDisabled()).toBe(true);
+    await demo.dashboard.notify({ from: 'grace', message: 'During the outage', severity: 'info' });
+
+    await waitForConnection(page, 'open');
+    await waitForNotification(page, 'During the outage');
+    await page
+      .locator('.job[data-status="done"]', { hasText: 'Long export' })
+      .waitFor({ timeout: PAGE_TIMEOUT_MS });
+    // Every step reached the page once and in order, those published during the outage included.
+    const percents = (await loggedEvents(page, 'job:progress')).map((entry) =>
+      Number(/percent: (\d+)/.exec(entry.data)?.[1]),
+    );
+    expect(percents).toEqual(Array.from({ length: 59 }, (_, index) => Math.round(((index + 1) / 60) * 100)));
+    expect(await page.getByTestId('reset-banner').isHidden()).toBe(true);
+    expect(demo.sse.stats().replayed).toBeGreaterThan(0);
+  });
+
   it('shows a reset when the gap is larger than the replay buffer, and reloads its state', async () => {
     const demo = await startDemo({ replay: { maxEvents: 5 }, metricsIntervalMs: 0 });
     const { page } = await browser.open(`${demo.url}/?user=ada`);

@@ -140,6 +140,33 @@ describe('reconnection schedule', () => {
   });
 });
 
+describe('many clients', () => {
+  it('spreads the return of 200 clients that lose the server at the same moment over the window', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    // A seeded generator (mulberry32) in place of Math.random, so the spread is reproducible.
+    let state = 7;
+    vi.spyOn(Math, 'random').mockImplementation(() => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    });
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const clients = Array.from({ length: 200 }, () => connect().client);
+    await until(() => clients.every((client) => client.state === 'open'), 'every client to connect');
+    for (const entry of endpoint.received) entry.stream!.end();
+    await until(() => clients.every((client) => client.getSnapshot().retryAt !== null), 'every retry');
+    const now = Date.now();
+    const delays = clients.map((client) => client.getSnapshot().retryAt! - now);
+    const slots = new Array<number>(10).fill(0);
+    for (const delay of delays) slots[Math.floor(delay / 100)]!++;
+    // About 20 per 100 ms slot of the first 1 s window; no slot holds a burst.
+    expect(Math.max(...slots)).toBeLessThan(40);
+    expect(Math.min(...slots)).toBeGreaterThan(5);
+  });
+});
+
 describe('Retry-After', () => {
   it('waits at least Retry-After seconds on 503, then the jittered backoff on top', async () => {
     vi.useFakeTimers(FAKE_TIMERS);

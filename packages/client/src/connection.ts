@@ -119,7 +119,9 @@ export function createConnection<C extends EventCatalog>(
           setLastEventId(event.id);
         }
         markHealthy();
-        hooks.dispatch({ event: event.event, data: event.data, id: store.get().lastEventId, ownId });
+        // A snapshot listener may have closed the client meanwhile.
+        if (live())
+          hooks.dispatch({ event: event.event, data: event.data, id: store.get().lastEventId, ownId });
       },
       lastEventId(lastEventId) {
         if (live()) setLastEventId(lastEventId);
@@ -141,7 +143,8 @@ export function createConnection<C extends EventCatalog>(
 
   function open(state: 'connecting' | 'reconnecting'): void {
     clearRetryTimer();
-    const id = ++generation;
+    dropConnection();
+    const id = generation;
     const paused = environment?.offline()
       ? 'offline'
       : options.pauseWhenHidden && environment?.hidden()
@@ -273,7 +276,7 @@ export function createConnection<C extends EventCatalog>(
     hello(hello) {
       store.set({ clientId: hello.clientId });
       if (abort !== undefined && options.watchdog > 0 && hello.heartbeatMs > 0) {
-        watchdog.start(hello.heartbeatMs * options.watchdog);
+        watchdog.start(hello.heartbeatMs * options.watchdog, hello.heartbeatMs);
       }
     },
   };

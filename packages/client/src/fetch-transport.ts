@@ -54,8 +54,11 @@ export const fetchTransport: Transport = (request: ConnectRequest, sink: Transpo
       return;
     }
     if (aborted) return;
+    // The spec's EventSource request also sets the cache mode to "no-store"; `cache` is left out
+    // here because some runtimes (Cloudflare Workers, older undici) reject the field, and event
+    // stream responses are not cacheable anyway (servers send `Cache-Control: no-cache`).
     const init: RequestInit = { method: 'GET', headers, signal: controller.signal };
-    // Only set when asked: some runtimes (Cloudflare Workers) reject the field.
+    // Only set when asked, for the same reason.
     if (request.credentials !== undefined) init.credentials = request.credentials;
     let response: Response;
     try {

@@ -143,7 +143,8 @@ export interface SseClient<C extends EventCatalog> {
    * The events as an async iterator of the catalog's union, narrowed by `type`. Events queue
    * until the loop takes them. `break`, `return` or the `signal` end it; so does the client
    * closing (after the queued events): quietly for `close()` and `204`, by throwing the
-   * {@link SseClientError} for a fatal error.
+   * {@link SseClientError} for a fatal error. One made while the client is closed waits for the
+   * next `connect()`.
    *
    * @param options - `signal`: ends the iteration when aborted
    *

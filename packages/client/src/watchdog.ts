@@ -1,7 +1,12 @@
 /** Notices a connection that went silent. */
 export interface Watchdog {
-  /** (Re)starts watching: `onTimeout` runs once nothing was seen for `timeoutMs`. */
-  start(timeoutMs: number): void;
+  /**
+   * (Re)starts watching: `onTimeout` runs once nothing was seen for `timeoutMs`.
+   *
+   * @param timeoutMs - the silence that means the connection is dead
+   * @param graceMs - how long to wait for pending input after the process itself was stalled
+   */
+  start(timeoutMs: number, graceMs: number): void;
   /** Something arrived: the connection is alive. */
   touch(): void;
   /** Stops watching. */
@@ -13,18 +18,31 @@ export interface Watchdog {
  * timer per chunk would cost a clearTimeout and a setTimeout each time. The single timer checks
  * the recorded time when it fires and sleeps again for whatever is left.
  *
+ * When the timer fires more than `graceMs` late, the process itself was stalled (a busy event
+ * loop, a suspended laptop or tab): input may be waiting unread while timers run first, so the
+ * silence is judged once more after `graceMs` instead of at once.
+ *
  * @param onTimeout - called once when the connection has been silent for the timeout
  */
 export function createWatchdog(onTimeout: () => void): Watchdog {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timeoutMs = 0;
+  let graceMs = 0;
   let lastSeen = 0;
+  let dueAt = 0;
+
+  function schedule(delay: number): void {
+    dueAt = Date.now() + delay;
+    timer = setTimeout(check, delay);
+  }
 
   function check(): void {
     timer = undefined;
-    const silentFor = Date.now() - lastSeen;
-    if (silentFor >= timeoutMs) onTimeout();
-    else timer = setTimeout(check, timeoutMs - silentFor);
+    const now = Date.now();
+    const silentFor = now - lastSeen;
+    if (silentFor < timeoutMs) schedule(timeoutMs - silentFor);
+    else if (now - dueAt > graceMs) schedule(graceMs);
+    else onTimeout();
   }
 
   function stop(): void {
@@ -33,11 +51,12 @@ export function createWatchdog(onTimeout: () => void): Watchdog {
   }
 
   return {
-    start(ms) {
+    start(ms, grace) {
       stop();
       timeoutMs = ms;
+      graceMs = grace;
       lastSeen = Date.now();
-      timer = setTimeout(check, ms);
+      schedule(ms);
     },
     touch() {
       lastSeen = Date.now();

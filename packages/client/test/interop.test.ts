@@ -33,7 +33,8 @@ describe('interop with better-sse', { timeout: 15_000 }, () => {
       sessions.push(await createSession(req, res, { retry: 30, keepAlive: 20 }));
     });
     cleanups.push(() => server.close());
-    const client = createClient({ url: `${server.origin}/sse`, events, backoff: { initialMs: 20 } });
+    let origin = server.origin;
+    const client = createClient({ url: () => `${origin}/sse`, events, backoff: { initialMs: 20 } });
     cleanups.push(() => client.close());
     const received: [string, EventMeta][] = [];
     const errors: SseClientError[] = [];
@@ -56,15 +57,16 @@ describe('interop with better-sse', { timeout: 15_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(errors).toHaveLength(1);
 
-    // Restart on the same port: the client comes back with the last ID better-sse gave it.
-    await server.close();
+    // The server moves to a new instance: the client comes back with the last ID better-sse gave it.
     const again = await listen(async (req, res) => {
       resumedFrom.push(req.headers['last-event-id'] as string | undefined);
       const session = await createSession(req, res, { retry: 30, keepAlive: null });
       sessions.push(session);
       session.push({ userId: 'u3', name: 'Cy' }, 'user:joined', 'custom-8');
-    }, server.port);
+    });
     cleanups.push(() => again.close());
+    origin = again.origin;
+    await server.close();
     await eventually(() => received.length === 3, 'the event after the reconnection');
     expect(resumedFrom).toEqual([undefined, 'custom-7']);
     expect(sessions[1]!.lastId).toBe('custom-8');

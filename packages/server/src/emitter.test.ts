@@ -81,6 +81,36 @@ describe('createEmitter', () => {
     expect(store.close).toHaveBeenCalledTimes(1);
   });
 
+  it('survives a store that answers IDs that are not event IDs', async () => {
+    const onError = vi.fn();
+    const inner = createMemoryStore();
+    let head = 'bad\nhead';
+    const store: ReplayStore = {
+      append: (request) => inner.append(request),
+      head: () => Promise.resolve(head),
+      readAfter: async (id) => ({ ...(await inner.readAfter(id)), head }),
+    };
+    const emitter = createEmitter({ events, store, onError });
+    const refused = await emitter.fetchHandler(new Request('http://localhost/'));
+    expect(refused.status).toBe(503);
+    expect(onError).toHaveBeenLastCalledWith(expect.objectContaining({ code: 'store-failed' }));
+
+    head = await inner.head();
+    const stream = await open(await emitter.fetchHandler(new Request('http://localhost/')));
+    await vi.waitFor(() => expect(stream.received.length).toBe(1));
+    head = 'x-1\r\nevent: injected';
+    const resumed = await open(
+      await emitter.fetchHandler(
+        new Request('http://localhost/', { headers: { 'Last-Event-ID': 'other-1' } }),
+      ),
+    );
+    await vi.waitFor(() => expect(resumed.ended()).toBe(true));
+    expect(resumed.received).toEqual([]);
+    expect(onError).toHaveBeenLastCalledWith(expect.objectContaining({ code: 'store-failed' }));
+    expect(emitter.stats().clients).toBe(1);
+    await emitter.close();
+  });
+
   it('sends an event targeted at several channels once to a connection in more than one', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
     const stream = await open(

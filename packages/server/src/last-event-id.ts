@@ -4,7 +4,9 @@ import { LAST_EVENT_ID_QUERY } from '@app/sse-protocol';
  * The ID a client resumes from: the `Last-Event-ID` header (what `EventSource` sends when it
  * reconnects), else the `lastEventId` query parameter (for clients that cannot set headers).
  * Empty values count as absent, as an `EventSource` sends no header while its last event ID is
- * empty. The value is not checked here: the core refuses a malformed one with 400.
+ * empty ("If the event source's last event ID string is not the empty string, set
+ * `Last-Event-ID`": https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model).
+ * The value is not checked here: the core refuses a malformed one with 400.
  *
  * @param header - the header's value as the framework gives it
  * @param url - the request URL or path with its query string

@@ -7,6 +7,19 @@ import type { ReplayStore } from './replay-store';
  * Options of {@link createEmitter}. Every one but `events` has a default; the stream follows the
  * WHATWG HTML "Server-sent events" section
  * (https://html.spec.whatwg.org/multipage/server-sent-events.html).
+ *
+ * @example
+ * ```ts
+ * const sse = createEmitter({
+ *   events,
+ *   replay: { maxEvents: 5000, maxBytes: 4 << 20, maxAgeMs: 10 * 60_000 },
+ *   heartbeatMs: 20_000,
+ *   retryMs: 2000,
+ *   maxClients: 10_000,
+ *   maxClientsPerUser: 5,
+ *   onError: (error) => logger.error(error),
+ * });
+ * ```
  */
 export interface EmitterOptions<C extends EventCatalog> {
   /** The event catalog (from `defineEvents`): names and schemas of everything the emitter sends. */
@@ -71,6 +84,14 @@ export interface ConnectionIdentity {
 /**
  * Per-endpoint options of `handler()` and `fetchHandler()`. `Req` is the request type the
  * endpoint gets: Express's `Request`, `IncomingMessage`, `Http2ServerRequest` or a fetch `Request`.
+ *
+ * @example
+ * ```ts
+ * app.get('/events', sse.handler({
+ *   authorize: (req: express.Request) => (req.session.userId ? { userId: req.session.userId } : false),
+ *   channels: (req, { userId }) => [`team:${teamOf(userId)}`],
+ * }));
+ * ```
  */
 export interface HandlerOptions<Req> {
   /**

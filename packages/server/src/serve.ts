@@ -1,7 +1,7 @@
 import { EVENT_STREAM_CONTENT_TYPE } from '@app/sse-protocol';
 import { CLOSED, type Connection, createConnection, isEntitled, LIVE } from './connection';
 import type { EmitterCore } from './core';
-import { ConnectionEvents, endConnection, writeReplayFrame } from './delivery';
+import { ConnectionEvents, detach, endConnection, writeReplayFrame } from './delivery';
 import { SseServerError } from './errors';
 import { parseEventId } from './event-id';
 import { helloFrame, resetFrame } from './frames';
@@ -67,6 +67,9 @@ export async function serveStream<Req>(
   }
   try {
     from = lastEventId ?? (await core.store.head());
+    if (parseEventId(from) === undefined) {
+      throw new TypeError(`head() answered ${JSON.stringify(from)}, which is not an event ID`);
+    }
   } catch (error) {
     core.options.onError(
       new SseServerError('store-failed', 'the replay store could not tell its head', { cause: error }),
@@ -92,10 +95,19 @@ export async function serveStream<Req>(
   const connection = createConnection(clientId, userId, channels, transport);
   registry.add(connection);
   core.heartbeat.update(registry.connections.size);
-  transport.open(request.http1 ? HTTP1_HEADERS : HTTP2_HEADERS, new ConnectionEvents(core, connection));
+  try {
+    transport.open(request.http1 ? HTTP1_HEADERS : HTTP2_HEADERS, new ConnectionEvents(core, connection));
+  } catch (error) {
+    detach(core, connection);
+    throw error;
+  }
   core.counters.bytes += core.prelude.byteLength;
   transport.write(core.prelude);
-  void replay(core, connection, from);
+  replay(core, connection, from).catch((error: unknown) => {
+    // Only a broken store answer gets here (for example a head that is not an event ID).
+    core.options.onError(error);
+    endConnection(core, connection);
+  });
 }
 
 /**
@@ -115,7 +127,14 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
     return;
   }
   if (connection.state === CLOSED) return;
-  const covered = parseEventId(read.head)?.seq ?? 0;
+  const head = parseEventId(read.head);
+  if (head === undefined) {
+    throw new SseServerError(
+      'store-failed',
+      `the replay store answered a head that is not an event ID: ${JSON.stringify(read.head)}`,
+    );
+  }
+  const covered = head.seq;
   const { fingerprint, options, counters } = core;
   let step: true | Promise<boolean>;
 

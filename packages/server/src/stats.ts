@@ -1,6 +1,14 @@
 /**
  * A snapshot of an emitter, from `stats()`. Counters (`published` to `slowDisconnects`) grow from
  * the emitter's creation; the others describe this instant.
+ *
+ * @example
+ * ```ts
+ * setInterval(() => {
+ *   const { clients, slowDisconnects, bufferedBytes } = sse.stats();
+ *   metrics.gauge('sse.clients', clients);
+ * }, 10_000);
+ * ```
  */
 export interface EmitterStats {
   /** Open streams now (replaying or live). */

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChildHandle, startChild } from './child-process';
 import type { LoadCommand, LoadReply, ServerCommand, ServerKind, ServerReply } from './messages';
@@ -10,7 +11,7 @@ type LoadHandle = ChildHandle<LoadCommand, LoadReply>;
 export interface PairOptions {
   /** Node flags of both child processes (the TypeScript loader, export conditions). */
   execArgv: readonly string[];
-  /** When set, server processes write a V8 CPU profile (`--cpu-prof`) into this directory. */
+  /** When set, server processes write V8 CPU profiles (`--cpu-prof`) under this directory. */
   profileDir: string | null;
   /** Handshakes in flight at once while connecting. */
   connectConcurrency: number;
@@ -60,7 +61,7 @@ const LOAD_ENTRY = fileURLToPath(new URL('./load-process.ts', import.meta.url));
  *
  * @param kind - which server
  * @param options - flags and limits, see {@link PairOptions}
- * @param tag - names this run's CPU profile (`<kind>-<tag>.cpuprofile`)
+ * @param tag - names this run's CPU profile directory (`<profileDir>/<kind>-<tag>/`)
  * @returns the pair, once the server listens and the load process is ready
  *
  * @example
@@ -80,7 +81,8 @@ export async function startFanoutPair(
   const profile =
     options.profileDir === null
       ? []
-      : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${kind}-${tag}.cpuprofile`];
+      : // One directory per server run: the loader's worker thread writes a (mostly idle) profile too.
+        ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, `${kind}-${tag}`)}`];
   const server: ServerHandle = startChild(
     SERVER_ENTRY,
     [kind],

@@ -3,6 +3,7 @@ import {
   apiErrorSchema,
   type NotifyRequest,
   type NotifyResponse,
+  type OutageResponse,
   ROUTES,
   type StartJobRequest,
   type StartJobResponse,
@@ -96,4 +97,14 @@ export async function sendNotification(body: NotifyRequest): Promise<NotifyRespo
  */
 export async function startJob(body: StartJobRequest): Promise<StartJobResponse> {
   return (await post(ROUTES.jobs, body)) as StartJobResponse;
+}
+
+/**
+ * Asks the server to go off the network for `seconds` and come back with its replay buffer intact.
+ *
+ * @param seconds - 1 to 30
+ * @throws {@link DashboardApiError} when the server refuses
+ */
+export async function simulateOutage(seconds: number): Promise<OutageResponse> {
+  return (await post(ROUTES.outage, { seconds })) as OutageResponse;
 }

@@ -4,7 +4,8 @@ import { type DashboardCatalog, type DashboardEvent, events } from '../catalog';
 import { applyEvent, createDashboardState, type DashboardState, fromSnapshot } from '../dashboard-state';
 import type { DashboardSnapshot } from '../snapshot';
 import { createConnectionBadge } from './connection-badge';
-import { fetchSnapshot } from './dashboard-api';
+import { fetchSnapshot, simulateOutage } from './dashboard-api';
+import { byTestId } from './element';
 import { appendLog, summarize } from './event-log';
 import { renderJobs } from './jobs-panel';
 import { renderMetrics } from './metrics-panel';
@@ -32,6 +33,22 @@ function renderAll(state: DashboardState, me: string): void {
   renderNotifications(state, me);
   renderJobs(state);
   renderMetrics(state);
+}
+
+/** Wires "Simulate a 5 s outage": enabled while the stream is open. */
+function setUpOutageButton(client: SseClient<DashboardCatalog>): void {
+  const button = byTestId<HTMLButtonElement>('simulate-outage');
+  const update = () => {
+    button.disabled = client.state !== 'open';
+  };
+  client.subscribe(update);
+  update();
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    simulateOutage(5).catch((error: unknown) =>
+      appendLog({ name: 'outage', id: '', summary: `refused: ${String(error)}`, kind: 'system' }),
+    );
+  });
 }
 
 /** Fetches the snapshot again after a reset, trying a few times if the server is still starting. */
@@ -91,6 +108,7 @@ export async function startLiveDashboard(options: PageOptions): Promise<SseClien
 
   const badge = createConnectionBadge(() => client.getSnapshot(), options.transport);
   client.subscribe(badge.update);
+  setUpOutageButton(client);
   client.onState((connection) =>
     appendLog({ name: 'connection', id: '', summary: connection, kind: 'system' }),
   );

@@ -6,6 +6,8 @@ import {
   DEFAULT_JOB_STEPS,
   type NotifyResponse,
   notifyRequestSchema,
+  type OutageResponse,
+  outageRequestSchema,
   ROUTES,
   type StartJobResponse,
   startJobRequestSchema,
@@ -46,6 +48,11 @@ function refuseUnknownUser(res: Response, field: string, userId: string): void {
 export interface DemoAppOptions {
   sse: Emitter<DashboardCatalog>;
   dashboard: DashboardService;
+  /**
+   * Takes the server off the network for `ms` (`POST /api/outage`); left out, the route is not
+   * mounted.
+   */
+  simulateOutage?: (ms: number) => void;
   /** Where unexpected errors go. */
   onError(error: unknown): void;
 }
@@ -112,7 +119,7 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
   });
 
   // express.json() leaves the body undefined when the request is not JSON: say so plainly.
-  api.post([ROUTES.notifications, ROUTES.jobs], (req, res, next) => {
+  api.post([ROUTES.notifications, ROUTES.jobs, ROUTES.outage], (req, res, next) => {
     if (req.body !== undefined) return next();
     sendApiError(
       res,
@@ -140,6 +147,19 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
     const result: StartJobResponse = { jobId: await dashboard.startJob({ label, by, steps }) };
     res.status(202).json(result);
   });
+
+  const { simulateOutage } = options;
+  if (simulateOutage) {
+    api.post(ROUTES.outage, (req, res) => {
+      const parsed = outageRequestSchema.safeParse(req.body);
+      if (!parsed.success) return sendValidationError(res, 'outage', parsed.error);
+      const ms = parsed.data.seconds * 1000;
+      const result: OutageResponse = { until: Date.now() + ms };
+      // Answer first: the outage cuts every connection, this one included.
+      res.once('finish', () => simulateOutage(ms));
+      res.status(202).json(result);
+    });
+  }
 
   api.use('/api', (req, res) =>
     sendApiError(res, 404, 'not-found', `no route ${req.method} ${req.originalUrl}`),

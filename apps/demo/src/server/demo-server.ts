@@ -23,6 +23,12 @@ export interface DemoServerOptions {
   jobStepMs?: number;
   /** How long a user whose last tab closed still shows as online. @defaultValue 3000 */
   presenceGraceMs?: number;
+  /**
+   * Whether `POST /api/outage` may take the server off the network for a few seconds (the page's
+   * "Simulate outage" button).
+   * @defaultValue true
+   */
+  allowOutage?: boolean;
   /** Where unexpected errors go. @defaultValue `console.error` */
   onError?: (error: unknown) => void;
 }
@@ -98,17 +104,40 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     presenceGraceMs: options.presenceGraceMs,
     onError,
   });
-  const server = createServer(createDemoApp({ sse, dashboard, onError }));
-  let port: number;
+  let port = options.port ?? 0;
+  let closing: Promise<void> | undefined;
+  let outage: { timer?: ReturnType<typeof setTimeout> } | undefined;
+  const startListening = async (): Promise<void> => {
+    if (!server.listening && !closing) await listen(server, port, host);
+  };
+  function simulateOutage(ms: number): void {
+    if (outage || closing) return;
+    const current: { timer?: ReturnType<typeof setTimeout> } = {};
+    outage = current;
+    void stop(server).then(() => {
+      if (outage !== current) return; // closed meanwhile
+      current.timer = setTimeout(() => {
+        outage = undefined;
+        startListening().catch(onError);
+      }, ms);
+    });
+  }
+  const server = createServer(
+    createDemoApp({
+      sse,
+      dashboard,
+      onError,
+      ...(options.allowOutage === false ? {} : { simulateOutage }),
+    }),
+  );
   try {
-    port = await listen(server, options.port ?? 0, host);
+    port = await listen(server, port, host);
   } catch (error) {
     dashboard.close();
     await sse.close();
     throw error;
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
 
   return {
     url: `http://${urlHost}:${port}`,
@@ -116,11 +145,11 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     sse,
     dashboard,
     stopListening: () => stop(server),
-    async startListening() {
-      if (!server.listening) await listen(server, port, host);
-    },
+    startListening,
     close() {
       closing ??= (async () => {
+        clearTimeout(outage?.timer);
+        outage = undefined;
         dashboard.close();
         await sse.close();
         await stop(server);

@@ -28,7 +28,10 @@ const demo = await createDemoServer(listenOptions).catch((error: NodeJS.ErrnoExc
   process.exit(1);
 });
 
-const shown = ['0.0.0.0', '::'].includes(listenOptions.host) ? `http://localhost:${demo.port}` : demo.url;
+// Loopback and wildcard addresses are reachable as localhost, the name people type.
+const shown = ['127.0.0.1', '0.0.0.0', '::', 'localhost'].includes(listenOptions.host)
+  ? `http://localhost:${demo.port}`
+  : demo.url;
 console.log(`\n  Pulse dashboard running at ${shown}\n`);
 console.log(`  Open it in two windows as two users, e.g. ${shown}/?user=grace`);
 console.log(`  Native EventSource instead of fetch: ${shown}/?transport=eventsource`);

@@ -118,7 +118,7 @@ export async function faultyProxy(targetPort: number): Promise<FaultyProxy> {
 }
 
 /** Polls `condition` every few milliseconds (real time) until it holds, or fails after `timeoutMs`. */
-export async function eventually(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -48,15 +48,16 @@ class NodeTransport implements StreamTransport {
   private events: TransportEvents | undefined;
   private closed = false;
   private waitingDrain = false;
-  private readonly onClose: () => void;
+  /** Whether a middleware (`compression`) added `res.flush()`; looked up once, not per write. */
+  private readonly flushes: boolean;
 
   constructor(res: WritableResponse) {
     this.res = res;
-    this.onClose = () => {
+    this.flushes = typeof res.flush === 'function';
+    res.on('close', () => {
       this.closed = true;
       this.events?.close();
-    };
-    res.on('close', this.onClose);
+    });
   }
 
   get aborted(): boolean {
@@ -85,7 +86,7 @@ class NodeTransport implements StreamTransport {
     const accepted = res.write(chunk);
     // `compression` (and similar middleware) hold bytes until flushed: flush after every write so
     // each event reaches the client at once.
-    res.flush?.();
+    if (this.flushes) res.flush?.();
     if (!accepted && !this.waitingDrain) {
       this.waitingDrain = true;
       res.once('drain', () => {
