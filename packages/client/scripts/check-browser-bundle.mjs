@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-/** Budget for the minified + gzipped bundle (zod excluded), in bytes: measured 8,284 bytes, plus ~25%. */
-const BUDGET_GZIP_BYTES = 10 * 1024;
+/** Budget for the minified + gzipped bundle (zod excluded), in bytes: measured 8,366 bytes, plus ~25%. */
+const BUDGET_GZIP_BYTES = 10_500;
 
 const NODE_GLOBALS = ['process', 'Buffer', 'global', '__dirname', '__filename', 'require', 'setImmediate'];
 const MARKER = '__node_global_used__';

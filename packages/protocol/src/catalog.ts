@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AsyncApiDocument, type AsyncApiOptions, catalogAsyncApi } from './asyncapi';
 import { EventValidationError } from './errors';
 import { assertEventName } from './event-name';

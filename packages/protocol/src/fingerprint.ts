@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { mapSchema } from './schema-walk';
 import { sha256Hex } from './sha256';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Name of the event a server sends first on every stream. */
 export const HELLO_EVENT = 'sse:hello';

@@ -104,11 +104,12 @@ async function connectAll(port: number, count: number, concurrency: number): Pro
   let next = 0;
   let failed = 0;
   let firstError: string | null = null;
+  const opened: (Connection | undefined)[] = new Array(count);
   const worker = async () => {
     while (next < count) {
-      const index = next++;
+      const slot = next++;
       try {
-        connections[index] = await openWithRetry(port, index);
+        opened[slot] = await openWithRetry(port, connections.length + slot);
       } catch (error) {
         failed++;
         firstError ??= error instanceof Error ? error.message : String(error);
@@ -116,13 +117,12 @@ async function connectAll(port: number, count: number, concurrency: number): Pro
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  // Keep the array dense (indexes are latency slots) even when some connections failed.
-  const open = connections.filter((c): c is Connection => c !== undefined);
-  open.forEach((c, i) => {
-    c.index = i;
-  });
-  connections.length = 0;
-  connections.push(...open);
+  // Keep the list dense (indexes are latency slots) even when some connections failed.
+  for (const connection of opened) {
+    if (connection === undefined) continue;
+    connection.index = connections.length;
+    connections.push(connection);
+  }
   reply({ type: 'connected', count: connections.length, failed, firstError });
 }
 
