@@ -14,7 +14,11 @@ const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), '
 const wanted = packageManager.split('@')[1];
 
 function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
