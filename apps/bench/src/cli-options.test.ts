@@ -12,7 +12,8 @@ describe('parseCliOptions', () => {
       connections: [1000, 5000, 10000],
       servers: ['ours', 'better-sse', 'raw'],
       shapes: null,
-      rounds: 12,
+      rounds: 20,
+      clock: 'wall',
       profile: false,
       write: true,
       out: OUT,
@@ -28,11 +29,19 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions(['--', '--only=parser'], OUT)).toMatchObject({ only: 'parser', write: false });
     expect(parseCliOptions(['--only=fanout', '--write'], OUT).write).toBe(true);
     expect(parseCliOptions(['--no-write'], OUT).write).toBe(false);
+    expect(parseCliOptions(['--profile'], OUT)).toMatchObject({ profile: true, write: false });
   });
 
   it('reads lists and numbers', () => {
     const options = parseCliOptions(
-      ['--connections=100, 200', '--servers=ours,raw', '--shapes=crlf', '--rounds=3', '--out=/tmp/x.md'],
+      [
+        '--connections=100, 200',
+        '--servers=ours,raw',
+        '--shapes=crlf',
+        '--rounds=3',
+        '--clock=cpu',
+        '--out=/tmp/x.md',
+      ],
       OUT,
     );
     expect(options).toMatchObject({
@@ -40,6 +49,7 @@ describe('parseCliOptions', () => {
       servers: ['ours', 'raw'],
       shapes: ['crlf'],
       rounds: 3,
+      clock: 'cpu',
       out: '/tmp/x.md',
     });
   });
@@ -49,6 +59,7 @@ describe('parseCliOptions', () => {
     expect(() => parseCliOptions(['--connections=10,x'], OUT)).toThrow(/--connections/);
     expect(() => parseCliOptions(['--servers=ours,nginx'], OUT)).toThrow(/nginx/);
     expect(() => parseCliOptions(['--rounds=0'], OUT)).toThrow(/--rounds/);
+    expect(() => parseCliOptions(['--clock=tsc'], OUT)).toThrow(/--clock/);
     expect(() => parseCliOptions(['--frobnicate'], OUT)).toThrow();
   });
 });

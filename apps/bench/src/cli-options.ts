@@ -15,6 +15,8 @@ export interface CliOptions {
   shapes: string[] | null;
   /** Interleaved rounds per parser shape. */
   rounds: number;
+  /** What parser samples are timed with: elapsed time, or this process's CPU time. */
+  clock: 'wall' | 'cpu';
   /** Write V8 CPU profiles of the server processes and print where their time goes. */
   profile: boolean;
   /** Write BENCHMARKS.md and the charts (default: only for a full run). */
@@ -34,8 +36,9 @@ export const USAGE = `Usage: pnpm --filter @app/bench bench [-- options]
   --servers=ours,raw     fan-out servers (default ours,better-sse,raw)
   --shapes=data-only,crlf
                          parser input shapes (default: all)
-  --rounds=12            interleaved rounds per parser shape
-  --profile              CPU-profile the server processes (apps/bench/profiles/) and print the hot spots
+  --rounds=20            interleaved rounds per parser shape
+  --clock=wall|cpu       time parser samples by elapsed time (default) or by CPU time (steadier on a busy machine)
+  --profile              CPU-profile the server processes during the bursts (apps/bench/profiles/) and print the hot spots
   --write / --no-write   write BENCHMARKS.md and docs/bench-*.svg (default: only for a full, default run)
   --out=PATH             report path (default: BENCHMARKS.md at the repository root)
   --help                 this text
@@ -71,6 +74,7 @@ export function parseCliOptions(args: readonly string[], defaultOut: string): Cl
       servers: { type: 'string' },
       shapes: { type: 'string' },
       rounds: { type: 'string' },
+      clock: { type: 'string' },
       profile: { type: 'boolean', default: false },
       write: { type: 'boolean' },
       'no-write': { type: 'boolean' },
@@ -97,16 +101,21 @@ export function parseCliOptions(args: readonly string[], defaultOut: string): Cl
       `@app/bench: unknown server ${unknown.join(', ')}; one of ${SERVER_KINDS.join(', ')}`,
     );
   }
-  const rounds = values.rounds === undefined ? (quick ? 5 : 12) : Number(values.rounds);
+  const rounds = values.rounds === undefined ? (quick ? 5 : 20) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new TypeError(`@app/bench: --rounds must be a positive integer`);
+  const clock = values.clock ?? 'wall';
+  if (clock !== 'wall' && clock !== 'cpu')
+    throw new TypeError(`@app/bench: --clock must be "wall" or "cpu", got "${clock}"`);
   const customised =
     quick ||
     only !== null ||
     values.connections !== undefined ||
     values.servers !== undefined ||
     values.shapes !== undefined ||
-    values.rounds !== undefined;
+    values.rounds !== undefined ||
+    values.profile === true ||
+    values.clock !== undefined;
   return {
     only,
     quick,
@@ -114,6 +123,7 @@ export function parseCliOptions(args: readonly string[], defaultOut: string): Cl
     servers: servers as ServerKind[],
     shapes: list(values.shapes),
     rounds,
+    clock,
     profile: values.profile === true,
     write: values['no-write'] === true ? false : (values.write ?? !customised),
     out: values.out ?? defaultOut,

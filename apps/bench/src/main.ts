@@ -19,14 +19,19 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 function packagesFrom(names: readonly string[]): 'dist' | 'src' {
   let from: 'dist' | 'src' = 'dist';
   for (const name of names) {
-    const path = fileURLToPath(import.meta.resolve(name));
-    if (!path.includes(join('dist', ''))) from = 'src';
-    if (!existsSync(path)) {
+    let path: string | null = null;
+    try {
+      path = fileURLToPath(import.meta.resolve(name));
+    } catch {
+      // resolution checks that the file exists: a missing dist lands here
+    }
+    if (path === null || !existsSync(path)) {
       throw new Error(
-        `@app/bench: ${name} is not built (${path} is missing). Run \`pnpm bench\` at the repository root ` +
+        `@app/bench: ${name} is not built (${path ?? 'its dist'} is missing). Run \`pnpm bench\` at the repository root ` +
           '(it builds first), or `pnpm turbo run build --filter=@app/bench...`, or pass --conditions=@app/source to node.',
       );
     }
+    if (!path.includes(join('dist', ''))) from = 'src';
   }
   return from;
 }
@@ -60,8 +65,9 @@ async function main(): Promise<void> {
     parser = runParserBench(
       {
         rounds: options.rounds,
-        sampleMs: options.quick ? 40 : 100,
+        sampleMs: options.quick ? 40 : 60,
         warmupMs: options.quick ? 200 : 400,
+        clock: options.clock,
         ...(options.shapes === null ? {} : { shapes: options.shapes }),
         log,
       },
@@ -100,16 +106,9 @@ async function main(): Promise<void> {
     };
     fanout = { result: await runFanoutBench(fanoutOptions), options: fanoutOptions };
     if (options.profile) {
-      for (const run of readdirSync(profileDir).sort()) {
-        // Each server run wrote a profile per thread; the busiest one is the main thread.
-        const summaries = readdirSync(join(profileDir, run))
-          .filter((f) => f.endsWith('.cpuprofile'))
-          .map((f) => ({ path: join(profileDir, run, f), summary: summariseCpuProfile(join(profileDir, run, f), 25) }))
-          .sort((a, b) => b.summary.busyTicks - a.summary.busyTicks);
-        const main = summaries[0];
-        if (main === undefined) continue;
-        log(`\n== ${run}: ${relative(repoRoot, main.path)}`);
-        log(formatProfileSummary(main.summary));
+      for (const file of readdirSync(profileDir).sort()) {
+        log(`\n== ${relative(repoRoot, join(profileDir, file))} (bursts only)`);
+        log(formatProfileSummary(summariseCpuProfile(join(profileDir, file), 25)));
       }
     }
   }

@@ -1,22 +1,50 @@
 /**
- * How the reconnection delay is randomised:
+ * How the reconnection delay is randomised (default `'full'`):
  * - `full`: a uniform delay in `[0, ceiling)`, the "full jitter" of the AWS architecture blog.
  *   Clients that lose the server at the same moment spread their return over the whole window
  *   instead of arriving in one burst.
  * - `equal`: half the ceiling plus a uniform delay in `[0, ceiling / 2)`.
  * - `none`: exactly the ceiling (deterministic; for tests and single clients only).
+ *
+ * @defaultValue `'full'`
+ *
+ * @example
+ * ```ts
+ * createClient({ url: '/events', events, backoff: { jitter: 'equal' } });
+ * ```
  */
 export type BackoffJitter = 'full' | 'equal' | 'none';
 
-/** Backoff settings, every field filled in. */
+/**
+ * Backoff settings, every field filled in. `createClient` takes any part of it as the `backoff`
+ * option; the rest comes from {@link DEFAULT_BACKOFF}.
+ *
+ * @example
+ * ```ts
+ * const slow: BackoffConfig = { initialMs: 5000, maxMs: 120_000, factor: 3, jitter: 'full' };
+ * backoffDelay(2, slow.initialMs, slow, Math.random); // somewhere in [0, 45000)
+ * ```
+ */
 export interface BackoffConfig {
-  /** The first step's ceiling, until the server's `retry:` field replaces it. */
+  /**
+   * The first step's ceiling, until the server's `retry:` field replaces it.
+   * @defaultValue `1000`
+   */
   initialMs: number;
-  /** The largest ceiling. */
+  /**
+   * The largest ceiling.
+   * @defaultValue `30000`
+   */
   maxMs: number;
-  /** How much the ceiling grows per consecutive failure. */
+  /**
+   * How much the ceiling grows per consecutive failure.
+   * @defaultValue `2`
+   */
   factor: number;
-  /** How the delay is randomised within the ceiling. */
+  /**
+   * How the delay is randomised within the ceiling.
+   * @defaultValue `'full'`
+   */
   jitter: BackoffJitter;
 }
 

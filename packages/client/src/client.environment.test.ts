@@ -1,3 +1,4 @@
+import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint, settle, until } from '../test/support/mock-endpoint';
@@ -127,5 +128,82 @@ describe('pauseWhenHidden', () => {
     await settle();
     expect(client.state).toBe('open');
     expect(endpoint.received).toHaveLength(1);
+  });
+});
+
+describe('waiting the server asked for', () => {
+  it.each([
+    ['a Retry-After', { 'retry-after': '60' }],
+    ['the backoff after a server error', {}],
+  ])('does not let online cut short %s', async (_name, headers) => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const window = stubWindow(true);
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new HttpResponse(null, { status: 503, headers }));
+    const { client } = connect({ random: () => 0.5 });
+    await until(() => client.getSnapshot().retryAt !== null);
+    const retryAt = client.getSnapshot().retryAt!;
+    await vi.advanceTimersByTimeAsync(100);
+    window.goOnline();
+    await settle();
+    expect(endpoint.received).toHaveLength(1);
+    expect(client.getSnapshot().retryAt).toBe(retryAt);
+    await vi.advanceTimersByTimeAsync(retryAt - Date.now());
+    await until(() => client.state === 'open' && endpoint.received.length === 2);
+  });
+
+  it('keeps the rest of a pending backoff, Retry-After included, when a hidden page shows again', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const page = stubDocument();
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new HttpResponse(null, { status: 429, headers: { 'retry-after': '30' } }));
+    const { client } = connect({ pauseWhenHidden: true, random: () => 0.5 });
+    await until(() => client.getSnapshot().retryAt !== null);
+    const retryAt = client.getSnapshot().retryAt!;
+    page.setHidden(true);
+    expect(client.getSnapshot()).toMatchObject({ paused: 'hidden', retryAt: null });
+    await vi.advanceTimersByTimeAsync(5000);
+    page.setHidden(false);
+    await settle();
+    expect(endpoint.received).toHaveLength(1);
+    expect(client.getSnapshot()).toMatchObject({ state: 'reconnecting', paused: null, retryAt });
+    await vi.advanceTimersByTimeAsync(retryAt - Date.now() - 1);
+    expect(endpoint.received).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => client.state === 'open' && endpoint.received.length === 2);
+  });
+
+  it('connects at once when the page shows after its backoff ran out', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const page = stubDocument();
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new HttpResponse(null, { status: 500 }));
+    const { client } = connect({ pauseWhenHidden: true, random: () => 0.5 });
+    await until(() => client.getSnapshot().retryAt !== null);
+    page.setHidden(true);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(endpoint.received).toHaveLength(1);
+    page.setHidden(false);
+    await until(() => client.state === 'open' && endpoint.received.length === 2);
+  });
+});
+
+describe('listeners on the global object', () => {
+  it('adds each listener once per connect() and removes it on close() and on a fatal error', async () => {
+    stubWindow(true);
+    stubDocument();
+    const added = vi.spyOn(globalThis as unknown as EventTarget, 'addEventListener');
+    const removed = vi.spyOn(globalThis as unknown as EventTarget, 'removeEventListener');
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new HttpResponse(null, { status: 401 }));
+    const { client } = connect({ pauseWhenHidden: true });
+    await until(() => client.state === 'closed');
+    expect(added.mock.calls.map(([type]) => type)).toEqual(['online']);
+    expect(removed.mock.calls).toEqual(added.mock.calls);
+    client.connect();
+    await until(() => client.state === 'open');
+    client.close();
+    expect(removed.mock.calls).toEqual(added.mock.calls);
+    expect(added).toHaveBeenCalledTimes(2);
   });
 });

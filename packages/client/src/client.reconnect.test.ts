@@ -87,7 +87,7 @@ describe('reconnection schedule', () => {
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(50);
   });
 
-  it('starts the backoff again after a healthy connection (one that delivered an event)', async () => {
+  it('starts the backoff again after a healthy connection (one that delivered a new event)', async () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     for (let index = 0; index < 3; index++) endpoint.next(() => new HttpResponse(null, { status: 500 }));
@@ -100,6 +100,10 @@ describe('reconnection schedule', () => {
     await until(() => client.state === 'open');
     expect(client.getSnapshot().attempt).toBe(3);
     endpoint.latest.send(helloFrame({ id: '1-0' }));
+    await until(() => client.lastEventId === '1-0');
+    // The greeting alone proves nothing; the first application event does.
+    expect(client.getSnapshot().attempt).toBe(3);
+    endpoint.latest.send(frame('user:left', { userId: 'u' }, '1-1'));
     await until(() => client.getSnapshot().attempt === 0, 'the attempt count to reset');
     endpoint.latest.end();
     await until(() => client.getSnapshot().retryAt !== null);

@@ -67,6 +67,22 @@ describe('createClient types', () => {
     expectTypeOf(client.state).toEqualTypeOf<ClientState>();
   });
 
+  it('types stream() options', () => {
+    expectTypeOf(client.stream({ maxBuffered: 100, signal: AbortSignal.timeout(1000) })).toEqualTypeOf<
+      AsyncIterableIterator<ClientEvent<typeof events>>
+    >();
+    // @ts-expect-error: maxBuffered is a number
+    client.stream({ maxBuffered: '100' });
+    expectTypeOf<'stream-overflow'>().toExtend<SseClientErrorCode>();
+  });
+
+  it('keeps the catalog types with validate: false (the server is trusted to send them)', () => {
+    const trusting = createClient({ url: '/events', events, validate: false, autoConnect: false });
+    trusting.on('user:joined', (data) => {
+      expectTypeOf(data).toEqualTypeOf<{ userId: string; name: string }>();
+    });
+  });
+
   it('refuses wrong option types', () => {
     // @ts-expect-error: unknown transport
     createClient({ url: '/events', events, transport: 'websocket' });

@@ -2,7 +2,7 @@ import { type EventCatalog, type EventName, HELLO_EVENT, RESET_EVENT } from '@ap
 import { type Connection, createConnection } from './connection';
 import { createDispatcher } from './dispatch';
 import { SseClientError } from './errors';
-import { createEventStream, type StreamSink } from './event-stream';
+import { createEventStream, DEFAULT_STREAM_BUFFER, type StreamSink } from './event-stream';
 import { createEventSourceTransport } from './eventsource-transport';
 import { fetchTransport } from './fetch-transport';
 import { createListeners, type Listeners } from './listeners';
@@ -84,18 +84,23 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     handlerThrew(undefined, 'a state or snapshot listener'),
   );
 
-  const dispatch = createDispatcher(events, resolved.validate, {
-    report,
-    hello: (hello) => connection.hello(hello),
-    reset: (info) => resetListeners.emit(info, undefined, onResetThrow),
-    deliver(name, data, meta) {
-      const set = handlers.get(name);
-      if (set !== undefined) set.listeners.emit(data, meta, set.onThrow);
-      if (streams.size === 0) return;
-      const value = { type: name, data, id: meta.id } as ClientEvent<C>;
-      for (const sink of streams) sink.push(value);
+  const dispatch = createDispatcher(
+    events,
+    resolved.validate,
+    {
+      report,
+      hello: (hello) => connection.hello(hello),
+      reset: (info) => resetListeners.emit(info, undefined, onResetThrow),
+      deliver(name, data, meta) {
+        const set = handlers.get(name);
+        if (set !== undefined) set.listeners.emit(data, meta, set.onThrow);
+        if (streams.size === 0) return;
+        const value = { type: name, data, id: meta.id } as ClientEvent<C>;
+        for (const sink of streams) sink.push(value);
+      },
     },
-  });
+    resolved.lastEventId,
+  );
 
   const transport =
     resolved.transport === 'fetch'
@@ -152,11 +157,26 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     onError: (listener) => addListener(errorListeners, listener, 'onError()'),
     onReset: (listener) => addListener(resetListeners, listener, 'onReset()'),
     stream(streamOptions = {}) {
+      const { signal, maxBuffered = DEFAULT_STREAM_BUFFER } = streamOptions;
+      if (!(maxBuffered === Number.POSITIVE_INFINITY || (Number.isInteger(maxBuffered) && maxBuffered > 0))) {
+        throw new RangeError(
+          `@app/sse-client: stream() maxBuffered must be a positive integer or Infinity, got ${String(maxBuffered)}`,
+        );
+      }
+      // `onDone` may run inside createEventStream (an already aborted signal): no reference to
+      // the sink before it exists.
+      let added: StreamSink<ClientEvent<C>> | undefined;
       const { sink, iterator } = createEventStream<ClientEvent<C>>(
-        () => streams.delete(sink),
-        streamOptions.signal,
+        () => {
+          if (added !== undefined) streams.delete(added);
+        },
+        signal,
+        maxBuffered,
       );
-      if (streamOptions.signal?.aborted !== true) streams.add(sink);
+      if (signal?.aborted !== true) {
+        added = sink;
+        streams.add(sink);
+      }
       return iterator;
     },
     subscribe: (listener) => {

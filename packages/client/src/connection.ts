@@ -1,29 +1,44 @@
 import type { EventCatalog, HelloData } from '@app/sse-protocol';
 import { backoffDelay } from './backoff';
-import type { RoutedEvent } from './dispatch';
+import type { Dispatch } from './dispatch';
 import { type EnvironmentWatch, watchEnvironment } from './environment';
 import { SseClientError } from './errors';
 import type { ResolvedOptions } from './options';
 import type { SnapshotStore } from './snapshot-store';
 import type { ConnectionEnd, Transport, TransportSink } from './transport';
+import type { ClientSnapshot } from './types';
 import { createWatchdog } from './watchdog';
 
 /**
  * A connection counts as healthy, and the backoff starts again from its first step, once it
- * delivered its first event (the server's `sse:hello` counts) or stayed open this long, whichever
- * comes first. Requiring more than a `200` keeps a server that accepts and drops at once (or a
- * proxy answering for it) from pulling clients back in a tight loop.
+ * delivered an event (a valid catalog event the client had not seen: protocol events such as
+ * `sse:hello`, events the catalog refuses and replayed duplicates do not count) or stayed open
+ * this long, whichever comes first. Requiring more than a `200` keeps a server that accepts (and greets) then drops at once,
+ * or a proxy answering for it, from pulling clients back in a tight loop.
+ *
+ * @example
+ * ```ts
+ * // A stream that stays up this long without events still resets the backoff.
+ * setTimeout(() => console.log(client.getSnapshot().attempt), HEALTHY_AFTER_MS); // 0
+ * ```
  */
 export const HEALTHY_AFTER_MS = 5000;
-/** The least backoff base a server's `retry:` can set, so repeated failures still back off. */
+/**
+ * The least backoff base a server's `retry:` can set, so repeated failures still back off.
+ *
+ * @example
+ * ```ts
+ * // After `retry: 0`, the first reconnection waits somewhere in [0, MIN_SERVER_RETRY_MS).
+ * ```
+ */
 export const MIN_SERVER_RETRY_MS = 100;
 /** The longest delay a timer can wait (2^31 - 1 ms); longer ones would fire at once. */
 const MAX_DELAY_MS = 2_147_483_647;
 
 /** What the connection calls. */
 export interface ConnectionHooks {
-  /** An event arrived on the live connection. */
-  dispatch(event: RoutedEvent): void;
+  /** Routes an event of the live connection; says whether it was delivered. */
+  dispatch: Dispatch;
   /** An error to hand to `onError` listeners. */
   report(error: SseClientError): void;
   /** The client closed: quietly, or with the fatal error. */
@@ -64,6 +79,7 @@ export function createConnection<C extends EventCatalog>(
   let attempt = 0;
   let healthy = false;
   let serverRetryMs: number | undefined;
+  let resumeAt = 0; // the retry time that hiding the page interrupted (epoch ms), 0 when none
   let connectionId: string | undefined; // the ID of the previous event on this connection
   const watchdog = createWatchdog(onSilence);
 
@@ -118,10 +134,11 @@ export function createConnection<C extends EventCatalog>(
           // Spec: the last event ID is set before the event is dispatched.
           setLastEventId(event.id);
         }
-        markHealthy();
-        // A snapshot listener may have closed the client meanwhile.
-        if (live())
-          hooks.dispatch({ event: event.event, data: event.data, id: store.get().lastEventId, ownId });
+        // A snapshot listener may have closed the client meanwhile. The ID is read from the event,
+        // not the store: store.get() would build a snapshot object per event.
+        if (!live()) return;
+        const id = event.id ?? store.get().lastEventId;
+        if (hooks.dispatch({ event: event.event, data: event.data, id, ownId }) && live()) markHealthy();
       },
       lastEventId(lastEventId) {
         if (live()) setLastEventId(lastEventId);
@@ -208,17 +225,17 @@ export function createConnection<C extends EventCatalog>(
       (retryAfterMs ?? 0) + backoffDelay(attempt, base, options.backoff, options.random),
     );
     attempt++;
+    waitUntil(Date.now() + delay, { attempt, error: error ?? null });
+  }
+
+  /** Waits in `reconnecting` until `at` (epoch ms), then opens the next connection. */
+  function waitUntil(at: number, patch: Partial<ClientSnapshot> = {}): void {
+    clearRetryTimer();
     const id = generation;
-    store.set({
-      state: 'reconnecting',
-      retryAt: Date.now() + delay,
-      attempt,
-      error: error ?? null,
-      paused: null,
-    });
+    store.set({ ...patch, state: 'reconnecting', retryAt: at, paused: null });
     // A state listener may have closed the client or reconnected it.
     if (id !== generation || store.get().state !== 'reconnecting') return;
-    retryTimer = setTimeout(() => open('reconnecting'), delay);
+    retryTimer = setTimeout(() => open('reconnecting'), Math.min(MAX_DELAY_MS, Math.max(0, at - Date.now())));
   }
 
   function onSilence(): void {
@@ -231,22 +248,32 @@ export function createConnection<C extends EventCatalog>(
   }
 
   function onOnline(): void {
-    const { state } = store.get();
-    // Waiting (paused offline or for the retry timer): go now. An attempt in flight carries on.
-    if (state === 'closed' || state === 'open' || abort !== undefined) return;
+    const { state, paused } = store.get();
+    // Waiting (paused offline or for the retry timer): go now. An attempt in flight carries on,
+    // and a hidden page waits to be shown.
+    if (state === 'closed' || state === 'open' || abort !== undefined || paused === 'hidden') return;
+    // Coming online ends a wait caused by the network. A wait after the server answered (a 5xx,
+    // with or without Retry-After) is the server's: the pending timer keeps it.
+    if (retryTimer !== undefined && store.get().error?.status !== undefined) return;
     open(currentWaitState());
   }
 
   function onVisibilityChange(hidden: boolean): void {
-    const { state } = store.get();
+    const { state, paused, retryAt } = store.get();
     if (state === 'closed') return;
     if (hidden) {
+      if (paused === 'hidden') return;
+      // Showing the page again resumes a pending wait (backoff or Retry-After), never cuts it short.
+      resumeAt = retryTimer === undefined ? 0 : (retryAt ?? 0);
       const waitState = currentWaitState();
       dropConnection();
       clearRetryTimer();
       store.set({ state: waitState, retryAt: null, paused: 'hidden' });
-    } else if (abort === undefined) {
-      open(currentWaitState());
+    } else if (paused === 'hidden') {
+      const at = resumeAt;
+      resumeAt = 0;
+      if (at > Date.now()) waitUntil(at);
+      else open(currentWaitState());
     }
   }
 
@@ -255,14 +282,17 @@ export function createConnection<C extends EventCatalog>(
     clearRetryTimer();
     environment?.stop();
     environment = undefined;
-    store.set({ state: 'closed', retryAt: null, paused: null, error: error ?? null });
+    // The streams end first: a state listener that reconnects at once (and opens a new stream())
+    // must not see its new stream ended by the close it reacted to.
     hooks.closed(error);
+    store.set({ state: 'closed', retryAt: null, paused: null, error: error ?? null });
   }
 
   return {
     connect() {
       if (store.get().state !== 'closed') return;
       attempt = 0;
+      resumeAt = 0;
       store.set({ attempt: 0, error: null });
       environment = watchEnvironment({
         onOnline,

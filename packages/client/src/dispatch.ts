@@ -81,6 +81,14 @@ function parseProtocol<T>(
 }
 
 /**
+ * Routes one event; returns whether it was delivered (a valid catalog event, not a duplicate).
+ * Only a delivery proves a connection healthy: a server that greets (`sse:hello`, or any event
+ * the catalog does not take) or replays what the client has, then drops, must not reset the
+ * backoff.
+ */
+export type Dispatch = (event: RoutedEvent) => boolean;
+
+/**
  * Creates the router of incoming events. Protocol events (`sse:` prefix) are consumed here and
  * never reach handlers: `sse:hello` (checked against the client's catalog fingerprint, a mismatch
  * reported once per server fingerprint), `sse:reset`; other `sse:` names, from a newer server,
@@ -89,14 +97,18 @@ function parseProtocol<T>(
  * @param events - the catalog
  * @param validate - whether to validate payloads against the catalog
  * @param targets - where results go
+ * @param resumeFrom - the ID the client starts from (the `lastEventId` option): it says the
+ * client has that event, so a server that replays it is not delivered it again
  */
 export function createDispatcher(
   events: EventCatalog,
   validate: boolean,
   targets: DispatchTargets,
-): (event: RoutedEvent) => void {
+  resumeFrom = '',
+): Dispatch {
   const { report } = targets;
   const delivered = createRecentIds();
+  if (resumeFrom !== '') delivered.add(resumeFrom);
   let reportedFingerprint: string | undefined;
 
   function protocolEvent(event: RoutedEvent): void {
@@ -124,8 +136,10 @@ export function createDispatcher(
     const name = event.event;
     if (name.startsWith(RESERVED_PREFIX)) {
       protocolEvent(event);
-      return;
+      return false;
     }
+    const identified = event.ownId && event.id !== '';
+    if (identified && delivered.has(event.id)) return false;
     if (!events.has(name)) {
       report(
         new SseClientError(
@@ -134,12 +148,10 @@ export function createDispatcher(
           { event: name },
         ),
       );
-      return;
+      return false;
     }
-    const identified = event.ownId && event.id !== '';
-    if (identified && delivered.has(event.id)) return;
     const json = parseJson(name, event.data, report);
-    if (json === undefined) return;
+    if (json === undefined) return false;
     let data = json.value;
     if (validate) {
       const result = events.safeParse(name, json.value);
@@ -152,11 +164,12 @@ export function createDispatcher(
             paths: result.error.paths,
           }),
         );
-        return;
+        return false;
       }
       data = result.data;
     }
     if (identified) delivered.add(event.id);
     targets.deliver(name, data, { id: event.id, event: name });
+    return true;
   };
 }

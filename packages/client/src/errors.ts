@@ -3,7 +3,8 @@
  *
  * Connection errors (the client reconnects unless the error is `fatal`):
  * - `network`: `fetch` rejected, or the body failed in the middle of the stream.
- * - `request`: the `url` or `headers` function threw or rejected.
+ * - `request`: the `url` or `headers` function threw or rejected (retried), or the URL cannot be
+ *   fetched at all, such as a relative URL where there is no page (fatal).
  * - `http-status`: a response that is not `200`. `408`, `429` and `5xx` are retried (honouring
  *   `Retry-After`); any other status is fatal.
  * - `unauthorized`: `401` or `403`. Fatal: retrying with the same credentials cannot succeed.
@@ -19,6 +20,21 @@
  * - `handler-threw`: a handler threw or rejected; the other handlers still ran.
  * - `catalog-mismatch`: the server announced a catalog fingerprint other than the client's.
  * - `parse`: the stream held input the parser ignored or discarded (see `cause`).
+ *
+ * Thrown by a `stream()` loop only (the connection and the other consumers carry on):
+ * - `stream-overflow`: the loop fell `maxBuffered` events behind; it ends after the events queued
+ *   until then, and the events after them were not queued for it.
+ *
+ * @example
+ * ```ts
+ * client.onError((error) => {
+ *   switch (error.code) {
+ *     case 'unauthorized': return redirectToLogin();
+ *     case 'validation-failed': return console.warn(error.event, error.paths);
+ *     default: return console.warn(error.message);
+ *   }
+ * });
+ * ```
  */
 export type SseClientErrorCode =
   | 'network'
@@ -33,9 +49,17 @@ export type SseClientErrorCode =
   | 'unknown-event'
   | 'handler-threw'
   | 'catalog-mismatch'
-  | 'parse';
+  | 'parse'
+  | 'stream-overflow';
 
-/** Details an {@link SseClientError} may carry besides its code and message. */
+/**
+ * Details an {@link SseClientError} may carry besides its code and message.
+ *
+ * @example
+ * ```ts
+ * new SseClientError('http-status', 'the server answered 500', { status: 500 });
+ * ```
+ */
 export interface SseClientErrorDetails {
   /** The underlying error or data. */
   cause?: unknown;
@@ -45,7 +69,10 @@ export interface SseClientErrorDetails {
   paths?: readonly string[];
   /** The HTTP status, for `http-status` and `unauthorized`. */
   status?: number;
-  /** Whether the error closed the client (no reconnection follows). @defaultValue `false` */
+  /**
+   * Whether the error closed the client (no reconnection follows).
+   * @defaultValue `false`
+   */
   fatal?: boolean;
 }
 

@@ -60,3 +60,71 @@ describe('createEventStream', () => {
     expect(onDone).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('createEventStream: concurrent next() calls', () => {
+  it('settles every pending next() in order, none left hanging', async () => {
+    const { sink, iterator } = createEventStream<number>(() => {});
+    const first = iterator.next();
+    const second = iterator.next();
+    const third = iterator.next();
+    sink.push(1);
+    sink.push(2);
+    sink.end();
+    expect(await Promise.all([first, second, third])).toEqual([
+      { value: 1, done: false },
+      { value: 2, done: false },
+      { value: undefined, done: true },
+    ]);
+  });
+
+  it('rejects the first pending next() with the error and ends the others', async () => {
+    const { sink, iterator } = createEventStream<number>(() => {});
+    const first = iterator.next();
+    const second = iterator.next();
+    const error = new SseClientError('unauthorized', 'no', { fatal: true });
+    sink.end(error);
+    await expect(first).rejects.toBe(error);
+    expect(await second).toEqual({ value: undefined, done: true });
+  });
+
+  it('ends every pending next() on return()', async () => {
+    const onDone = vi.fn();
+    const { iterator } = createEventStream<number>(onDone);
+    const pending = [iterator.next(), iterator.next()];
+    await iterator.return!();
+    expect(await Promise.all(pending)).toEqual([
+      { value: undefined, done: true },
+      { value: undefined, done: true },
+    ]);
+    expect(onDone).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('createEventStream: a slow consumer', () => {
+  it('queues at most maxBuffered values, then unsubscribes and throws stream-overflow after them', async () => {
+    const onDone = vi.fn();
+    const { sink, iterator } = createEventStream<number>(onDone, undefined, 3);
+    for (let value = 1; value <= 5; value++) sink.push(value);
+    // Unsubscribed at once: an abandoned iterator stops holding memory.
+    expect(onDone).toHaveBeenCalledTimes(1);
+    const taken: number[] = [];
+    let thrown: unknown;
+    try {
+      for await (const value of iterator) taken.push(value);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(taken).toEqual([1, 2, 3]);
+    expect(thrown).toBeInstanceOf(SseClientError);
+    expect(thrown).toMatchObject({ code: 'stream-overflow', fatal: false });
+    expect((thrown as Error).message).toMatch(/^@app\/sse-client: a stream\(\) loop fell 3 events behind/);
+  });
+
+  it('never overflows a consumer that keeps up, however many values pass', async () => {
+    const { sink, iterator } = createEventStream<number>(() => {}, undefined, 2);
+    for (let value = 0; value < 10_000; value++) {
+      sink.push(value);
+      expect(await iterator.next()).toEqual({ value, done: false });
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { createParser, type EventStreamParser } from '@app/sse-protocol';
 import { SseClientError } from './errors';
-import { resolveOption, streamHeaders } from './request';
+import { resolveOption, streamHeaders, supportsNoStore, urlProblem } from './request';
 import { checkResponse } from './response-check';
 import type { ConnectRequest, Transport, TransportSink } from './transport';
 
@@ -30,6 +30,7 @@ export const fetchTransport: Transport = (request: ConnectRequest, sink: Transpo
   const controller = new AbortController();
   let aborted = false;
   let parser: EventStreamParser | undefined;
+  let body: ReadableStream<Uint8Array> | undefined;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
   function end(outcome: Parameters<TransportSink['end']>[0]): void {
@@ -54,11 +55,20 @@ export const fetchTransport: Transport = (request: ConnectRequest, sink: Transpo
       return;
     }
     if (aborted) return;
-    // The spec's EventSource request also sets the cache mode to "no-store"; `cache` is left out
-    // here because some runtimes (Cloudflare Workers, older undici) reject the field, and event
-    // stream responses are not cacheable anyway (servers send `Cache-Control: no-cache`).
+    // A `fetch` option may resolve URLs itself; the global one cannot take a malformed one.
+    const problem = request.fetch === undefined ? urlProblem(url) : undefined;
+    if (problem !== undefined) {
+      end({
+        kind: 'failed',
+        retryable: false,
+        error: new SseClientError('request', `cannot connect: ${problem}`, { fatal: true }),
+      });
+      return;
+    }
     const init: RequestInit = { method: 'GET', headers, signal: controller.signal };
-    // Only set when asked, for the same reason.
+    // Spec: the request's cache mode is "no-store" (see supportsNoStore for why not a header).
+    if (supportsNoStore()) init.cache = 'no-store';
+    // Only set when asked: some runtimes (Cloudflare Workers) reject the field.
     if (request.credentials !== undefined) init.credentials = request.credentials;
     let response: Response;
     try {
@@ -77,11 +87,16 @@ export const fetchTransport: Transport = (request: ConnectRequest, sink: Transpo
       end(verdict ?? { kind: 'ended' });
       return;
     }
+    // Kept so that an abort cancels the body even before it is read: a `fetch` option may
+    // answer with a body that the abort signal does not reach (a wrapped or synthetic Response).
+    body = response.body;
     sink.open();
-    await read(response.body);
+    // A state listener may have closed the client.
+    if (aborted) return;
+    await read(body);
   }
 
-  async function read(body: ReadableStream<Uint8Array>): Promise<void> {
+  async function read(stream: ReadableStream<Uint8Array>): Promise<void> {
     // Spec: the stream is UTF-8; the parser strips the one leading BOM itself, so the decoder must
     // keep it (a decoder that strips one would let a second BOM through as text).
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -100,7 +115,7 @@ export const fetchTransport: Transport = (request: ConnectRequest, sink: Transpo
       onError: (error) => sink.parseError(error),
     });
     parser = activeParser;
-    reader = body.getReader();
+    reader = stream.getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
@@ -132,7 +147,8 @@ export const fetchTransport: Transport = (request: ConnectRequest, sink: Transpo
     aborted = true;
     // Stops a feed() in progress (the parser checks for a reset between lines).
     parser?.reset();
-    reader?.cancel().catch(noop);
+    if (reader !== undefined) reader.cancel().catch(noop);
+    else if (body !== undefined && !body.locked) body.cancel().catch(noop);
     controller.abort();
   };
 };

@@ -59,6 +59,41 @@ describe('resolveOptions', () => {
     ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries must be a non-negative integer or Infinity/],
     ['an ID with LF', { lastEventId: 'a\nb' }, /lastEventId must be a string without CR, LF or NUL/],
     ['a watchdog of 1', { watchdog: 1 }, /watchdog must be false or a number of heartbeat intervals above 1/],
+    [
+      'a fetch that is not a function',
+      { fetch: 'fetch' as unknown as typeof fetch },
+      /the fetch option must be a function/,
+    ],
+    [
+      'a random that is not a function',
+      { random: 0.5 as unknown as () => number },
+      /the random option must be a function/,
+    ],
+    [
+      'an EventSource that is not a constructor',
+      { transport: 'eventsource', EventSource: {} as unknown as typeof EventSource },
+      /the EventSource option must be a constructor/,
+    ],
+    [
+      'a validate that is not a boolean',
+      { validate: 'no' as unknown as boolean },
+      /the validate option must be a boolean/,
+    ],
+    [
+      'an autoConnect that is not a boolean',
+      { autoConnect: 0 as unknown as boolean },
+      /the autoConnect option must be a boolean/,
+    ],
+    [
+      'a pauseWhenHidden that is not a boolean',
+      { pauseWhenHidden: 'yes' as unknown as boolean },
+      /the pauseWhenHidden option must be a boolean/,
+    ],
+    [
+      'an unknown credentials mode',
+      { credentials: 'always' as RequestCredentials },
+      /the credentials option must be one of/,
+    ],
   ])('refuses %s at once', (_name, patch, message) => {
     expect(() => createClient({ ...base, ...patch })).toThrow(message);
   });

@@ -1,10 +1,29 @@
 import type { EventCatalog } from '@app/sse-protocol';
 import type { BackoffConfig, BackoffJitter } from './backoff';
 
-/** What `fetch` the client may be given: the global one or any compatible wrapper. */
+/**
+ * What `fetch` the client may be given: the global one or any compatible wrapper.
+ *
+ * @example
+ * ```ts
+ * const traced: FetchLike = (input, init) => {
+ *   console.debug('connecting to', String(input));
+ *   return fetch(input, init);
+ * };
+ * createClient({ url: '/events', events, fetch: traced });
+ * ```
+ */
 export type FetchLike = (input: string | URL, init: RequestInit) => Promise<Response>;
 
-/** The part of an `EventSource` instance the client uses. */
+/**
+ * The part of an `EventSource` instance the client uses.
+ *
+ * @example
+ * ```ts
+ * const source: EventSourceLike = new EventSource('/events');
+ * source.close();
+ * ```
+ */
 export interface EventSourceLike extends EventTarget {
   /** `0` connecting, `1` open, `2` closed. */
   readonly readyState: number;
@@ -12,27 +31,68 @@ export interface EventSourceLike extends EventTarget {
   close(): void;
 }
 
-/** An `EventSource` constructor: the global one, or a polyfill such as the `eventsource` package. */
+/**
+ * An `EventSource` constructor: the global one, or a polyfill such as the `eventsource` package.
+ *
+ * @example
+ * ```ts
+ * import { EventSource } from 'eventsource';
+ * createClient({ url: 'https://api.example.com/events', events, transport: 'eventsource', EventSource });
+ * ```
+ */
 export type EventSourceConstructor = new (
   url: string,
   init?: { withCredentials?: boolean },
 ) => EventSourceLike;
 
-/** A value, or a function giving it (called on every connection attempt, may be async). */
+/**
+ * A value, or a function giving it (called on every connection attempt, may be async).
+ *
+ * @example
+ * ```ts
+ * const headers: Resolvable<HeadersInit> = async () => ({ authorization: `Bearer ${await auth.token()}` });
+ * ```
+ */
 export type Resolvable<T> = T | (() => T | Promise<T>);
 
-/** Options of `createClient`. */
+/**
+ * Options of `createClient`. Every option but `url` and `events` has a default; see the
+ * [WHATWG HTML "Server-sent events" section](https://html.spec.whatwg.org/multipage/server-sent-events.html)
+ * for the wire rules the client follows.
+ *
+ * @typeParam C - the event catalog
+ *
+ * @example
+ * ```ts
+ * const options: ClientOptions<typeof events> = {
+ *   url: '/events',
+ *   events,
+ *   headers: async () => ({ authorization: `Bearer ${await auth.token()}` }),
+ *   backoff: { initialMs: 500, maxMs: 60_000 },
+ *   pauseWhenHidden: true,
+ * };
+ * const client = createClient(options);
+ * ```
+ */
 export interface ClientOptions<C extends EventCatalog> {
   /**
    * The event stream's URL, or a function called on every connection attempt (to follow a
-   * server that moved, or to add a fresh query token).
+   * server that moved, or to add a fresh query token). Redirects are followed, and every
+   * reconnection goes to this URL again, as an `EventSource` does.
+   * @defaultValue none: required
    */
   url: Resolvable<string | URL>;
-  /** The event catalog: names the events, types the handlers, validates the payloads. */
+  /**
+   * The event catalog: names the events, types the handlers, validates the payloads.
+   * @defaultValue none: required
+   */
   events: C;
   /**
    * Request headers, or a function called on every connection attempt so that a refreshed token
-   * is used. `Accept: text/event-stream` and `Last-Event-ID` are added. Needs the `fetch` transport.
+   * is used. `Accept: text/event-stream` (unless set here) and `Last-Event-ID` are added. Needs
+   * the `fetch` transport. In browsers, a header that is not CORS-safelisted (such as
+   * `Authorization`) makes a cross-origin connection send a preflight first.
+   * @defaultValue none: only `Accept` and, to resume, `Last-Event-ID`
    */
   headers?: Resolvable<HeadersInit>;
   /**
@@ -41,7 +101,10 @@ export interface ClientOptions<C extends EventCatalog> {
    * @defaultValue the runtime's default (`'same-origin'`)
    */
   credentials?: RequestCredentials;
-  /** The `fetch` to use (for tests, proxies, instrumentation). @defaultValue `globalThis.fetch` at each attempt */
+  /**
+   * The `fetch` to use (for tests, proxies, instrumentation).
+   * @defaultValue `globalThis.fetch` at each attempt
+   */
   fetch?: FetchLike;
   /**
    * `'fetch'` reads the stream through `fetch` (custom headers, status codes, heartbeats, runs where
@@ -51,7 +114,10 @@ export interface ClientOptions<C extends EventCatalog> {
    * @defaultValue `'fetch'`
    */
   transport?: 'fetch' | 'eventsource';
-  /** The `EventSource` constructor for the `eventsource` transport. @defaultValue `globalThis.EventSource` */
+  /**
+   * The `EventSource` constructor for the `eventsource` transport.
+   * @defaultValue `globalThis.EventSource`
+   */
   EventSource?: EventSourceConstructor;
   /**
    * Reconnection backoff: the delay before attempt `n` (0-based) is random in
@@ -66,11 +132,22 @@ export interface ClientOptions<C extends EventCatalog> {
    * @defaultValue `Infinity`
    */
   maxRetries?: number;
-  /** The last event ID to resume from on the first connection. @defaultValue `''` (start live) */
+  /**
+   * The last event ID to resume from on the first connection.
+   * @defaultValue `''` (start live)
+   */
   lastEventId?: string;
-  /** Validate every payload against the catalog before handlers see it. @defaultValue `true` */
+  /**
+   * Validate every payload against the catalog before handlers see it. With `false`, payloads are
+   * only parsed as JSON and handed over as they came: the handler types are then a promise the
+   * server must keep (and schemas that transform or default values see no effect).
+   * @defaultValue `true`
+   */
   validate?: boolean;
-  /** Connect at creation; otherwise call `connect()`. @defaultValue `true` */
+  /**
+   * Connect at creation; otherwise call `connect()`.
+   * @defaultValue `true`
+   */
   autoConnect?: boolean;
   /**
    * Drop a connection that stays silent (not even a heartbeat comment) for this many of the
@@ -79,9 +156,15 @@ export interface ClientOptions<C extends EventCatalog> {
    * @defaultValue `3`
    */
   watchdog?: number | false;
-  /** Close the connection while `document.hidden` and reconnect (resuming) when the page shows. @defaultValue `false` */
+  /**
+   * Close the connection while `document.hidden` and reconnect (resuming) when the page shows.
+   * @defaultValue `false`
+   */
   pauseWhenHidden?: boolean;
-  /** Uniform random numbers in `[0, 1)` for the jitter. @defaultValue `Math.random` */
+  /**
+   * Uniform random numbers in `[0, 1)` for the jitter.
+   * @defaultValue `Math.random`
+   */
   random?: () => number;
 }
 
@@ -105,7 +188,14 @@ export interface ResolvedOptions<C extends EventCatalog> {
   random: () => number;
 }
 
-/** Default backoff: 1 s first step, doubling, capped at 30 s, full jitter. */
+/**
+ * Default backoff: 1 s first step, doubling, capped at 30 s, full jitter.
+ *
+ * @example
+ * ```ts
+ * createClient({ url: '/events', events, backoff: { ...DEFAULT_BACKOFF, maxMs: 60_000 } });
+ * ```
+ */
 export const DEFAULT_BACKOFF: Readonly<BackoffConfig> = Object.freeze({
   initialMs: 1000,
   maxMs: 30_000,
@@ -113,7 +203,15 @@ export const DEFAULT_BACKOFF: Readonly<BackoffConfig> = Object.freeze({
   jitter: 'full',
 });
 
-/** Default watchdog multiplier of the server's heartbeat interval. */
+/**
+ * Default watchdog multiplier of the server's heartbeat interval: a connection silent for three
+ * heartbeat intervals is dropped and resumed.
+ *
+ * @example
+ * ```ts
+ * createClient({ url: '/events', events, watchdog: DEFAULT_WATCHDOG + 2 }); // more tolerant
+ * ```
+ */
 export const DEFAULT_WATCHDOG = 3;
 
 const JITTERS: readonly BackoffJitter[] = ['full', 'equal', 'none'];
@@ -145,6 +243,21 @@ function resolveBackoff(backoff: Partial<BackoffConfig> | undefined): BackoffCon
   return config;
 }
 
+const CREDENTIALS: readonly RequestCredentials[] = ['omit', 'same-origin', 'include'];
+
+/** Gives a boolean option, or its default when left out. */
+function booleanOption(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(`the ${name} option must be a boolean, got ${String(value)}`);
+  return value;
+}
+
+function checkFunction(name: string, value: unknown, what = 'a function'): void {
+  if (value !== undefined && typeof value !== 'function') {
+    fail(`the ${name} option must be ${what}, got ${typeof value}`);
+  }
+}
+
 function isCatalog(value: unknown): value is EventCatalog {
   const catalog = value as Partial<EventCatalog> | null | undefined;
   return typeof catalog?.has === 'function' && typeof catalog.safeParse === 'function';
@@ -168,6 +281,14 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
   const transport = options.transport ?? 'fetch';
   if (transport !== 'fetch' && transport !== 'eventsource') {
     fail(`the transport option must be 'fetch' or 'eventsource', got ${String(transport)}`);
+  }
+  checkFunction('fetch', options.fetch);
+  checkFunction('random', options.random);
+  checkFunction('EventSource', options.EventSource, 'a constructor');
+  if (options.credentials !== undefined && !CREDENTIALS.includes(options.credentials)) {
+    fail(
+      `the credentials option must be one of ${CREDENTIALS.join(', ')}, got ${String(options.credentials)}`,
+    );
   }
   const EventSourceImpl =
     options.EventSource ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
@@ -209,11 +330,11 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
     backoff: resolveBackoff(options.backoff),
     maxRetries,
     lastEventId,
-    validate: options.validate ?? true,
-    autoConnect: options.autoConnect ?? true,
+    validate: booleanOption('validate', options.validate, true),
+    autoConnect: booleanOption('autoConnect', options.autoConnect, true),
     // An EventSource hides comments, so heartbeats cannot be seen: the watchdog would cut quiet streams.
     watchdog: watchdog === false || transport === 'eventsource' ? 0 : watchdog,
-    pauseWhenHidden: options.pauseWhenHidden ?? false,
+    pauseWhenHidden: booleanOption('pauseWhenHidden', options.pauseWhenHidden, false),
     random: options.random ?? Math.random,
   };
 }

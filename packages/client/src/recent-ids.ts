@@ -9,6 +9,11 @@ export interface RecentIds {
 /**
  * How many delivered event IDs the client remembers to drop duplicates.
  *
+ * @example
+ * ```ts
+ * // A server may replay up to RECENT_IDS_CAPACITY events the client has; none is delivered twice.
+ * ```
+ *
  * Duplicates come from a resume: a server (or a proxy, or an at-least-once store) that replays a
  * little more than the client missed. That overlap is the tail the client received just before
  * the connection broke, so it is short; 1024 IDs cover any overlap up to 1024 events while

@@ -10,6 +10,49 @@ export async function resolveOption<T>(value: Resolvable<T>): Promise<T> {
   return typeof value === 'function' ? await (value as () => T | Promise<T>)() : value;
 }
 
+let noStoreChecked: { Request: unknown; supported: boolean } | undefined;
+
+/**
+ * Whether this runtime's `fetch` accepts `cache: 'no-store'`. The spec's `EventSource` request
+ * sets the cache mode to "no-store" (WHATWG HTML, "Server-sent events": "Set request's cache
+ * mode to "no-store""); fetch then also sends `Cache-Control: no-cache` and `Pragma: no-cache`
+ * itself. Setting those headers by hand instead would make every cross-origin connection a CORS
+ * preflight, which an `EventSource` never causes. A few runtimes (older Cloudflare Workers) throw
+ * on the field, so it is probed once per `Request` constructor, with no network access.
+ */
+export function supportsNoStore(): boolean {
+  const RequestImpl = (globalThis as { Request?: typeof Request }).Request;
+  if (noStoreChecked !== undefined && noStoreChecked.Request === RequestImpl) return noStoreChecked.supported;
+  let supported = false;
+  if (typeof RequestImpl === 'function') {
+    try {
+      supported = new RequestImpl('http://localhost/', { cache: 'no-store' }).cache === 'no-store';
+    } catch {
+      supported = false;
+    }
+  }
+  noStoreChecked = { Request: RequestImpl, supported };
+  return supported;
+}
+
+/**
+ * Says why the global `fetch` cannot take `url`, or `undefined` when it can. A relative URL is
+ * resolved against the page's location, as `fetch` does; where there is no page (Node, Deno,
+ * Bun), it cannot be. Retrying could never fix that, so the client stops with a clear error.
+ *
+ * @param url - the stream URL
+ */
+export function urlProblem(url: string | URL): string | undefined {
+  if (url instanceof URL) return undefined;
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    new URL(url, base);
+    return undefined;
+  } catch {
+    return `${JSON.stringify(url)} is not a valid URL${base === undefined ? '; where there is no page to resolve it against, give an absolute URL' : ''}`;
+  }
+}
+
 const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**

@@ -9,13 +9,36 @@ import type { SseClientError } from './errors';
  *   snapshot) or is opening the next connection;
  * - `closed`: no connection and none coming: `close()` was called, a fatal error happened, the
  *   server answered `204`, or `autoConnect` was off and `connect()` was not called yet.
+ *
+ * @example
+ * ```ts
+ * client.onState((state: ClientState) => badge.classList.toggle('live', state === 'open'));
+ * ```
  */
 export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-/** Why a client is waiting instead of connecting. */
+/**
+ * Why a client is waiting instead of connecting: the runtime is offline, or the page is hidden
+ * (with `pauseWhenHidden`).
+ *
+ * @example
+ * ```ts
+ * const paused: PauseReason | null = client.getSnapshot().paused;
+ * if (paused === 'offline') banner.textContent = 'Offline: waiting for the network';
+ * ```
+ */
 export type PauseReason = 'offline' | 'hidden';
 
-/** What a handler learns about an event besides its data. */
+/**
+ * What a handler learns about an event besides its data.
+ *
+ * @typeParam N - the event name
+ *
+ * @example
+ * ```ts
+ * client.on('user:joined', (data, meta: EventMeta<'user:joined'>) => sessionStorage.setItem('resume', meta.id));
+ * ```
+ */
 export interface EventMeta<N extends string = string> {
   /** The event's ID: the stream's last event ID when it was dispatched (`''` when none was set). */
   readonly id: string;
@@ -26,23 +49,56 @@ export interface EventMeta<N extends string = string> {
 /**
  * A handler of event `N`: typed data and metadata. Its return value is ignored, except that a
  * returned promise that rejects is reported to `onError` as `handler-threw`.
+ *
+ * @typeParam C - the event catalog
+ * @typeParam N - the event name
+ *
+ * @example
+ * ```ts
+ * const onJoin: EventHandler<typeof events, 'user:joined'> = (data) => roster.add(data.userId);
+ * client.on('user:joined', onJoin);
+ * ```
  */
 export type EventHandler<C extends EventCatalog, N extends EventName<C>> = (
   data: EventData<C, N>,
   meta: EventMeta<N>,
 ) => unknown;
 
-/** One event as `stream()` yields it: `{ type, data, id }`, a union narrowed by `type`. */
+/**
+ * One event as `stream()` yields it: `{ type, data, id }`, a union narrowed by `type`.
+ *
+ * @typeParam C - the event catalog
+ *
+ * @example
+ * ```ts
+ * function render(event: ClientEvent<typeof events>) {
+ *   if (event.type === 'notification') toast(event.data.message);
+ * }
+ * ```
+ */
 export type ClientEvent<C extends EventCatalog> = {
   [N in EventName<C>]: { readonly type: N; readonly data: EventData<C, N>; readonly id: string };
 }[EventName<C>];
 
-/** What `onReset` handlers receive: why the server could not replay, and from where. */
+/**
+ * What `onReset` handlers receive: why the server could not replay, and from where.
+ *
+ * @example
+ * ```ts
+ * client.onReset((info: ResetInfo) => console.info(`refetching (${info.reason} at ${info.lastEventId})`));
+ * ```
+ */
 export type ResetInfo = ResetData;
 
 /**
  * An immutable picture of the client, for UI stores (`useSyncExternalStore`). A new object is
  * made only when a field changes, so it can be compared by identity.
+ *
+ * @example
+ * ```ts
+ * const snapshot: ClientSnapshot = useSyncExternalStore(client.subscribe, client.getSnapshot);
+ * const seconds = snapshot.retryAt === null ? 0 : Math.ceil((snapshot.retryAt - Date.now()) / 1000);
+ * ```
  */
 export interface ClientSnapshot {
   /** The connection state. */
@@ -64,16 +120,43 @@ export interface ClientSnapshot {
   readonly clientId: string | null;
 }
 
-/** Options of {@link SseClient.stream}. */
+/**
+ * Options of {@link SseClient.stream}.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * for await (const event of client.stream({ signal: controller.signal, maxBuffered: 1000 })) render(event);
+ * ```
+ */
 export interface StreamOptions {
-  /** Ends the iteration when aborted (like `break` in the loop). */
+  /**
+   * Ends the iteration when aborted (like `break` in the loop).
+   * @defaultValue none: the loop runs until `break`, `close()` or a fatal error
+   */
   signal?: AbortSignal;
+  /**
+   * How many events may queue for a loop that has not taken them yet. Events are pushed as they
+   * arrive, whatever the loop is doing (one slow loop never holds back the connection or the
+   * other consumers), so this bounds the memory a slow or forgotten loop can hold. A loop that
+   * falls further behind is unsubscribed at once; it still gets every event queued until then,
+   * and then throws an {@link SseClientError} of code `stream-overflow`, so the gap is never
+   * silent. `Infinity` turns the bound off.
+   * @defaultValue `10000`
+   */
+  maxBuffered?: number;
 }
 
 /**
  * A reconnecting, typed Server-Sent Events client, made by `createClient`.
  *
  * @typeParam C - the event catalog
+ *
+ * @example
+ * ```ts
+ * const client: SseClient<typeof events> = createClient({ url: '/events', events });
+ * client.on('user:left', (data) => roster.delete(data.userId));
+ * ```
  */
 export interface SseClient<C extends EventCatalog> {
   /**
@@ -141,12 +224,15 @@ export interface SseClient<C extends EventCatalog> {
   onReset(listener: (info: ResetInfo) => unknown): () => void;
   /**
    * The events as an async iterator of the catalog's union, narrowed by `type`. Events queue
-   * until the loop takes them. `break`, `return` or the `signal` end it; so does the client
-   * closing (after the queued events): quietly for `close()` and `204`, by throwing the
-   * {@link SseClientError} for a fatal error. One made while the client is closed waits for the
-   * next `connect()`.
+   * until the loop takes them (at most `maxBuffered`; past that the loop throws
+   * `stream-overflow` after the queued events). `break`, `return` or the `signal` end it; so does
+   * the client closing (after the queued events): quietly for `close()` and `204`, by throwing
+   * the {@link SseClientError} for a fatal error. One made while the client is closed waits for
+   * the next `connect()`. Each call makes an independent iterator: several loops may run at once,
+   * each seeing every event.
    *
-   * @param options - `signal`: ends the iteration when aborted
+   * @param options - `signal`: ends the iteration when aborted; `maxBuffered`: the most events
+   * queued for a loop that lags (default 10,000)
    *
    * @example
    * ```ts
@@ -168,17 +254,55 @@ export interface SseClient<C extends EventCatalog> {
    * ```
    */
   subscribe(listener: () => void): () => void;
-  /** The current {@link ClientSnapshot}; the same object until something changes. */
+  /**
+   * The current {@link ClientSnapshot}; the same object until something changes.
+   *
+   * @example
+   * ```ts
+   * const { state, retryAt } = client.getSnapshot();
+   * ```
+   */
   getSnapshot(): ClientSnapshot;
-  /** The last event ID: what the next connection sends to resume (`''` when none). */
+  /**
+   * The last event ID: what the next connection sends to resume (`''` when none).
+   *
+   * @example
+   * ```ts
+   * addEventListener('pagehide', () => sessionStorage.setItem('resume', client.lastEventId));
+   * ```
+   */
   readonly lastEventId: string;
-  /** The connection state. */
+  /**
+   * The connection state.
+   *
+   * @example
+   * ```ts
+   * if (client.state === 'closed') client.connect();
+   * ```
+   */
   readonly state: ClientState;
   /**
    * Opens the connection if the client is `closed` (after `close()`, a fatal error, `204`, or with
-   * `autoConnect: false`); does nothing otherwise. Resumes from {@link SseClient.lastEventId}.
+   * `autoConnect: false`); does nothing otherwise (calling it twice never opens two streams).
+   * Resumes from {@link SseClient.lastEventId}.
+   *
+   * @example
+   * ```ts
+   * client.onError((error) => {
+   *   if (error.code === 'unauthorized') auth.refresh().then(() => client.connect());
+   * });
+   * ```
    */
   connect(): void;
-  /** Closes the connection and cancels any reconnection; ends every `stream()`. Handlers stay registered. */
+  /**
+   * Closes the connection and cancels any reconnection, whatever the client is doing (connecting,
+   * open, waiting to reconnect, or inside a handler: no other handler runs for the rest of the
+   * stream); ends every `stream()`. Handlers stay registered, so `connect()` resumes.
+   *
+   * @example
+   * ```ts
+   * addEventListener('pagehide', () => client.close());
+   * ```
+   */
   close(): void;
 }

@@ -270,26 +270,6 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     fragments.push(piece);
   }
 
-  // Ends the pending line with chunk[from, end).
-  function finishPending(chunk: string, from: number, end: number): void {
-    if (skippingLine) {
-      skippingLine = false;
-      return;
-    }
-    if (pendingLength + (end - from) > maxBufferSize) {
-      // Checked before joining, so an oversized line is never built as one string.
-      fragments.length = 0;
-      pendingLength = 0;
-      reportLineOverflow();
-      return;
-    }
-    fragments.push(chunk.slice(from, end));
-    const line = fragments.length === 1 ? (fragments[0] as string) : fragments.join('');
-    fragments.length = 0;
-    pendingLength = 0;
-    processLine(line, 0, line.length);
-  }
-
   // The common case, no CR in the rest of the chunk: only LF ends lines, so one indexOf per line.
   // A `data:` line directly followed by the blank line is dispatched without going through the
   // data buffer, which saves a line of work per single-line event (nearly every JSON event).
@@ -334,7 +314,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         '@app/sse-protocol: feed() takes decoded text; decode bytes first (TextDecoder with { stream: true }) or use createParserStream()',
       );
     }
-    const length = chunk.length;
+    let length = chunk.length;
     if (length === 0) return;
     const feedGeneration = generation;
     let pos = 0;
@@ -350,20 +330,51 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     }
     let lf = chunk.indexOf('\n', pos);
     let cr = chunk.indexOf('\r', pos);
-    let pending = fragments.length > 0 || skippingLine;
+    if (fragments.length > 0 || skippingLine) {
+      if (lf === -1 && cr === -1) {
+        keepPending(pos === 0 ? chunk : chunk.slice(pos));
+        return;
+      }
+      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      if (skippingLine || pendingLength + (end - pos) > maxBufferSize) {
+        // Checked before joining, so an oversized line is never built as one string.
+        if (!skippingLine) reportLineOverflow();
+        skippingLine = false;
+        fragments.length = 0;
+        pendingLength = 0;
+        pos = end + 1;
+        if (end === cr) {
+          if (pos === length) {
+            skipLeadingLf = true;
+            return;
+          }
+          if (chunk.charCodeAt(pos) === LF) pos++;
+          cr = chunk.indexOf('\r', pos);
+        }
+        if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
+      } else {
+        // Join the unfinished line with this chunk once, then parse it all in one pass. The
+        // pending part holds no line end, so the known positions only shift by its length and
+        // nothing is searched twice: each character is scanned once, however the input is cut.
+        const shift = pendingLength - pos;
+        fragments.push(pos === 0 ? chunk : chunk.slice(pos));
+        chunk = fragments.join('');
+        fragments.length = 0;
+        pendingLength = 0;
+        length = chunk.length;
+        pos = 0;
+        if (lf !== -1) lf += shift;
+        if (cr !== -1) cr += shift;
+      }
+    }
     while (lf !== -1 || cr !== -1) {
-      if (cr === -1 && !pending) {
+      if (cr === -1) {
         pos = feedLfOnly(chunk, pos, lf, feedGeneration);
         if (pos === -1) return;
         break;
       }
-      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
-      if (pending) {
-        finishPending(chunk, pos, end);
-        pending = false;
-      } else {
-        processLine(chunk, pos, end);
-      }
+      const end = lf !== -1 && lf < cr ? lf : cr;
+      processLine(chunk, pos, end);
       if (generation !== feedGeneration) return;
       pos = end + 1;
       if (end === cr) {

@@ -1,3 +1,4 @@
+import type { EventPosition } from './event-id';
 import type { EventTargets, StoredEvent } from './replay-store';
 import type { StreamTransport } from './transport';
 
@@ -35,7 +36,12 @@ export interface Connection {
   queuedBytes: number;
   /** Resumes the replay writer when the response drains or the connection closes. */
   waiter: (() => void) | null;
-  /** The sequence number of the last event handed over: one event sent to two of its channels goes once. */
+  /**
+   * The newest position the replay read covered, until the first live event past it: an async
+   * store may settle an append after a read already returned that event, and the replay wrote it.
+   */
+  covered: EventPosition | null;
+  /** The number of the last multi-channel fan-out that reached it: one event sent to two of its channels goes once. */
   mark: number;
 }
 
@@ -64,8 +70,24 @@ export function createConnection(
     queue: null,
     queuedBytes: 0,
     waiter: null,
+    covered: null,
     mark: 0,
   };
+}
+
+/**
+ * Whether `event` is at or before `position`: same epoch, sequence number not past it. The epoch
+ * is compared too, because a store that lost its history numbers from 1 again under a new one.
+ *
+ * @param position - what a replay read covered
+ * @param event - a live event
+ */
+export function isCovered(position: EventPosition, event: StoredEvent): boolean {
+  if (event.seq > position.seq) return false;
+  const { id } = event;
+  const { epoch } = position;
+  // `<epoch>-<seq>`: the epoch never contains '-' (char code 45).
+  return id.length > epoch.length && id.charCodeAt(epoch.length) === 45 && id.startsWith(epoch);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CLOSED, type Connection, LIVE, REPLAYING } from './connection';
+import { CLOSED, type Connection, isCovered, LIVE, REPLAYING } from './connection';
 import type { EmitterCore } from './core';
 import { joinFrames } from './frames';
 import type { StoredEvent } from './replay-store';
@@ -42,6 +42,7 @@ export function writeLive(core: EmitterCore, connection: Connection, frame: Uint
  */
 function deliver(core: EmitterCore, connection: Connection, event: StoredEvent): number {
   if (connection.state === LIVE) {
+    if (connection.covered !== null && replayedAlready(connection, event)) return 1;
     core.counters.sent += 1;
     writeLive(core, connection, event.frame);
     return 1;
@@ -56,6 +57,21 @@ function deliver(core: EmitterCore, connection: Connection, event: StoredEvent):
   }
   return 0;
 }
+
+/**
+ * Whether the replay of a connection that just went live already wrote `event`. The first live
+ * event past the replay clears the check: events are fanned out in ID order, so none after it can
+ * be covered, and the hot path goes back to a single null test.
+ */
+function replayedAlready(connection: Connection, event: StoredEvent): boolean {
+  if (isCovered(connection.covered as NonNullable<Connection['covered']>, event)) return true;
+  connection.covered = null;
+  return false;
+}
+
+// Numbers multi-channel fan-outs, to mark the connections each one reached. Not the event's
+// sequence number: a store that lost its history numbers from 1 again, and a stale mark would match.
+let fanOuts = 0;
 
 /**
  * Sends a stored event to every connection entitled to it: one map lookup per target channel, then
@@ -80,12 +96,14 @@ export function fanOut(core: EmitterCore, event: StoredEvent): number {
     return delivered;
   }
   // Several channels: a connection in two of them still gets the event once (`mark`).
+  fanOuts += 1;
+  const mark = fanOuts;
   for (const channel of targets) {
     const members = core.registry.channels.get(channel);
     if (members === undefined) continue;
     for (const connection of members) {
-      if (connection.mark === event.seq) continue;
-      connection.mark = event.seq;
+      if (connection.mark === mark) continue;
+      connection.mark = mark;
       delivered += deliver(core, connection, event);
     }
   }

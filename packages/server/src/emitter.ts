@@ -9,19 +9,38 @@ import { createHeartbeat } from './heartbeat';
 import { assertChannel } from './identity';
 import { createMemoryStore } from './memory-store';
 import { type CloseOptions, type EmitterOptions, type HandlerOptions, resolveOptions } from './options';
+import { createPublishOrder } from './publish-order';
 import { createRegistry } from './registry';
 import type { EventTargets, StoredEvent } from './replay-store';
 import { createCounters, type EmitterStats } from './stats';
 
-/** What `broadcast` and `send` resolve to. */
+/**
+ * What `broadcast` and `send` resolve to.
+ *
+ * @example
+ * ```ts
+ * const { id, delivered }: PublishResult = await sse.broadcast('user:joined', { userId: 'u1', name: 'Ada' });
+ * ```
+ */
 export interface PublishResult {
   /** The event's ID (`<epoch>-<seq>`), as clients see it and send it back in `Last-Event-ID`. */
   id: string;
-  /** How many open streams it was handed to (streams still writing their replay included). */
+  /**
+   * How many open streams it was handed to (streams still writing their replay included). Counted
+   * when the event is fanned out: after every event published before it, in publishing order.
+   */
   delivered: number;
 }
 
-/** Sends events to the connections in one or more channels; made by {@link Emitter.to}. */
+/**
+ * Sends events to the connections in one or more channels; made by {@link Emitter.to}.
+ *
+ * @example
+ * ```ts
+ * const room: ChannelSender<typeof events> = sse.to('room:42');
+ * await room.send('notification', { message: 'Meeting in 5 minutes', severity: 'info' });
+ * ```
+ */
 export interface ChannelSender<C extends EventCatalog> {
   /**
    * Validates `data` against the catalog, stores the event and sends it to every connection in the
@@ -32,13 +51,25 @@ export interface ChannelSender<C extends EventCatalog> {
    * @throws `EventValidationError` (from `@app/sse-protocol`) for an invalid payload or unknown
    * name, before anything is stored or sent; {@link SseServerError} `closed`, `serialization-failed`
    * or `store-failed`
+   *
+   * @example
+   * ```ts
+   * await sse.to('user:u1', 'user:u2').send('notification', { message: 'Shipped', severity: 'info' });
+   * ```
    */
   send<N extends EventName<C>>(name: N, data: EventInput<C, N>): Promise<PublishResult>;
 }
 
 /** A typed Server-Sent Events emitter, made by {@link createEmitter}. */
 export interface Emitter<C extends EventCatalog> {
-  /** The catalog the emitter validates against. */
+  /**
+   * The catalog the emitter validates against.
+   *
+   * @example
+   * ```ts
+   * app.get('/events.schema.json', (_req, res) => res.json(sse.events.toJSONSchema()));
+   * ```
+   */
   readonly events: C;
   /**
    * A request handler for Express, `node:http` and `node:http2`'s compatibility API.
@@ -112,9 +143,21 @@ export interface Emitter<C extends EventCatalog> {
    * @param clientId - the connection's ID
    * @param channel - the channel
    * @returns `false` when no such connection is open or it was not in the channel
+   *
+   * @example
+   * ```ts
+   * sse.unsubscribe(clientId, 'room:42');
+   * ```
    */
   unsubscribe(clientId: string, channel: string): boolean;
-  /** A snapshot of connections and counters; see {@link EmitterStats}. */
+  /**
+   * A snapshot of connections and counters; see {@link EmitterStats}.
+   *
+   * @example
+   * ```ts
+   * const { clients, slowDisconnects } = sse.stats();
+   * ```
+   */
   stats(): EmitterStats;
   /**
    * Closes gracefully: every stream gets `retry:` (when to reconnect) and is ended, new streams
@@ -161,6 +204,8 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     closed: false,
   };
 
+  const order = createPublishOrder((event) => (core.closed ? 0 : fanOut(core, event)));
+
   async function publish(name: string, data: unknown, channels: EventTargets): Promise<PublishResult> {
     if (core.closed) throw new SseServerError('closed', `cannot send "${name}": the emitter is closed`);
     // Validated, serialised and encoded once, however many connections receive the event.
@@ -174,6 +219,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
       });
     }
     const text = json ?? 'null';
+    const ticket = order.enter();
     let stored: StoredEvent;
     try {
       stored = await core.store.append({
@@ -181,12 +227,14 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
         encode: (id) => toOwnedBytes(encodeEvent({ id, event: name, data: text })),
       });
     } catch (error) {
+      void order.settle(ticket, undefined);
       throw new SseServerError('store-failed', `the replay store could not append "${name}"`, {
         cause: error,
       });
     }
     core.counters.published += 1;
-    return { id: stored.id, delivered: core.closed ? 0 : fanOut(core, stored) };
+    const delivered = order.settle(ticket, stored);
+    return { id: stored.id, delivered: typeof delivered === 'number' ? delivered : await delivered };
   }
 
   function membership(clientId: string, channel: string, join: boolean): boolean {

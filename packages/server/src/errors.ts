@@ -11,6 +11,11 @@
  * - `store-failed`: the replay store rejected; `cause` holds its error.
  * - `slow-consumer`: a connection's unsent bytes passed `maxBufferedBytes`; it was closed and will
  *   resume from the replay store.
+ *
+ * @example
+ * ```ts
+ * const retryable = (code: SseServerErrorCode) => code === 'store-failed';
+ * ```
  */
 export type SseServerErrorCode =
   | 'http-error'
@@ -22,7 +27,14 @@ export type SseServerErrorCode =
   | 'store-failed'
   | 'slow-consumer';
 
-/** Details an {@link SseServerError} may carry besides its code and message. */
+/**
+ * Details an {@link SseServerError} may carry besides its code and message.
+ *
+ * @example
+ * ```ts
+ * const details: SseServerErrorDetails = { status: 429, headers: { 'Retry-After': '30' } };
+ * ```
+ */
 export interface SseServerErrorDetails {
   /** The underlying error or data. */
   cause?: unknown;

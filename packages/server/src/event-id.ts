@@ -4,12 +4,26 @@
  * that store has published, from 1. The epoch never contains `-`, so the ID splits unambiguously.
  */
 
-/** The longest `Last-Event-ID` a server accepts; anything longer is refused with 400. */
+/**
+ * The longest `Last-Event-ID` a server accepts; anything longer is refused with 400.
+ *
+ * @example
+ * ```ts
+ * if (id.length > MAX_EVENT_ID_LENGTH) throw new Error('not an event ID of this server');
+ * ```
+ */
 export const MAX_EVENT_ID_LENGTH = 256;
 
 const EVENT_ID = /^([0-9A-Za-z_]{1,64})-([0-9]{1,16})$/;
 
-/** An event ID taken apart. */
+/**
+ * An event ID taken apart.
+ *
+ * @example
+ * ```ts
+ * const position: EventPosition | undefined = parseEventId('m3k9x2ab-42'); // { epoch: 'm3k9x2ab', seq: 42 }
+ * ```
+ */
 export interface EventPosition {
   /** The store life that issued the ID. */
   readonly epoch: string;

@@ -54,8 +54,8 @@ export async function resolveIdentity<Req>(
  * Every channel of a new connection: `client:<id>`, `user:<userId>` when authorised, and what
  * `channels` adds, without repeats.
  *
- * @throws {@link SseServerError} `invalid-channel` for a channel that is not a non-empty string;
- * and whatever `channels` throws
+ * @throws {@link SseServerError} `invalid-channel` for a channel that is not a non-empty string, or
+ * a single string returned instead of a list; and whatever `channels` throws
  */
 export async function resolveChannels<Req>(
   req: Req,
@@ -67,6 +67,13 @@ export async function resolveChannels<Req>(
   if (channels === undefined) return list;
   const extra = await channels(req, identity);
   if (extra === undefined) return list;
+  // A string is iterable too: 'room:1' would join the channels 'r', 'o', 'o', 'm', ':' and '1'.
+  if (typeof extra === 'string') {
+    throw new SseServerError(
+      'invalid-channel',
+      `channels() must return a list of channel names, got the string ${JSON.stringify(extra)}: return [channel]`,
+    );
+  }
   for (const channel of extra) {
     assertChannel(channel);
     if (!list.includes(channel)) list.push(channel);

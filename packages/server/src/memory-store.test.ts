@@ -91,6 +91,8 @@ describe('createMemoryStore', () => {
     for (const options of [
       { maxEvents: -1 },
       { maxEvents: 1.5 },
+      // More slots than a JavaScript array can have.
+      { maxEvents: 2 ** 32 },
       { maxBytes: Number.NaN },
       { maxAgeMs: -5 },
       { epoch: 'a-b' },

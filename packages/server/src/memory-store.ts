@@ -2,30 +2,68 @@ import { SseServerError } from './errors';
 import { createEpoch, formatEventId, parseEventId } from './event-id';
 import type { AppendRequest, ReplayRead, ReplayStore, StoredEvent } from './replay-store';
 
-/** Bounds of the in-memory replay store: the oldest events go first when any bound is passed. */
+/**
+ * Bounds of the in-memory replay store: the oldest events go first when any bound is passed.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryStoreOptions = { maxEvents: 5000, maxBytes: 8 << 20, maxAgeMs: 10 * 60_000 };
+ * ```
+ */
 export interface MemoryStoreOptions {
-  /** The most events kept (0 keeps none: every resume is a reset). @defaultValue `1000` */
+  /** The most events kept (0 keeps none: every resume is a reset), up to 2^32 - 1. @defaultValue `1000` */
   maxEvents?: number;
   /** The most bytes of encoded events kept. @defaultValue `1048576` (1 MiB) */
   maxBytes?: number;
   /** How long an event is kept, in milliseconds. @defaultValue `Infinity` (no age limit) */
   maxAgeMs?: number;
-  /** The store's epoch, `[0-9A-Za-z_]{1,64}`. @defaultValue a new random one per store */
+  /**
+   * The store's epoch, `[0-9A-Za-z_]{1,64}`. Never give a new store the epoch of one whose history
+   * is gone (a fixed epoch across restarts): clients would get other events under the IDs they hold.
+   * @defaultValue a new random one per store
+   */
   epoch?: string;
 }
 
-/** Default {@link MemoryStoreOptions.maxEvents}. */
+/**
+ * Default {@link MemoryStoreOptions.maxEvents}.
+ *
+ * @example
+ * ```ts
+ * createMemoryStore({ maxEvents: 10 * DEFAULT_MAX_EVENTS });
+ * ```
+ */
 export const DEFAULT_MAX_EVENTS = 1000;
-/** Default {@link MemoryStoreOptions.maxBytes}: 1 MiB. */
+/**
+ * Default {@link MemoryStoreOptions.maxBytes}: 1 MiB.
+ *
+ * @example
+ * ```ts
+ * createMemoryStore({ maxBytes: 4 * DEFAULT_MAX_BYTES });
+ * ```
+ */
 export const DEFAULT_MAX_BYTES = 1 << 20;
 
 const EPOCH = /^[0-9A-Za-z_]{1,64}$/;
 
-function assertLimit(name: string, value: number, allowInfinity: boolean): void {
+/** The most slots a JavaScript array (the ring) can have. */
+const MAX_RING_SIZE = 2 ** 32 - 1;
+
+function assertLimit(
+  name: string,
+  value: number,
+  allowInfinity: boolean,
+  max = Number.MAX_SAFE_INTEGER,
+): void {
   const ok =
-    allowInfinity && value === Number.POSITIVE_INFINITY ? true : Number.isSafeInteger(value) && value >= 0;
+    allowInfinity && value === Number.POSITIVE_INFINITY
+      ? true
+      : Number.isSafeInteger(value) && value >= 0 && value <= max;
   if (!ok) {
-    throw new SseServerError('invalid-option', `replay.${name} must be a non-negative integer, got ${value}`);
+    throw new SseServerError(
+      'invalid-option',
+      `replay.${name} must be an integer from 0 to ${max}${allowInfinity ? ' or Infinity' : ''}, got ${value}`,
+    );
   }
 }
 
@@ -50,7 +88,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ReplayStore
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxAgeMs = options.maxAgeMs ?? Number.POSITIVE_INFINITY;
-  assertLimit('maxEvents', maxEvents, false);
+  assertLimit('maxEvents', maxEvents, false, MAX_RING_SIZE);
   assertLimit('maxBytes', maxBytes, true);
   assertLimit('maxAgeMs', maxAgeMs, true);
   const epoch = options.epoch ?? createEpoch();

@@ -51,6 +51,8 @@ export interface EmitterOptions<C extends EventCatalog> {
    * The most unsent bytes a connection may hold (queued by the emitter plus buffered in the
    * response). A connection past it is closed and counted in `stats().slowDisconnects`; it resumes
    * from the replay store when it reconnects. This bounds the memory a reader that never reads can take.
+   * Size it above the largest burst published at once: events published in the same tick (say a
+   * `Promise.all` of broadcasts) are all unsent until the socket gets to write, even for a fast reader.
    * @defaultValue `1048576` (1 MiB)
    */
   maxBufferedBytes?: number;
@@ -65,15 +67,31 @@ export interface EmitterOptions<C extends EventCatalog> {
   /**
    * Called with failures that have no caller to throw to: a replay store that rejects while a
    * stream opens, an `authorize` or `channels` that throws something other than an HTTP error.
+   * Should it throw, that is logged with `console.error` and goes no further.
    * @defaultValue logs with `console.error`
    */
   onError?: (error: unknown) => void;
 }
 
-/** What `authorize` may answer: `{ userId }` (joins `user:<userId>`), `true` (anonymous) or `false` (401). */
+/**
+ * What `authorize` may answer: `{ userId }` (joins `user:<userId>`), `true` (anonymous) or `false` (401).
+ *
+ * @example
+ * ```ts
+ * const authorize = async (req: express.Request): Promise<AuthorizeResult> =>
+ *   req.session.userId ? { userId: req.session.userId } : false;
+ * ```
+ */
 export type AuthorizeResult = { userId: string } | boolean;
 
-/** The identity of a connection being opened, passed to `channels`. */
+/**
+ * The identity of a connection being opened, passed to `channels`.
+ *
+ * @example
+ * ```ts
+ * const channels = (_req: Request, { userId }: ConnectionIdentity) => (userId ? [`team:${teamOf(userId)}`] : []);
+ * ```
+ */
 export interface ConnectionIdentity {
   /** The connection's ID (it is in `client:<clientId>`). */
   clientId: string;
@@ -112,7 +130,15 @@ export interface HandlerOptions<Req> {
   ) => Iterable<string> | Promise<Iterable<string>> | undefined | Promise<undefined>;
 }
 
-/** Options of `close()`. */
+/**
+ * Options of `close()`.
+ *
+ * @example
+ * ```ts
+ * const options: CloseOptions = { retryMs: 1000 };
+ * await sse.close(options);
+ * ```
+ */
 export interface CloseOptions {
   /**
    * The reconnection time sent to every stream before it is ended, in milliseconds: when clients
@@ -132,11 +158,32 @@ export interface ResolvedOptions {
   onError: (error: unknown) => void;
 }
 
-/** Default {@link EmitterOptions.heartbeatMs}. */
+/**
+ * Default {@link EmitterOptions.heartbeatMs}.
+ *
+ * @example
+ * ```ts
+ * createEmitter({ events, heartbeatMs: DEFAULT_HEARTBEAT_MS * 2 });
+ * ```
+ */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
-/** Default {@link EmitterOptions.retryMs}. */
+/**
+ * Default {@link EmitterOptions.retryMs}.
+ *
+ * @example
+ * ```ts
+ * await sse.close({ retryMs: DEFAULT_RETRY_MS + Math.round(Math.random() * 2000) });
+ * ```
+ */
 export const DEFAULT_RETRY_MS = 3000;
-/** Default {@link EmitterOptions.maxBufferedBytes}: 1 MiB. */
+/**
+ * Default {@link EmitterOptions.maxBufferedBytes}: 1 MiB.
+ *
+ * @example
+ * ```ts
+ * createEmitter({ events, maxBufferedBytes: 4 * DEFAULT_MAX_BUFFERED_BYTES });
+ * ```
+ */
 export const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
 
 // setInterval cannot wait longer than a signed 32-bit number of milliseconds.
@@ -155,6 +202,22 @@ function integer(name: string, value: number, min: number, max: number, allowInf
 
 function logError(error: unknown): void {
   console.error('@app/sse-server:', error);
+}
+
+/**
+ * `onError` made safe to call from anywhere: it runs in callbacks and promise handlers whose
+ * failure would be an unhandled rejection or an uncaught exception, which end a Node process. A
+ * reporter that throws is itself reported to the console, with the error it was given.
+ */
+function guarded(onError: (error: unknown) => void): (error: unknown) => void {
+  return (error) => {
+    try {
+      onError(error);
+    } catch (failure) {
+      console.error('@app/sse-server: onError threw', failure);
+      logError(error);
+    }
+  };
 }
 
 /**
@@ -191,6 +254,6 @@ export function resolveOptions<C extends EventCatalog>(options: EmitterOptions<C
       max,
       true,
     ),
-    onError: options.onError ?? logError,
+    onError: options.onError === undefined ? logError : guarded(options.onError),
   };
 }

@@ -3,10 +3,22 @@ import type { ResetReason } from '@app/sse-protocol';
 /**
  * Who an event is for: the channels it was sent to, or `null` for every connection (a broadcast).
  * A connection receives the event, live or replayed, when it is in at least one of the channels.
+ *
+ * @example
+ * ```ts
+ * const targets: EventTargets = ['user:u1', 'room:42'];
+ * ```
  */
 export type EventTargets = readonly string[] | null;
 
-/** One published event as a replay store keeps it. */
+/**
+ * One published event as a replay store keeps it.
+ *
+ * @example
+ * ```ts
+ * const event: StoredEvent = { id: 'm3k9x2ab-7', seq: 7, channels: null, frame: request.encode('m3k9x2ab-7') };
+ * ```
+ */
 export interface StoredEvent {
   /** The event ID, `<epoch>-<seq>`. */
   readonly id: string;
@@ -18,7 +30,20 @@ export interface StoredEvent {
   readonly frame: Uint8Array;
 }
 
-/** What {@link ReplayStore.append} is given: the targets, and how to encode the event once its ID is known. */
+/**
+ * What {@link ReplayStore.append} is given: the targets, and how to encode the event once its ID is known.
+ *
+ * @example
+ * ```ts
+ * async append({ channels, encode }: AppendRequest): Promise<StoredEvent> {
+ *   const seq = history.length + 1;
+ *   const id = `${epoch}-${seq}`;
+ *   const event = { id, seq, channels, frame: encode(id) };
+ *   history.push(event);
+ *   return event;
+ * }
+ * ```
+ */
 export interface AppendRequest {
   /** The channels the event is sent to; `null` for a broadcast. */
   readonly channels: EventTargets;
@@ -29,7 +54,16 @@ export interface AppendRequest {
   encode(id: string): Uint8Array;
 }
 
-/** The answer of {@link ReplayStore.readAfter}. */
+/**
+ * The answer of {@link ReplayStore.readAfter}.
+ *
+ * @example
+ * ```ts
+ * const read: ReplayRead = await store.readAfter('m3k9x2ab-40');
+ * if (read.ok) console.log(read.events.length, 'missed events');
+ * else console.log('cannot replay:', read.reason);
+ * ```
+ */
 export type ReplayRead =
   | {
       /** The store holds every event after the requested ID. */
@@ -56,8 +90,10 @@ export type ReplayRead =
  * Rules an implementation must keep:
  * - IDs are `<epoch>-<seq>` with `seq` growing by exactly 1 per appended event, and an epoch of
  *   letters, digits or `_` (at most 64) that changes whenever the history is lost;
- * - `append` promises resolve in the order of their sequence numbers (events reach live clients in
- *   the order their promises resolve);
+ * - IDs are assigned in the order `append` is called. Its promises may settle in any order: the
+ *   emitter fans events out in publishing order, each one once every earlier append settled (so an
+ *   append must settle, resolved or rejected; one that hangs holds back the events after it);
+ * - an event is visible to `readAfter` by the time its `append` promise resolves;
  * - `readAfter` never returns part of a gap: either every event after the ID, or a reset reason.
  *
  * @example

@@ -1,5 +1,5 @@
 import { EVENT_STREAM_CONTENT_TYPE } from '@app/sse-protocol';
-import { CLOSED, type Connection, createConnection, isEntitled, LIVE } from './connection';
+import { CLOSED, type Connection, createConnection, isCovered, isEntitled, LIVE } from './connection';
 import type { EmitterCore } from './core';
 import { ConnectionEvents, detach, endConnection, writeReplayFrame } from './delivery';
 import { SseServerError } from './errors';
@@ -15,8 +15,13 @@ import type { StreamTransport } from './transport';
 export interface StreamRequest {
   /** The `Last-Event-ID` header, else the `lastEventId` query parameter; `null` when neither is set. */
   lastEventId: string | null;
-  /** Whether the request came over HTTP/1.x (`Connection: keep-alive` is only valid there). */
-  http1: boolean;
+  /**
+   * Whether to send `Connection: keep-alive`: an HTTP/1.1 request that did not ask to close. The
+   * header means nothing to HTTP/1.0 (whose stream ends with the connection) and HTTP/2 forbids it.
+   */
+  keepAlive: boolean;
+  /** A `HEAD` request: answered with the stream's headers only, and no stream is opened. */
+  head: boolean;
 }
 
 const BASE_HEADERS = {
@@ -26,13 +31,14 @@ const BASE_HEADERS = {
   // nginx buffers proxied responses unless told not to.
   'X-Accel-Buffering': 'no',
 };
-const HTTP1_HEADERS = Object.freeze({ ...BASE_HEADERS, Connection: 'keep-alive' });
-const HTTP2_HEADERS = Object.freeze(BASE_HEADERS);
+const KEEP_ALIVE_HEADERS = Object.freeze({ ...BASE_HEADERS, Connection: 'keep-alive' });
+const STREAM_HEADERS = Object.freeze(BASE_HEADERS);
 
 /**
  * Opens one stream, or refuses it before any stream byte: 400 for a malformed `Last-Event-ID`, 401
- * or the thrown status from `authorize`/`channels`, 503 while closed or over a client limit.
- * Resolves once the stream is open or refused; the replay goes on in the background.
+ * or the thrown status from `authorize`/`channels`, 503 while closed or over a client limit. A
+ * `HEAD` request gets the same answer without a stream. Resolves once the stream is open or
+ * refused; the replay goes on in the background.
  *
  * @param core - the emitter
  * @param req - the framework's request, passed to `authorize` and `channels`
@@ -90,13 +96,17 @@ export async function serveStream<Req>(
     return transport.refuse(unavailable(core, 'too many open streams for this user'));
   }
 
+  const headers = request.keepAlive ? KEEP_ALIVE_HEADERS : STREAM_HEADERS;
+  // HEAD gets what GET would, refusals included, but no body: nothing to register or replay.
+  if (request.head) return transport.head(headers);
+
   // Registered before the replay is read: events published meanwhile are held in `pending`, so
   // the live stream continues exactly where the replay ends.
   const connection = createConnection(clientId, userId, channels, transport);
   registry.add(connection);
   core.heartbeat.update(registry.connections.size);
   try {
-    transport.open(request.http1 ? HTTP1_HEADERS : HTTP2_HEADERS, new ConnectionEvents(core, connection));
+    transport.open(headers, new ConnectionEvents(core, connection));
   } catch (error) {
     detach(core, connection);
     throw error;
@@ -119,6 +129,9 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
   try {
     read = await core.store.readAfter(from);
   } catch (error) {
+    // A read nobody waits for any more (the client left, close() ended the stream and closed the
+    // store) failed harmlessly.
+    if (connection.state === CLOSED) return;
     core.options.onError(
       new SseServerError('store-failed', `the replay store could not read after ${from}`, { cause: error }),
     );
@@ -127,14 +140,13 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
     return;
   }
   if (connection.state === CLOSED) return;
-  const head = parseEventId(read.head);
-  if (head === undefined) {
+  const covered = parseEventId(read.head);
+  if (covered === undefined) {
     throw new SseServerError(
       'store-failed',
       `the replay store answered a head that is not an event ID: ${JSON.stringify(read.head)}`,
     );
   }
-  const covered = head.seq;
   const { fingerprint, options, counters } = core;
   let step: true | Promise<boolean>;
 
@@ -170,12 +182,14 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
   const pending = connection.pending as StoredEvent[];
   for (let index = 0; index < pending.length; index++) {
     const event = pending[index] as StoredEvent;
-    if (event.seq <= covered) continue;
+    if (isCovered(covered, event)) continue;
     counters.sent += 1;
     step = writeReplayFrame(core, connection, event.frame);
     if (step !== true && !(await step)) return;
   }
   connection.pending = null;
   connection.pendingBytes = 0;
+  // Events the read returned may still be fanned out (their append settles later): LIVE skips them.
+  connection.covered = covered;
   connection.state = LIVE;
 }

@@ -25,7 +25,12 @@ export interface StreamTransport {
   readonly aborted: boolean;
   /** Answers with a refusal; nothing else is sent afterwards. */
   refuse(refusal: Refusal): void;
-  /** Sends status 200 and `headers` and flushes them at once; then reports to `events`. */
+  /** Answers a `HEAD` request: status 200, the stream's `headers`, no body; nothing else follows. */
+  head(headers: Readonly<Record<string, string>>): void;
+  /**
+   * Sets status 200 and `headers`, then reports to `events`. The caller writes the first bytes
+   * right after, in the same tick: they carry the headers out with them, in one packet.
+   */
   open(headers: Readonly<Record<string, string>>, events: TransportEvents): void;
   /**
    * Writes bytes (the same `Uint8Array` may be written to many transports: never modify it).

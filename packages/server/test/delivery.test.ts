@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { EventValidationError, HELLO_EVENT, helloSchema, isEventValidationError } from '@app/sse-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmitter, type Emitter } from '../src/index';
@@ -50,7 +51,8 @@ describe('typed delivery', () => {
     expect(raw.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(raw.headers['cache-control']).toBe('no-cache, no-transform');
     expect(raw.headers['x-accel-buffering']).toBe('no');
-    expect(raw.headers.connection).toBe('keep-alive');
+    // This client (no agent) sends `Connection: close`; keep-alive is tested in 'stream headers'.
+    expect(raw.headers.connection).toBe('close');
     const [hello] = await raw.waitForEvents(1);
     expect(raw.text.startsWith(': ok\nretry: 3000\n\n')).toBe(true);
     expect(raw.retries).toEqual([3000]);
@@ -118,6 +120,87 @@ describe('typed delivery', () => {
     const replayed = await resumed.waitForEvents(2);
     expect(replayed[1]?.data).toBe('{"body":"counted-1"}');
     expect(serialised).toBe(1);
+  });
+});
+
+/** Sends `head` on a raw socket and returns what the server answered before `until` appeared. */
+function rawExchange(url: string, head: string, until: (received: string) => boolean): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no complete answer; got ${JSON.stringify(received)}`));
+    }, 5000);
+    const finish = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(received);
+    };
+    socket.on('error', reject);
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      if (until(received)) finish();
+    });
+    socket.on('end', finish);
+    socket.write(head);
+  });
+}
+
+const headerLines = (answer: string) =>
+  answer
+    .slice(0, answer.indexOf('\r\n\r\n'))
+    .split('\r\n')
+    .map((line) => line.toLowerCase());
+
+describe('stream headers', () => {
+  it('sends Connection: keep-alive on HTTP/1.1 only: not to HTTP/1.0, nor against Connection: close', async () => {
+    const { url } = await start();
+    const hello = (answer: string) => answer.includes('event: sse:hello');
+    const http11 = headerLines(await rawExchange(url, 'GET /events HTTP/1.1\r\nHost: x\r\n\r\n', hello));
+    expect(http11).toContain('connection: keep-alive');
+    expect(http11).toContain('transfer-encoding: chunked');
+
+    const http10 = await rawExchange(url, 'GET /events HTTP/1.0\r\n\r\n', hello);
+    expect(http10.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(headerLines(http10)).not.toContain('connection: keep-alive');
+    // HTTP/1.0 has no chunked encoding: the body runs until the connection closes.
+    expect(http10).toContain('\r\n\r\n: ok\nretry: 3000\n\n');
+
+    const closing = headerLines(
+      await rawExchange(url, 'GET /events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', hello),
+    );
+    expect(closing).not.toContain('connection: keep-alive');
+    expect(closing).toContain('connection: close');
+  });
+
+  it('answers HEAD with the stream headers and no body, holding no connection', async () => {
+    const { emitter, url } = await start();
+    const answer = await rawExchange(url, 'HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n', (received) =>
+      received.includes('\r\n\r\n'),
+    );
+    const lines = headerLines(answer);
+    expect(lines[0]).toBe('http/1.1 200 ok');
+    expect(lines).toContain('content-type: text/event-stream; charset=utf-8');
+    expect(lines).toContain('cache-control: no-cache, no-transform');
+    // The answer is complete: the same connection serves the next request at once.
+    const next = await rawExchange(
+      url,
+      'HEAD /events HTTP/1.1\r\nHost: x\r\n\r\nGET /events HTTP/1.1\r\nHost: x\r\n\r\n',
+      (received) => received.includes('event: sse:hello'),
+    );
+    expect(next.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
+    await waitUntil(() => emitter.stats().clients === 0, 'no stream to be held');
+    expect(emitter.stats().bytes).toBeGreaterThan(0);
+  });
+
+  it('refuses HEAD like GET: 401 from authorize', async () => {
+    const { url } = await start(() => false);
+    const answer = await rawExchange(url, 'HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n', (received) =>
+      received.includes('\r\n\r\n'),
+    );
+    expect(headerLines(answer)[0]).toBe('http/1.1 401 unauthorized');
   });
 });
 

@@ -128,6 +128,34 @@ describe('fetchHandler', () => {
     await reading.cancel();
   });
 
+  it('joins the events queued while the body was full into one chunk when the reader catches up', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    const response = await emitter.fetchHandler(new Request('http://localhost/'));
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let opening = '';
+    while (!opening.includes('event: sse:hello')) opening += decoder.decode((await reader.read()).value);
+    // 20 events of 8 KB while nobody reads: past the body's 64 KiB, they wait in the connection's queue.
+    for (let n = 1; n <= 20; n++) await emitter.broadcast('blob', { text: `${n}:${'j'.repeat(8000)}` });
+    expect(emitter.stats().bufferedBytes).toBeGreaterThan(64 * 1024);
+    const chunks: string[] = [];
+    let text = '';
+    while ((text.match(/event: blob/g) ?? []).length < 20) {
+      const chunk = decoder.decode((await reader.read()).value);
+      chunks.push(chunk);
+      text += chunk;
+    }
+    const perChunk = chunks.map((chunk) => (chunk.match(/event: blob/g) ?? []).length);
+    // The first writes went out one by one; the queue went out as a single chunk on the drain.
+    expect(Math.max(...perChunk)).toBeGreaterThan(5);
+    expect(chunks.length).toBeLessThan(20);
+    const numbers = [...text.matchAll(/data: \{"text":"(\d+):/g)].map((match) => Number(match[1]));
+    expect(numbers).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+    expect(emitter.stats().bufferedBytes).toBe(0);
+    await reader.cancel();
+  });
+
   it('forgets a stream whose request is aborted', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
     sse = emitter;
@@ -144,5 +172,36 @@ describe('fetchHandler', () => {
     expect(aborted.status).toBe(499);
     expect(emitter.stats().clients).toBe(0);
     await response.body?.cancel();
+  });
+
+  it('ends the body of an aborted request, so a runtime still reading it is not left waiting', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    const controller = new AbortController();
+    const response = await emitter.fetchHandler(
+      new Request('http://localhost/', { signal: controller.signal }),
+    );
+    const stream = eventsOf(response);
+    expect((await stream.next()).event).toBe(HELLO_EVENT);
+    controller.abort();
+    const next = await Promise.race([
+      stream.next().then(
+        () => 'another event',
+        () => 'ended',
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('still open'), 1000)),
+    ]);
+    expect(next).toBe('ended');
+    expect(emitter.stats().clients).toBe(0);
+  });
+
+  it('answers HEAD with the stream headers and no body, holding no stream', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    const response = await emitter.fetchHandler(new Request('http://localhost/', { method: 'HEAD' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.body).toBeNull();
+    expect(emitter.stats().clients).toBe(0);
   });
 });

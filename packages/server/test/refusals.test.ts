@@ -94,6 +94,20 @@ describe('authorization', () => {
     );
   });
 
+  it('refuses with 500 and reports a channels() that returns one string instead of a list', async () => {
+    const onError = vi.fn();
+    const emitter = createEmitter({ events, onError });
+    sse = emitter;
+    // A string is an iterable of strings: without a check, 'room:1' would join 'r', 'o', 'o', ...
+    server = await listen(emitter.handler({ channels: () => 'room:1' }));
+    const refused = await fetchRaw(`${server.origin}/`);
+    expect(refused.status).toBe(500);
+    expect(onError.mock.calls[0]?.[0]).toSatisfy(
+      (error: unknown) => isSseServerError(error) && error.code === 'invalid-channel',
+    );
+    expect(emitter.stats().channels).toBe(0);
+  });
+
   it('refuses with the status a channels() function throws', async () => {
     const emitter = createEmitter({ events });
     sse = emitter;
@@ -160,6 +174,26 @@ describe('limits', () => {
     expect(streams.filter((stream) => stream.status === 503)).toHaveLength(5);
     expect(emitter.stats().clients).toBe(3);
   });
+
+  it('applies the per-user limit to streams of one user opening at the same moment', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0, maxClientsPerUser: 2 });
+    sse = emitter;
+    server = await listen(
+      emitter.handler({
+        // Answers in a random order, as a session store would.
+        authorize: (req) =>
+          new Promise((resolve) =>
+            setTimeout(() => resolve({ userId: String(req.headers['x-user']) }), Math.random() * 20),
+          ),
+      }),
+    );
+    const open = (user: string) => openRaw(`${server?.origin}/events`, { headers: { 'x-user': user } });
+    const streams = await Promise.all([...Array.from({ length: 6 }, () => open('ada')), open('bob')]);
+    raws.push(...streams);
+    expect(streams.slice(0, 6).filter((stream) => stream.status === 200)).toHaveLength(2);
+    expect(streams[6]?.status).toBe(200);
+    expect(emitter.stats().clients).toBe(3);
+  });
 });
 
 describe('Last-Event-ID', () => {
@@ -209,22 +243,25 @@ describe('request handling', () => {
   it('ignores a request whose client left while authorize was deciding', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
     sse = emitter;
+    let asked = false;
     let decided = false;
     server = await listen(
       emitter.handler({
-        authorize: () =>
-          new Promise((resolve) =>
+        authorize: () => {
+          asked = true;
+          return new Promise((resolve) =>
             setTimeout(() => {
               decided = true;
               resolve(true);
             }, 50),
-          ),
+          );
+        },
       }),
     );
     const req = request(`${server.origin}/events`);
     req.on('error', () => {});
     req.end();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => asked, 'authorize to be asked');
     req.destroy();
     await waitUntil(() => decided, 'authorize to answer');
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ChildHandle, startChild } from './child-process';
 import type { LoadCommand, LoadReply, ServerCommand, ServerKind, ServerReply } from './messages';
@@ -11,8 +10,6 @@ type LoadHandle = ChildHandle<LoadCommand, LoadReply>;
 export interface PairOptions {
   /** Node flags of both child processes (the TypeScript loader, export conditions). */
   execArgv: readonly string[];
-  /** When set, server processes write V8 CPU profiles (`--cpu-prof`) under this directory. */
-  profileDir: string | null;
   /** Handshakes in flight at once while connecting. */
   connectConcurrency: number;
   /** Longest wait for any one step, in milliseconds. */
@@ -33,6 +30,10 @@ export interface FanoutTiming {
   completedAt: number;
   /** Publish-to-received latency of each connection (µs), when asked for. */
   latencies: Float64Array | null;
+  /** CPU time the server process used for it (µs), from before the publish to the last arrival. */
+  serverCpuMicros: number;
+  /** CPU time the load process used to receive it (µs). */
+  loadCpuMicros: number;
 }
 
 /** A server under test and the load process that holds its connections. */
@@ -48,6 +49,10 @@ export interface FanoutPair {
   memory(): Promise<MemoryReading>;
   /** Publishes `events` ticks back to back and waits until every connection has all of them. */
   fanOut(events: number, latencies: boolean): Promise<FanoutTiming>;
+  /** Starts sampling a CPU profile of the server process. */
+  startProfile(): Promise<void>;
+  /** Stops sampling and writes the server's profile to `path` (a `.cpuprofile` file). */
+  stopProfile(path: string): Promise<void>;
   /** Closes the server and ends both processes. */
   stop(): Promise<void>;
 }
@@ -61,33 +66,19 @@ const LOAD_ENTRY = fileURLToPath(new URL('./load-process.ts', import.meta.url));
  *
  * @param kind - which server
  * @param options - flags and limits, see {@link PairOptions}
- * @param tag - names this run's CPU profile directory (`<profileDir>/<kind>-<tag>/`)
  * @returns the pair, once the server listens and the load process is ready
  *
  * @example
  * ```ts
- * const pair = await startFanoutPair('raw', options, 'n1000');
+ * const pair = await startFanoutPair('raw', options);
  * await pair.connect(1000);
  * const { startedAt, completedAt } = await pair.fanOut(20, false);
  * await pair.stop();
  * ```
  */
-export async function startFanoutPair(
-  kind: ServerKind,
-  options: PairOptions,
-  tag: string,
-): Promise<FanoutPair> {
+export async function startFanoutPair(kind: ServerKind, options: PairOptions): Promise<FanoutPair> {
   const timeout = options.stepTimeoutMs;
-  const profile =
-    options.profileDir === null
-      ? []
-      : // One directory per server run: the loader's worker thread writes a (mostly idle) profile too.
-        ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, `${kind}-${tag}`)}`];
-  const server: ServerHandle = startChild(
-    SERVER_ENTRY,
-    [kind],
-    [...options.execArgv, '--expose-gc', ...profile],
-  );
+  const server: ServerHandle = startChild(SERVER_ENTRY, [kind], [...options.execArgv, '--expose-gc']);
   const load: LoadHandle = startChild(LOAD_ENTRY, [], options.execArgv);
 
   const ask = <C, R extends { type: string }, T extends R['type']>(
@@ -148,16 +139,26 @@ export async function startFanoutPair(
       return { rss: reading.rss, heapUsed: reading.heapUsed };
     },
     async fanOut(events, latencies) {
-      await ask(load, { type: 'expect', perConnection: events, latencies }, 'armed');
+      const armed = await ask(load, { type: 'expect', perConnection: events, latencies }, 'armed');
+      const before = await ask(server, { type: 'usage' }, 'usage');
       const received = load.next('received', timeout);
       received.catch(() => {}); // awaited below; a failed publish must not leave it unhandled
       const published = await ask(server, { type: 'publish', count: events }, 'published');
       const arrival = await received;
+      const after = await ask(server, { type: 'usage' }, 'usage');
       return {
         startedAt: published.startedAt,
         completedAt: arrival.completedAt,
         latencies: arrival.latencies,
+        serverCpuMicros: after.cpuMicros - before.cpuMicros,
+        loadCpuMicros: arrival.cpuMicros - armed.cpuMicros,
       };
+    },
+    async startProfile() {
+      await ask(server, { type: 'profile-start' }, 'profiling');
+    },
+    async stopProfile(path) {
+      await ask(server, { type: 'profile-stop', path }, 'profiled');
     },
     async stop() {
       try {

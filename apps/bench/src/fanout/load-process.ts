@@ -24,6 +24,11 @@ let latencies: Float64Array | null = null;
 /** Read once per socket read, shared by every tick found in it. */
 let receivedAt = 0;
 
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 function reply(message: LoadReply): void {
   process.send?.(message);
 }
@@ -44,7 +49,7 @@ function attach(connection: Connection): (chunk: Buffer) => void {
       armed = false;
       const result = latencies;
       latencies = null;
-      reply({ type: 'received', completedAt: receivedAt, latencies: result });
+      reply({ type: 'received', completedAt: receivedAt, latencies: result, cpuMicros: cpuMicros() });
     }
   };
   const onData = (chunk: Buffer) => {
@@ -136,7 +141,7 @@ function expect(perConnection: number, withLatencies: boolean): void {
   remaining = connections.length * perConnection;
   latencies = withLatencies ? new Float64Array(connections.length).fill(Number.NaN) : null;
   armed = remaining > 0;
-  reply({ type: 'armed' });
+  reply({ type: 'armed', cpuMicros: cpuMicros() });
 }
 
 async function disconnectAll(): Promise<void> {

@@ -10,8 +10,14 @@ export type ServerCommand =
   | { type: 'publish'; count: number }
   /** How many connections the server currently holds. */
   | { type: 'clients' }
+  /** CPU time the server process has used so far. */
+  | { type: 'usage' }
   /** Collect garbage, then report memory. */
   | { type: 'memory' }
+  /** Start sampling a CPU profile of the server process. */
+  | { type: 'profile-start' }
+  /** Stop sampling and write the profile to `path`. */
+  | { type: 'profile-stop'; path: string }
   /** Close every connection and the listener. */
   | { type: 'close' };
 
@@ -20,7 +26,11 @@ export type ServerReply =
   | { type: 'listening'; port: number; label: string }
   | { type: 'published'; startedAt: number; finishedAt: number }
   | { type: 'clients'; count: number }
+  /** User + system CPU time of the process since it started, in µs. */
+  | { type: 'usage'; cpuMicros: number }
   | { type: 'memory'; rss: number; heapUsed: number; external: number }
+  | { type: 'profiling' }
+  | { type: 'profiled'; path: string }
   | { type: 'closed' }
   | { type: 'failed'; message: string };
 
@@ -37,8 +47,12 @@ export type LoadCommand =
 export type LoadReply =
   | { type: 'ready' }
   | { type: 'connected'; count: number; failed: number; firstError: string | null }
-  | { type: 'armed' }
-  /** Every connection got its ticks; `latencies` (µs, one per connection) when they were asked for. */
-  | { type: 'received'; completedAt: number; latencies: Float64Array | null }
+  /** Ready for the publish; `cpuMicros` is the load process's CPU time so far. */
+  | { type: 'armed'; cpuMicros: number }
+  /**
+   * Every connection got its ticks; `latencies` (µs, one per connection) when they were asked for;
+   * `cpuMicros` is the load process's CPU time so far.
+   */
+  | { type: 'received'; completedAt: number; latencies: Float64Array | null; cpuMicros: number }
   | { type: 'disconnected' }
   | { type: 'failed'; message: string };

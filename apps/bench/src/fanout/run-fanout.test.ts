@@ -33,6 +33,9 @@ describe('runFanoutBench', () => {
       expect(m.burstEvents).toBe(10);
       expect(m.deliveriesPerSecond).toHaveLength(2);
       for (const rate of m.deliveriesPerSecond) expect(rate).toBeGreaterThan(0);
+      expect(m.serverCpuMicrosPerDelivery).toHaveLength(2);
+      for (const cpu of m.serverCpuMicrosPerDelivery) expect(cpu).toBeGreaterThan(0);
+      for (const busy of m.loadUtilization) expect(busy).toBeGreaterThan(0);
       expect(m.latencyP50Ms).toBeGreaterThanOrEqual(0);
       expect(m.latencyP99Ms).toBeGreaterThanOrEqual(m.latencyP50Ms);
       expect(m.fanoutCompleteMs).toBeGreaterThanOrEqual(0);

@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median, percentileOfSorted } from '../statistics';
 import { type FanoutPair, type MemoryReading, type PairOptions, startFanoutPair } from './fanout-pair';
@@ -22,6 +23,12 @@ export interface FanoutBenchOptions extends PairOptions {
   warmupConnections: number;
   /** Quiet time between two measurements, in milliseconds. */
   pauseMs: number;
+  /**
+   * When set, each server process is CPU-profiled during the bursts and the profile written here
+   * as `<kind>-n<connections>.cpuprofile` (sampling slows every server a little: the numbers of such
+   * a run are for finding hot spots, not for the report).
+   */
+  profileDir: string | null;
   /** Progress output. */
   log: (line: string) => void;
 }
@@ -39,6 +46,16 @@ export interface FanoutMeasurement {
   burstEvents: number;
   /** Deliveries per second of each burst (connections x events / time until the last arrived). */
   deliveriesPerSecond: number[];
+  /**
+   * Server CPU time per delivery in bursts (µs), one per burst: the cost of a delivery whatever
+   * else the machine was doing (time other processes held the CPU is not counted).
+   */
+  serverCpuMicrosPerDelivery: number[];
+  /**
+   * Load process CPU time / elapsed time during bursts, one per burst. Near 1, the load process
+   * (not the server) was the limit of that burst.
+   */
+  loadUtilization: number[];
   /** Publish-to-received latency of single fan-outs, pooled over all connections and fan-outs (ms). */
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -76,6 +93,8 @@ function emptyResult(kind: ServerKind, connections: number, burstEvents: number)
     connectSeconds: Number.NaN,
     burstEvents,
     deliveriesPerSecond: [],
+    serverCpuMicrosPerDelivery: [],
+    loadUtilization: [],
     latencyP50Ms: Number.NaN,
     latencyP99Ms: Number.NaN,
     fanoutCompleteMs: Number.NaN,
@@ -111,7 +130,7 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
   for (const kind of options.kinds) {
     const result = emptyResult(kind, n, burstEvents);
     try {
-      const pair = await startFanoutPair(kind, options, `n${n}`);
+      const pair = await startFanoutPair(kind, options);
       result.label = pair.label;
       running.push({ pair, result, baseline: null, latencies: [], completions: [] });
     } catch (error) {
@@ -173,18 +192,28 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
           `p99 ${r.result.latencyP99Ms.toFixed(1)} ms`,
       );
     }
+    const profileDir = options.profileDir;
+    if (profileDir !== null) await eachInTurn(running, 0, (r) => r.pair.startProfile());
     for (let round = 0; round < options.bursts; round++) {
       await eachInTurn(running, round, async (r) => {
         const timing = await r.pair.fanOut(burstEvents, false);
-        r.result.deliveriesPerSecond.push(
-          (n * burstEvents) / ((timing.completedAt - timing.startedAt) / 1e6),
-        );
+        const elapsedMicros = timing.completedAt - timing.startedAt;
+        r.result.deliveriesPerSecond.push((n * burstEvents) / (elapsedMicros / 1e6));
+        r.result.serverCpuMicrosPerDelivery.push(timing.serverCpuMicros / (n * burstEvents));
+        r.result.loadUtilization.push(timing.loadCpuMicros / elapsedMicros);
         await sleep(options.pauseMs * 4);
       });
     }
+    if (profileDir !== null) {
+      await eachInTurn(running, 0, (r) =>
+        r.pair.stopProfile(join(profileDir, `${r.pair.kind}-n${n}.cpuprofile`)),
+      );
+    }
     for (const r of running.filter(isLive)) {
       log(
-        `  ${r.pair.kind.padEnd(10)} n=${n}: ${(median(r.result.deliveriesPerSecond) / 1000).toFixed(0)}k deliveries/s`,
+        `  ${r.pair.kind.padEnd(10)} n=${n}: ${(median(r.result.deliveriesPerSecond) / 1000).toFixed(0)}k deliveries/s, ` +
+          `${median(r.result.serverCpuMicrosPerDelivery).toFixed(2)} µs server CPU per delivery, ` +
+          `load process ${(median(r.result.loadUtilization) * 100).toFixed(0)}% busy`,
       );
     }
   } finally {

@@ -2,6 +2,7 @@
 // obeys the orchestrator over IPC. Started by run-fanout.ts with --expose-gc.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { nowMicros } from './clock';
+import { createCpuProfiler } from './cpu-profiler';
 import type { ServerCommand, ServerKind, ServerReply } from './messages';
 import { tickPayload } from './payload';
 import type { FanoutServer } from './servers/contract';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const kind = process.argv[2] as ServerKind;
   const server = await start(kind);
   let seq = 0;
+  const profiler = createCpuProfiler();
   process.on('message', async (command: ServerCommand) => {
     try {
       switch (command.type) {
@@ -45,15 +47,28 @@ async function main(): Promise<void> {
         case 'clients':
           reply({ type: 'clients', count: server.clients() });
           return;
+        case 'usage': {
+          const { user, system } = process.cpuUsage();
+          reply({ type: 'usage', cpuMicros: user + system });
+          return;
+        }
         case 'memory': {
           await collectGarbage();
           const usage = process.memoryUsage();
           reply({ type: 'memory', rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external });
           return;
         }
+        case 'profile-start':
+          await profiler.start();
+          reply({ type: 'profiling' });
+          return;
+        case 'profile-stop':
+          await profiler.stop(command.path);
+          reply({ type: 'profiled', path: command.path });
+          return;
         case 'close':
           await server.close();
-          // Exit once the reply is out (a normal exit also writes a --cpu-prof profile).
+          // Exit once the reply is out.
           process.send?.({ type: 'closed' } satisfies ServerReply, () => process.exit(0));
           return;
       }

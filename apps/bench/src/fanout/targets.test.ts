@@ -14,6 +14,8 @@ function measurement(
     connectSeconds: 1,
     burstEvents: 20,
     deliveriesPerSecond: [100, 100, 100],
+    serverCpuMicrosPerDelivery: [2],
+    loadUtilization: [0.5],
     latencyP50Ms: 10,
     latencyP99Ms: 20,
     fanoutCompleteMs: 25,

@@ -1,15 +1,18 @@
+import { percentile } from '../statistics';
 import { ours, type ParserContender, theirs } from './contenders';
 import { measureInterleaved } from './measure-interleaved';
 import { buildParserShapes, type ParserShape } from './shapes';
 
 /** Settings of one parser benchmark run. */
 export interface ParserBenchOptions {
-  /** Alternating rounds per shape. @defaultValue 12 */
+  /** Alternating rounds per shape. @defaultValue 20 */
   rounds?: number;
-  /** Target milliseconds per timed sample. @defaultValue 100 */
+  /** Target milliseconds per timed sample. @defaultValue 60 */
   sampleMs?: number;
   /** Untimed warm-up per shape, in milliseconds. @defaultValue 400 */
   warmupMs?: number;
+  /** Time samples by elapsed time or by this process's CPU time, see `measureInterleaved`. @defaultValue `'wall'` */
+  clock?: 'wall' | 'cpu';
   /** Only the shapes with these names (all when omitted). */
   shapes?: readonly string[];
   /** Progress lines (one per shape). @defaultValue no output */
@@ -29,9 +32,9 @@ export interface ParserShapeResult {
   theirsOpsPerSecond: number;
   /** Median of the per-round ratios ours / theirs (> 1: ours is faster). */
   ratio: number;
-  /** Smallest and largest per-round ratio: the spread caused by noise. */
-  ratioMin: number;
-  ratioMax: number;
+  /** First and third quartiles of the per-round ratios: the spread of the middle half of the rounds. */
+  ratioLow: number;
+  ratioHigh: number;
 }
 
 /** All results of a parser benchmark run. */
@@ -41,6 +44,7 @@ export interface ParserBenchResult {
   theirsVersion: string;
   rounds: number;
   sampleMs: number;
+  clock: 'wall' | 'cpu';
   results: ParserShapeResult[];
 }
 
@@ -78,9 +82,10 @@ function sameEvents(shape: ParserShape, a: ParserContender, b: ParserContender):
  * ```
  */
 export function runParserBench(options: ParserBenchOptions, theirsVersion: string): ParserBenchResult {
-  const rounds = options.rounds ?? 12;
-  const sampleMs = options.sampleMs ?? 100;
+  const rounds = options.rounds ?? 20;
+  const sampleMs = options.sampleMs ?? 60;
   const warmupMs = options.warmupMs ?? 400;
+  const clock = options.clock ?? 'wall';
   const log = options.log ?? (() => {});
   const shapes = buildParserShapes().filter(
     (s) => options.shapes === undefined || options.shapes.includes(s.name),
@@ -92,7 +97,7 @@ export function runParserBench(options: ParserBenchOptions, theirsVersion: strin
     const measured = measureInterleaved(
       () => ours.countEvents(chunks),
       () => theirs.countEvents(chunks),
-      { rounds, sampleMs, warmupMs },
+      { rounds, sampleMs, warmupMs, clock },
     );
     const result: ParserShapeResult = {
       shape: shape.name,
@@ -103,8 +108,8 @@ export function runParserBench(options: ParserBenchOptions, theirsVersion: strin
       oursOpsPerSecond: measured.medianA,
       theirsOpsPerSecond: measured.medianB,
       ratio: measured.medianRatio,
-      ratioMin: Math.min(...measured.ratios),
-      ratioMax: Math.max(...measured.ratios),
+      ratioLow: percentile(measured.ratios, 0.25),
+      ratioHigh: percentile(measured.ratios, 0.75),
     };
     results.push(result);
     log(
@@ -112,5 +117,5 @@ export function runParserBench(options: ParserBenchOptions, theirsVersion: strin
         `theirs ${result.theirsOpsPerSecond.toFixed(1).padStart(9)} ops/s  ratio ${result.ratio.toFixed(2)}`,
     );
   }
-  return { ours: ours.name, theirs: theirs.name, theirsVersion, rounds, sampleMs, results };
+  return { ours: ours.name, theirs: theirs.name, theirsVersion, rounds, sampleMs, clock, results };
 }

@@ -14,6 +14,8 @@ function measurement(kind: FanoutMeasurement['kind'], connections: number, scale
     connectSeconds: 1,
     burstEvents: 20,
     deliveriesPerSecond: [scale * 100_000],
+    serverCpuMicrosPerDelivery: [2],
+    loadUtilization: [0.5],
     latencyP50Ms: connections / 100 / scale,
     latencyP99Ms: connections / 50 / scale,
     fanoutCompleteMs: 1,
@@ -80,8 +82,8 @@ describe('renderParserChart', () => {
         oursOpsPerSecond: 2,
         theirsOpsPerSecond: 1,
         ratio: 1.4,
-        ratioMin: 1.2,
-        ratioMax: 1.6,
+        ratioLow: 1.2,
+        ratioHigh: 1.6,
       },
       {
         shape: 'slow<&>',
@@ -92,8 +94,8 @@ describe('renderParserChart', () => {
         oursOpsPerSecond: 1,
         theirsOpsPerSecond: 2,
         ratio: 0.8,
-        ratioMin: 0.7,
-        ratioMax: 0.9,
+        ratioLow: 0.7,
+        ratioHigh: 0.9,
       },
     ];
     const svg = renderParserChart(results);

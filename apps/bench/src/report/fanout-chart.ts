@@ -11,9 +11,9 @@ const SERIES: Record<ServerKind, { color: string; name: string }> = {
 };
 
 const WIDTH = 980;
-const HEIGHT = 420;
+const HEIGHT = 440;
 const PANEL_WIDTH = 450;
-const MARGIN = { left: 72, right: 16, top: 64, bottom: 56 };
+const MARGIN = { left: 72, right: 28, top: 84, bottom: 56 };
 
 interface Line {
   kind: ServerKind;
@@ -36,7 +36,7 @@ function panelSvg(panel: Panel, offsetX: number, counts: readonly number[]): str
   const py = (y: number) => MARGIN.top + plotHeight - (y / maxY) * plotHeight;
   const parts: string[] = [];
   parts.push(
-    `<text x="${coordinate(offsetX + MARGIN.left)}" y="${MARGIN.top - 30}" font-size="15" font-weight="600">${escapeXml(panel.title)}</text>`,
+    `<text x="${coordinate(offsetX + MARGIN.left)}" y="${MARGIN.top - 28}" font-size="15" font-weight="600">${escapeXml(panel.title)}</text>`,
   );
   for (let i = 0; i <= 5; i++) {
     const value = (maxY / 5) * i;

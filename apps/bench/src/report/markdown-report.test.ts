@@ -42,6 +42,8 @@ function measurement(
     connectSeconds: 0.5,
     burstEvents: 200,
     deliveriesPerSecond: [300_000],
+    serverCpuMicrosPerDelivery: [2],
+    loadUtilization: [0.5],
     latencyP50Ms: 8,
     latencyP99Ms: 20,
     fanoutCompleteMs: 15,
@@ -90,7 +92,7 @@ describe('renderReport', () => {
     expect(report).toContain('| 1,000 | single fan-out p99, ours / raw | <= 1.2 | 1.50x | **missed** |');
     expect(report).toContain('Missed: single fan-out p99, ours / raw at 1,000 connections.');
     expect(report).toContain(
-      '| ours label | 1,000 | 300,000 | 8.0 ms | 30.0 ms | 15.0 ms | 8.8 KiB | 4.9 KiB | 0.5 s |',
+      '| ours label | 1,000 | 300,000 | 2.00 µs | 50% | 8.0 ms | 30.0 ms | 15.0 ms | 8.8 KiB | 4.9 KiB | 0.5 s |',
     );
     expect(report).toContain(
       '![Deliveries per second and single fan-out latency against connections](docs/bench-fanout.svg)',
@@ -110,6 +112,7 @@ describe('renderReport', () => {
         theirsVersion: '3.1.1',
         rounds: 12,
         sampleMs: 100,
+        clock: 'wall',
         results: [
           {
             shape: 'crlf',
@@ -120,8 +123,8 @@ describe('renderReport', () => {
             oursOpsPerSecond: 900,
             theirsOpsPerSecond: 1000,
             ratio: 0.9,
-            ratioMin: 0.85,
-            ratioMax: 0.95,
+            ratioLow: 0.85,
+            ratioHigh: 0.95,
           },
         ],
       },

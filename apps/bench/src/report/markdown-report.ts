@@ -38,13 +38,13 @@ function parserSection(parser: ParserBenchResult, chart: string | null): string 
     formatCount(r.oursOpsPerSecond),
     formatCount(r.theirsOpsPerSecond),
     `**${formatRatio(r.ratio)}**`,
-    `${r.ratioMin.toFixed(2)} to ${r.ratioMax.toFixed(2)}`,
+    `${r.ratioLow.toFixed(2)} to ${r.ratioHigh.toFixed(2)}`,
   ]);
   const slower = parser.results.filter((r) => r.ratio < 1).map((r) => `\`${r.shape}\``);
   return [
     '## Parser: `@app/sse-protocol` against `eventsource-parser`',
     '',
-    `Ops/s = whole-input parses per second (median of ${parser.rounds} interleaved rounds); ratio = ours / ${parser.theirs} ${parser.theirsVersion}, median of the per-round ratios (above 1: ours is faster); spread = smallest and largest per-round ratio.`,
+    `Ops/s = whole-input parses per second (median of ${parser.rounds} interleaved rounds); ratio = ours / ${parser.theirs} ${parser.theirsVersion}, median of the per-round ratios (above 1: ours is faster); spread = first to third quartile of the per-round ratios. Time is ${parser.clock === 'cpu' ? "this process's CPU time (user + system)" : 'elapsed (wall-clock) time'}.`,
     '',
     table(
       ['shape', 'input', 'size', 'chunks', 'ours ops/s', 'eventsource-parser ops/s', 'ratio', 'spread'],
@@ -70,22 +70,17 @@ function checkRow(connections: number, c: TargetCheck): string[] {
 }
 
 function measurementRow(m: FanoutMeasurement): string[] {
-  if (m.error !== null)
-    return [
-      m.label,
-      formatInteger(m.connections),
-      `failed: ${m.error.split('\n')[0]}`,
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-    ];
+  if (m.error !== null) {
+    const blank = Array.from({ length: 8 }, () => '');
+    return [m.label, formatInteger(m.connections), `failed: ${m.error.split('\n')[0]}`, ...blank];
+  }
+  const middle = (values: number[]) => (values.length > 0 ? median(values) : Number.NaN);
   return [
     m.label,
     formatInteger(m.connections),
-    formatCount(m.deliveriesPerSecond.length > 0 ? median(m.deliveriesPerSecond) : Number.NaN),
+    formatCount(middle(m.deliveriesPerSecond)),
+    `${middle(m.serverCpuMicrosPerDelivery).toFixed(2)} µs`,
+    `${Math.round(middle(m.loadUtilization) * 100)}%`,
     formatMs(m.latencyP50Ms),
     formatMs(m.latencyP99Ms),
     formatMs(m.fanoutCompleteMs),
@@ -123,6 +118,8 @@ function fanoutSection(result: FanoutBenchResult, options: FanoutBenchOptions, c
         'server',
         'connections',
         'deliveries/s',
+        'server CPU / delivery',
+        'load busy',
         'latency p50',
         'latency p99',
         'fan-out complete',
@@ -131,10 +128,12 @@ function fanoutSection(result: FanoutBenchResult, options: FanoutBenchOptions, c
         'connect all',
       ],
       result.measurements.map(measurementRow),
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
     `deliveries/s: median of ${options.bursts} bursts (events per burst by connection count: ${burstNote}). ` +
+      'Server CPU / delivery: CPU time of the server process during a burst divided by its deliveries (time other processes held the CPU is not counted, so it is steadier than deliveries/s on a busy machine). ' +
+      'Load busy: CPU time of the load process / elapsed time during bursts; near 100%, the load process and not the server set the pace. ' +
       `Latency: publish to received over ${options.fanouts} single fan-outs, every connection pooled. ` +
       'Fan-out complete: median time until the last connection had a single event.',
     ...(chart === null

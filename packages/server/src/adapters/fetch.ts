@@ -28,10 +28,15 @@ function fetchTransport(request: Request): FetchTransport {
   function finish(): void {
     if (closed) return;
     closed = true;
-    signal?.removeEventListener('abort', finish);
+    signal?.removeEventListener('abort', abort);
     events?.close();
   }
-  signal?.addEventListener('abort', finish, { once: true });
+  // The client went away: end the body too, so that a runtime still reading it is not left waiting.
+  function abort(): void {
+    if (!closed) controller?.close();
+    finish();
+  }
+  signal?.addEventListener('abort', abort, { once: true });
 
   const body = new ReadableStream<Uint8Array>(
     {
@@ -52,6 +57,10 @@ function fetchTransport(request: Request): FetchTransport {
     refuse({ status, headers, body: text }) {
       finish();
       response = new Response(text, { status, headers });
+    },
+    head(headers) {
+      finish();
+      response = new Response(null, { status: 200, headers });
     },
     open(headers, streamEvents) {
       events = streamEvents;
@@ -96,12 +105,15 @@ export async function fetchHandler(
   const { transport, response } = fetchTransport(request);
   const streamRequest = {
     lastEventId: lastEventIdFrom(request.headers.get(LAST_EVENT_ID_HEADER), request.url),
-    http1: false,
+    // Connection is hop-by-hop: the runtime's HTTP layer owns it (and HTTP/2 forbids it).
+    keepAlive: false,
+    head: request.method === 'HEAD',
   };
   try {
     await serveStream(core, request, streamRequest, transport, options);
   } catch (error) {
     core.options.onError(error);
+    // A fixed 500 cannot fail the way a refusal with an application's headers can.
     transport.refuse(refusal(500, 'Internal Server Error'));
   }
   return response();

@@ -8,14 +8,36 @@ import { refusal } from '../refusals';
 import { serveStream } from '../serve';
 import type { Refusal, StreamTransport, TransportEvents } from '../transport';
 
-/** A request `handler()` serves: `node:http`'s (Express's extends it) or `node:http2`'s compatibility one. */
+/**
+ * A request `handler()` serves: `node:http`'s (Express's extends it) or `node:http2`'s compatibility one.
+ *
+ * @example
+ * ```ts
+ * const authorize = (req: NodeRequest) => req.headers.authorization === `Bearer ${token}`;
+ * ```
+ */
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
-/** A response `handler()` writes: `node:http`'s (Express's extends it) or `node:http2`'s compatibility one. */
+/**
+ * A response `handler()` writes: `node:http`'s (Express's extends it) or `node:http2`'s compatibility one.
+ *
+ * @example
+ * ```ts
+ * const route = (req: NodeRequest, res: NodeResponse) => (req.url === '/events' ? events(req, res) : notFound(res));
+ * ```
+ */
 export type NodeResponse = ServerResponse | Http2ServerResponse;
 
 /**
  * The function `handler()` returns: an Express handler and a `node:http` / `node:http2` request
- * listener at once. It never throws and never calls `next`: refusals are answered directly.
+ * listener at once. It never throws and never calls `next`: refusals are answered directly. A
+ * `HEAD` request gets the stream's headers (or the refusal) and no body.
+ *
+ * @example
+ * ```ts
+ * const events: NodeHandler = sse.handler({ authorize });
+ * app.get('/events', events);
+ * http.createServer(events).listen(8080);
+ * ```
  */
 export type NodeHandler<Req extends NodeRequest = NodeRequest> = (
   req: Req,
@@ -26,10 +48,10 @@ export type NodeHandler<Req extends NodeRequest = NodeRequest> = (
 /** The members of both response types the transport uses (`flush` is added by `compression`). */
 interface WritableResponse {
   readonly headersSent: boolean;
+  readonly writableEnded: boolean;
   readonly writableLength: number;
   readonly destroyed?: boolean;
   writeHead(status: number, headers: Readonly<Record<string, string>>): unknown;
-  flushHeaders?(): void;
   flush?(): void;
   write(chunk: Uint8Array): boolean;
   end(body?: string): unknown;
@@ -65,8 +87,17 @@ class NodeTransport implements StreamTransport {
   }
 
   refuse({ status, headers, body }: Refusal): void {
+    this.answer(status, headers, body);
+  }
+
+  head(headers: Readonly<Record<string, string>>): void {
+    this.answer(200, headers, undefined);
+  }
+
+  private answer(status: number, headers: Readonly<Record<string, string>>, body: string | undefined): void {
     const { res } = this;
-    if (this.closed) return;
+    // A response that is gone, or was already answered by other code, takes nothing more.
+    if (this.aborted || res.writableEnded) return;
     if (res.headersSent) {
       res.destroy();
       return;
@@ -77,12 +108,17 @@ class NodeTransport implements StreamTransport {
 
   open(headers: Readonly<Record<string, string>>, events: TransportEvents): void {
     this.events = events;
+    // No flushHeaders(): the first write follows at once and takes the headers with it, one packet
+    // and one system call per new stream instead of two (it counts when thousands reconnect).
     this.res.writeHead(200, headers);
-    this.res.flushHeaders?.();
   }
 
   write(chunk: Uint8Array): boolean {
     const { res } = this;
+    // Other code may have ended the response (a request-timeout middleware); Node would answer a
+    // write with an 'error' event that nobody listens to, which ends the process. Its 'close'
+    // follows and forgets the stream.
+    if (res.writableEnded) return true;
     const accepted = res.write(chunk);
     // `compression` (and similar middleware) hold bytes until flushed: flush after every write so
     // each event reaches the client at once.
@@ -102,12 +138,26 @@ class NodeTransport implements StreamTransport {
   }
 
   end(): void {
-    this.res.end();
+    if (!this.res.writableEnded) this.res.end();
   }
 
   destroy(): void {
     this.res.destroy();
   }
+}
+
+// The `close` token of a Connection header, as Node itself matches it.
+const CONNECTION_CLOSE = /(?:^|\W)close(?:$|\W)/i;
+
+/**
+ * Whether the stream may say `Connection: keep-alive`: on HTTP/1.1 only (HTTP/1.0 has no chunked
+ * encoding, its stream ends with the connection; HTTP/2 forbids the header), and not when the
+ * client asked to close.
+ */
+function keepsAlive(req: NodeRequest): boolean {
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return false;
+  const connection = req.headers.connection;
+  return connection === undefined || !CONNECTION_CLOSE.test(String(connection));
 }
 
 /**
@@ -124,12 +174,18 @@ export function createNodeHandler<Req extends NodeRequest>(
     const transport = new NodeTransport(res as unknown as WritableResponse);
     const request = {
       lastEventId: lastEventIdFrom(req.headers[LAST_EVENT_ID_HEADER], req.url),
-      http1: req.httpVersionMajor < 2,
+      keepAlive: keepsAlive(req),
+      head: req.method === 'HEAD',
     };
     serveStream(core, req, request, transport, options).catch((error: unknown) => {
-      // Only a response that failed under us gets here (serveStream answers every refusal itself).
+      // Only a response that failed under us gets here (serveStream answers every refusal itself,
+      // unless the refusal itself cannot be written: headers an `httpError()` made invalid).
       core.options.onError(error);
-      transport.refuse(refusal(500, 'Internal Server Error'));
+      try {
+        transport.refuse(refusal(500, 'Internal Server Error'));
+      } catch {
+        transport.destroy();
+      }
     });
   };
 }

@@ -1,0 +1,122 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClient } from '../src/client';
+import type { SseClientError } from '../src/errors';
+import type { ClientOptions } from '../src/options';
+import { events, frame } from './support/catalog';
+import { eventually, listen } from './support/servers';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function client(options: Partial<ClientOptions<typeof events>> & Pick<ClientOptions<typeof events>, 'url'>) {
+  const created = createClient({ events, backoff: { initialMs: 20, maxMs: 200 }, ...options });
+  cleanups.push(() => created.close());
+  const errors: SseClientError[] = [];
+  const received: string[] = [];
+  created.onError((error) => void errors.push(error));
+  created.on('user:left', (data, meta) => void received.push(`${data.userId}@${meta.id}`));
+  return { client: created, errors, received };
+}
+
+describe('the request, as a real server sees it', { timeout: 15_000 }, () => {
+  it("carries the EventSource request's headers and no header that would need a CORS preflight", async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = await listen((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(frame('user:left', { userId: 'a' }, `${seen.length}`));
+    });
+    cleanups.push(() => server.close());
+    const { received } = client({ url: `${server.origin}/events` });
+    await eventually(() => received.length === 2, 'two connections');
+    const [first, second] = seen;
+    expect(first).toMatchObject({
+      accept: 'text/event-stream',
+      'cache-control': 'no-cache',
+      pragma: 'no-cache',
+    });
+    expect(first!['last-event-id']).toBeUndefined();
+    expect(second!['last-event-id']).toBe('1');
+    // What fetch itself adds aside, only the safelisted Accept (and Last-Event-ID to resume) is set.
+    const added = [
+      'host',
+      'connection',
+      'user-agent',
+      'accept-encoding',
+      'accept-language',
+      'sec-fetch-mode',
+    ];
+    expect(
+      Object.keys(first!)
+        .filter((name) => !added.includes(name))
+        .sort(),
+    ).toEqual(['accept', 'cache-control', 'pragma']);
+  });
+});
+
+describe('redirects', { timeout: 15_000 }, () => {
+  it.each([301, 302, 303, 307, 308])('follows a %i and reconnects to the original URL', async (status) => {
+    const paths: string[] = [];
+    const server = await listen((req, res) => {
+      paths.push(`${req.url} ${req.headers['last-event-id'] ?? '-'}`);
+      if (req.url === '/events') {
+        res.writeHead(status, { location: '/moved' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(frame('user:left', { userId: 'a' }, `${paths.length}`));
+    });
+    cleanups.push(() => server.close());
+    const { received, errors } = client({ url: `${server.origin}/events` });
+    await eventually(() => received.length === 2, 'two connections');
+    expect(paths.slice(0, 4)).toEqual(['/events -', '/moved -', '/events 2', '/moved 2']);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('servers that give nothing', { timeout: 15_000 }, () => {
+  it('backs off from a server that answers 200 with an empty body at once, every time', async () => {
+    let requests = 0;
+    const server = await listen((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end();
+    });
+    cleanups.push(() => server.close());
+    client({
+      url: `${server.origin}/events`,
+      backoff: { initialMs: 100, maxMs: 10_000 },
+      random: () => 0.99,
+    });
+    // Delays of about 99, 198, 396 and 792 ms: at most 4 requests in the first second; a loop would make hundreds.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(requests).toBeGreaterThanOrEqual(2);
+    expect(requests).toBeLessThanOrEqual(5);
+  });
+
+  it('stops for good on 204, and never delivers an event the stream ended inside', async () => {
+    let requests = 0;
+    const server = await listen((_req, res) => {
+      requests++;
+      if (requests > 1) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`${frame('user:left', { userId: 'a' }, '1')}id: 2\nevent: user:left\ndata: {"userId":"b"}\n`);
+    });
+    cleanups.push(() => server.close());
+    const { client: sse, received, errors } = client({ url: `${server.origin}/events` });
+    await eventually(() => sse.state === 'closed' && requests === 2, 'the 204');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(requests).toBe(2);
+    expect(received).toEqual(['a@1']);
+    expect(sse.lastEventId).toBe('1');
+    expect(errors).toEqual([]);
+  });
+});

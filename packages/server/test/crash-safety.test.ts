@@ -1,0 +1,310 @@
+import { type ClientRequest, request, type ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import express from 'express';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createEmitter,
+  type Emitter,
+  type HandlerOptions,
+  type NodeRequest,
+  type ReplayStore,
+} from '../src/index';
+import { events, type TestEvents } from './helpers/catalog';
+import { controlledStore, createGate } from './helpers/controlled-store';
+import { openRaw, type RawStream } from './helpers/raw-client';
+import { listen, type TestServer, waitUntil } from './helpers/server';
+
+let server: TestServer | undefined;
+let sse: Emitter<TestEvents> | undefined;
+const raws: RawStream[] = [];
+const sockets: (Socket | ClientRequest)[] = [];
+
+// Every failure that escapes the emitter: an unhandled rejection, or an 'error' event nobody listens
+// to (an uncaught exception). On a real server either one takes the process down.
+const escaped: unknown[] = [];
+const onEscape = (error: unknown) => escaped.push(error);
+beforeAll(() => {
+  process.on('unhandledRejection', onEscape);
+  process.on('uncaughtException', onEscape);
+});
+afterAll(() => {
+  process.off('unhandledRejection', onEscape);
+  process.off('uncaughtException', onEscape);
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const raw of raws.splice(0)) raw.destroy();
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await sse?.close();
+  await server?.close();
+  sse = undefined;
+  server = undefined;
+  // Let late callbacks (next ticks, socket errors) run before checking.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(escaped.splice(0)).toEqual([]);
+});
+
+/** Starts an emitter behind a listener that records the last response it was given. */
+async function start(
+  options: Partial<Parameters<typeof createEmitter<TestEvents>>[0]> = {},
+  handlerOptions: HandlerOptions<NodeRequest> = {},
+) {
+  const emitter = createEmitter({ events, heartbeatMs: 0, ...options });
+  sse = emitter;
+  const handle = emitter.handler(handlerOptions);
+  const responses: ServerResponse[] = [];
+  server = await listen((req, res) => {
+    responses.push(res);
+    handle(req, res);
+  });
+  return { emitter, url: `${server.origin}/events`, responses };
+}
+
+/** Sends a request without waiting for its answer; the test destroys it. */
+function send(url: string, headers: Record<string, string> = {}): ClientRequest {
+  const req = request(url, { headers, agent: false });
+  req.on('error', () => {});
+  req.end();
+  sockets.push(req);
+  return req;
+}
+
+const forgotten = (emitter: Emitter<TestEvents>) =>
+  waitUntil(
+    () => emitter.stats().clients === 0 && emitter.stats().channels === 0,
+    'the emitter to hold nothing',
+  );
+
+describe('writes after the response was ended by other code', () => {
+  it('never writes to a response a middleware ended (a request timeout), and forgets the stream', async () => {
+    const { emitter, url, responses } = await start({ heartbeatMs: 20 });
+    const raw = await openRaw(url);
+    raws.push(raw);
+    await raw.waitForEvents(1);
+    // What connect-timeout or a handler of the application may do while the stream is open.
+    responses[0]?.end();
+    await emitter.broadcast('tick', { n: 1 });
+    await emitter.broadcast('tick', { n: 2 });
+    await raw.waitForEnd();
+    await forgotten(emitter);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(raw.catalogEvents()).toEqual([]);
+  });
+});
+
+describe('an onError that throws', () => {
+  it('still answers the client, and the failure of onError escapes nowhere', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { url } = await start(
+      {
+        onError: () => {
+          throw new Error('the logger is down');
+        },
+      },
+      {
+        authorize: () => {
+          throw new TypeError('authorize has a bug');
+        },
+      },
+    );
+    const raw = await openRaw(url);
+    raws.push(raw);
+    await raw.waitForEnd();
+    expect(raw.status).toBe(500);
+    expect(logged).toHaveBeenCalledWith(
+      '@app/sse-server: onError threw',
+      expect.objectContaining({ message: 'the logger is down' }),
+    );
+  });
+});
+
+describe('a client that leaves at any point', () => {
+  it('is forgotten when it leaves while channels() decides', async () => {
+    const gate = createGate();
+    gate.shut();
+    const { emitter, url, responses } = await start(
+      {},
+      {
+        channels: async () => {
+          await gate.wait();
+          return ['room:1'];
+        },
+      },
+    );
+    const req = send(url);
+    await waitUntil(() => gate.reached === 1, 'channels() to be called');
+    req.destroy();
+    await waitUntil(() => responses[0]?.destroyed === true, 'the server to see the client leave');
+    gate.open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+  });
+
+  it('is forgotten when it leaves while the store tells its head, or while the replay is read', async () => {
+    const controlled = controlledStore();
+    const { emitter, url, responses } = await start({ store: controlled.store });
+    await emitter.broadcast('tick', { n: 1 });
+
+    controlled.head.shut();
+    const whileHead = send(url);
+    await waitUntil(() => controlled.head.reached === 1, 'the head read');
+    whileHead.destroy();
+    await waitUntil(() => responses[0]?.destroyed === true, 'the first client to leave');
+    controlled.head.open();
+
+    controlled.read.shut();
+    const whileRead = send(url, { 'Last-Event-ID': (await emitter.broadcast('tick', { n: 2 })).id });
+    await waitUntil(() => controlled.read.reached === 1, 'the replay read');
+    expect(emitter.stats().clients).toBe(1);
+    whileRead.destroy();
+    await forgotten(emitter);
+    controlled.read.open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await emitter.broadcast('tick', { n: 3 });
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0, bufferedBytes: 0 });
+  });
+
+  it('is forgotten when it leaves while its replay waits for the response to drain', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0, replay: { maxBytes: 8 << 20 } });
+    sse = emitter;
+    const from = (await emitter.broadcast('tick', { n: 0 })).id;
+    for (let n = 1; n <= 200; n++) await emitter.broadcast('blob', { text: 'r'.repeat(2000) });
+    const controller = new AbortController();
+    // A body nobody reads: the replay fills its 64 KiB and waits.
+    await emitter.fetchHandler(
+      new Request('http://localhost/events', {
+        headers: { 'Last-Event-ID': from },
+        signal: controller.signal,
+      }),
+    );
+    expect(emitter.stats()).toMatchObject({ clients: 1 });
+    expect(emitter.stats().replayed).toBeLessThan(200);
+    controller.abort();
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+    await emitter.broadcast('tick', { n: 201 });
+  });
+
+  it('is forgotten when its socket fails (bytes the HTTP parser refuses) while the stream is open', async () => {
+    const { emitter, url } = await start();
+    const { port } = new URL(url);
+    const socket = connect(Number(port), '127.0.0.1');
+    sockets.push(socket);
+    socket.on('error', () => {});
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+    });
+    socket.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitUntil(() => received.includes('event: sse:hello'), 'the stream to open');
+    socket.write('\u0000\u0001 not HTTP at all\r\n\r\n');
+    await forgotten(emitter);
+    await emitter.broadcast('tick', { n: 1 });
+  });
+
+  it('answers nothing, and crashes nothing, when the response closed before the handler ran', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    sse = emitter;
+    const gate = createGate();
+    gate.shut();
+    const closed: ServerResponse[] = [];
+    const app = express();
+    // An async middleware (a session lookup) during which the client leaves.
+    app.get(
+      '/events',
+      async (_req, res, next) => {
+        await gate.wait();
+        closed.push(res);
+        next();
+      },
+      emitter.handler({ authorize: (req) => req.headers['x-user'] === 'ada' }),
+    );
+    server = await listen(app);
+    const refusedLater = send(`${server.origin}/events`);
+    const admittedLater = send(`${server.origin}/events`, { 'x-user': 'ada' });
+    await waitUntil(() => gate.reached === 2, 'both requests in the middleware');
+    refusedLater.destroy();
+    admittedLater.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    gate.open();
+    await waitUntil(() => closed.length === 2, 'the handler to run');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+  });
+});
+
+describe('hostile Last-Event-ID bytes on a real socket', () => {
+  /** Sends raw request bytes and returns the status line of the answer. */
+  function statusFor(url: string, head: Buffer): Promise<string> {
+    const { port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      sockets.push(socket);
+      let received = '';
+      socket.on('error', reject);
+      socket.on('data', (chunk) => {
+        received += chunk.toString('latin1');
+        const end = received.indexOf('\r\n');
+        if (end !== -1) resolve(received.slice(0, end));
+      });
+      socket.write(head);
+    });
+  }
+
+  it('answers 400 to huge, binary and non-UTF-8 IDs, and Node 431 past its header limit', async () => {
+    const { emitter, url } = await start();
+    const request = (value: Buffer) =>
+      Buffer.concat([
+        Buffer.from('GET /events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: '),
+        value,
+        Buffer.from('\r\n\r\n'),
+      ]);
+    const cases = [
+      Buffer.from('a'.repeat(8000)),
+      Buffer.from([0xff, 0xfe, 0x80, 0x2d, 0x31]),
+      Buffer.from('e-1\u00e9', 'utf8'),
+      Buffer.from(`${'9'.repeat(400)}-1`),
+    ];
+    for (const value of cases) expect(await statusFor(url, request(value))).toBe('HTTP/1.1 400 Bad Request');
+    expect(await statusFor(url, request(Buffer.from('z'.repeat(20_000))))).toMatch(/^HTTP\/1\.1 431 /);
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+  });
+});
+
+describe('close()', () => {
+  it('ends streams whose replay is in flight, and a store failing after close() reports nothing', async () => {
+    const onError = vi.fn();
+    const controlled = controlledStore();
+    let storeClosed = false;
+    // A remote store: once closed, the reads still in flight fail.
+    const store: ReplayStore = {
+      ...controlled.store,
+      async readAfter(id) {
+        const read = await controlled.store.readAfter(id);
+        if (storeClosed) throw new Error('connection to the store closed');
+        return read;
+      },
+      close: async () => {
+        storeClosed = true;
+      },
+    };
+    const { emitter, url } = await start({ store, onError });
+    const from = (await emitter.broadcast('tick', { n: 1 })).id;
+    controlled.read.shut();
+    const raw = await openRaw(url, { headers: { 'Last-Event-ID': from } });
+    raws.push(raw);
+    await waitUntil(() => controlled.read.reached === 1, 'the replay read');
+    await emitter.close({ retryMs: 50 });
+    await raw.waitForEnd();
+    expect(raw.retries).toEqual([3000, 50]);
+    controlled.read.open();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(onError).not.toHaveBeenCalled();
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+
+    const late = await openRaw(url);
+    raws.push(late);
+    await late.waitForEnd();
+    expect(late.status).toBe(503);
+  });
+});

@@ -1,0 +1,172 @@
+import { HELLO_EVENT, RESET_EVENT } from '@app/sse-protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmitter, type Emitter, type PublishResult, parseEventId } from '../src/index';
+import { events, type TestEvents } from './helpers/catalog';
+import { controlledStore } from './helpers/controlled-store';
+import { openRaw, type RawStream } from './helpers/raw-client';
+import { listen, type TestServer, waitUntil } from './helpers/server';
+
+let server: TestServer | undefined;
+let sse: Emitter<TestEvents> | undefined;
+const raws: RawStream[] = [];
+
+afterEach(async () => {
+  for (const raw of raws.splice(0)) raw.destroy();
+  await sse?.close();
+  await server?.close();
+  sse = undefined;
+  server = undefined;
+});
+
+async function start(store: ReturnType<typeof controlledStore>['store']) {
+  const emitter = createEmitter({ events, heartbeatMs: 0, store });
+  sse = emitter;
+  server = await listen(emitter.handler({ channels: () => ['a', 'b'] }));
+  return { emitter, url: `${server.origin}/events` };
+}
+
+async function connect(url: string, headers: Record<string, string> = {}) {
+  const raw = await openRaw(url, { headers });
+  raws.push(raw);
+  await raw.waitForEvents(1);
+  return raw;
+}
+
+const seqs = (stream: RawStream) => stream.catalogEvents().map((event) => parseEventId(event.id)?.seq);
+const ticks = (stream: RawStream) =>
+  stream.catalogEvents().map((event) => JSON.parse(event.data).n as number);
+const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('order of live events', () => {
+  it('delivers events in ID order when the store settles appends out of order', async () => {
+    const controlled = controlledStore();
+    const { emitter, url } = await start(controlled.store);
+    const raw = await connect(url);
+
+    controlled.holdAppends(true);
+    const order: number[] = [];
+    const publish = (n: number) =>
+      emitter.broadcast('tick', { n }).then((result) => {
+        order.push(n);
+        return result;
+      });
+    const first = publish(1);
+    const second = publish(2);
+    const third = publish(3);
+    await waitUntil(() => controlled.held === 3, 'three held appends');
+    controlled.holdAppends(false);
+    // The store answers the third append first, then the second: neither may overtake the first.
+    controlled.release(2);
+    controlled.release(1);
+    await settled();
+    expect(raw.catalogEvents()).toEqual([]);
+    expect(order).toEqual([]);
+    controlled.release(0);
+    const results = await Promise.all([first, second, third]);
+    expect(results.map((result) => result.delivered)).toEqual([1, 1, 1]);
+    expect(order).toEqual([1, 2, 3]);
+    await raw.waitForEvents(4);
+    expect(ticks(raw)).toEqual([1, 2, 3]);
+    expect(seqs(raw)).toEqual([1, 2, 3]);
+  });
+
+  it('lets later events go once an earlier append fails, and keeps them in order', async () => {
+    const controlled = controlledStore();
+    const { emitter, url } = await start(controlled.store);
+    const raw = await connect(url);
+    controlled.holdAppends(true);
+    const failing = emitter.broadcast('tick', { n: 1 });
+    const next = emitter.broadcast('tick', { n: 2 });
+    await waitUntil(() => controlled.held === 2, 'two held appends');
+    controlled.holdAppends(false);
+    controlled.release(1);
+    controlled.release(0, new Error('store lost the write'));
+    await expect(failing).rejects.toMatchObject({ code: 'store-failed' });
+    expect((await next).delivered).toBe(1);
+    await emitter.broadcast('tick', { n: 3 });
+    await raw.waitForEvents(3);
+    expect(ticks(raw)).toEqual([2, 3]);
+  });
+});
+
+describe('resume against a store with latency', () => {
+  it('does not send an event twice when its append settles after a replay already wrote it', async () => {
+    const controlled = controlledStore();
+    const { emitter, url } = await start(controlled.store);
+    const first = await connect(url);
+    const from = first.lastEventId;
+    first.destroy();
+    await waitUntil(() => emitter.stats().clients === 0, 'the first stream to close');
+
+    controlled.holdAppends(true);
+    const slow = emitter.broadcast('tick', { n: 1 });
+    await waitUntil(() => controlled.held === 1, 'the held append');
+    controlled.holdAppends(false);
+    // The store holds tick 1 already: the replay writes it, and the stream goes live.
+    const resumed = await connect(url, { 'Last-Event-ID': from });
+    await resumed.waitForEvents(2);
+    expect(ticks(resumed)).toEqual([1]);
+
+    controlled.release(0);
+    const { delivered } = await slow;
+    expect(delivered).toBe(1);
+    await emitter.broadcast('tick', { n: 2 });
+    await resumed.waitForEvents(3);
+    await settled();
+    expect(ticks(resumed)).toEqual([1, 2]);
+    expect(seqs(resumed)).toEqual([1, 2]);
+  });
+
+  it('gives a fresh stream the events published between its head read and its registration', async () => {
+    const controlled = controlledStore();
+    const { emitter, url } = await start(controlled.store);
+    await emitter.broadcast('tick', { n: 0 });
+    controlled.head.shut();
+    // No response before the head is known: the stream is opened, not awaited.
+    const opening = openRaw(url);
+    await waitUntil(() => controlled.head.reached === 1, 'the head read');
+    for (let n = 1; n <= 3; n++) await emitter.broadcast('tick', { n });
+    controlled.head.open();
+    const raw = await opening;
+    raws.push(raw);
+    await raw.waitForEvents(4);
+    expect(raw.events[0]).toMatchObject({ event: HELLO_EVENT });
+    expect(parseEventId(raw.events[0]?.id ?? '')?.seq).toBe(1);
+    expect(ticks(raw)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('a store that loses its history while the emitter runs', () => {
+  it('still sends a multi-channel event whose sequence number repeats under the new epoch', async () => {
+    const controlled = controlledStore();
+    const { emitter, url } = await start(controlled.store);
+    const raw = await connect(url);
+    const before: PublishResult = await emitter.to('a', 'b').send('tick', { n: 1 });
+    controlled.loseHistory();
+    const after = await emitter.to('a', 'b').send('tick', { n: 2 });
+    expect(parseEventId(after.id)?.seq).toBe(parseEventId(before.id)?.seq);
+    expect(after.delivered).toBe(1);
+    await raw.waitForEvents(3);
+    expect(ticks(raw)).toEqual([1, 2]);
+  });
+
+  it('sends the live events of the new epoch that arrive while a replay of the old one is written', async () => {
+    const controlled = controlledStore();
+    const { emitter, url } = await start(controlled.store);
+    const first = await connect(url);
+    const from = first.lastEventId;
+    first.destroy();
+    for (let n = 1; n <= 3; n++) await emitter.broadcast('tick', { n });
+    controlled.read.shut();
+    const resumed = await openRaw(url, { headers: { 'Last-Event-ID': from } });
+    raws.push(resumed);
+    await waitUntil(() => controlled.read.reached === 2, 'the replay read');
+    // The read answered under the old epoch (head seq 3); the new epoch starts again at 1.
+    controlled.loseHistory();
+    await emitter.broadcast('tick', { n: 4 });
+    controlled.read.open();
+    await resumed.waitForEvents(5);
+    expect(resumed.events.map((event) => event.event)).not.toContain(RESET_EVENT);
+    expect(ticks(resumed)).toEqual([1, 2, 3, 4]);
+  });
+});
