@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-/** Budget for the minified + gzipped bundle (zod excluded), in bytes: measured 9,084 bytes, plus ~15%. */
+/** Budget for the minified + gzipped bundle (zod excluded), in bytes: measured 9,219 bytes, plus ~14%. */
 const BUDGET_GZIP_BYTES = 10_500;
 
 const NODE_GLOBALS = ['process', 'Buffer', 'global', '__dirname', '__filename', 'require', 'setImmediate'];

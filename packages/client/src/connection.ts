@@ -13,8 +13,9 @@ import { createWatchdog } from './watchdog';
  * A connection counts as healthy, and the backoff starts again from its first step, once it
  * delivered an event (a valid catalog event the client had not seen: protocol events such as
  * `sse:hello`, events the catalog refuses and replayed duplicates do not count) or stayed open
- * this long, whichever comes first. Requiring more than a `200` keeps a server that accepts (and greets) then drops at once,
- * or a proxy answering for it, from pulling clients back in a tight loop.
+ * this long, whichever comes first. Requiring more than a `200` keeps a server that accepts (and
+ * greets) then drops at once, or a proxy answering for it, from pulling clients back in a tight
+ * loop.
  *
  * @example
  * ```ts

@@ -98,11 +98,11 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     throw new RangeError(`@app/sse-protocol: maxBufferSize must be a positive number, got ${maxBufferSize}`);
   }
 
-  // The unfinished line is kept as a list of fragments and joined once, when its end arrives:
-  // appending every chunk to one string and searching it again would make a long line that
-  // arrives in small chunks cost O(n^2). Only the new chunk is ever searched for line ends.
-  const fragments: string[] = [];
-  let pendingLength = 0;
+  // The unfinished line. Only each new chunk is ever searched for line ends, never this: searching
+  // the growing line again on every chunk would make a long line in small chunks cost O(n^2).
+  // Appending builds a rope (engines concatenate strings lazily) that is flattened once, when the
+  // line ends; that is cheaper per chunk than an array of fragments and a join.
+  let pending = '';
   let skippingLine = false; // the current line passed maxBufferSize: drop it up to its end
   let started = false; // a BOM is only stripped at the very start of a stream
   let skipLeadingLf = false; // the previous chunk ended in CR: an LF opening the next one belongs to it
@@ -259,15 +259,13 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   function keepPending(piece: string): void {
     if (skippingLine) return;
-    pendingLength += piece.length;
-    if (pendingLength > maxBufferSize) {
-      fragments.length = 0;
-      pendingLength = 0;
+    if (pending.length + piece.length > maxBufferSize) {
+      pending = '';
       skippingLine = true;
       reportLineOverflow();
       return;
     }
-    fragments.push(piece);
+    pending += piece;
   }
 
   // The common case, no CR in the rest of the chunk: only LF ends lines, so one indexOf per line.
@@ -330,18 +328,17 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     }
     let lf = chunk.indexOf('\n', pos);
     let cr = chunk.indexOf('\r', pos);
-    if (fragments.length > 0 || skippingLine) {
+    if (pending !== '' || skippingLine) {
       if (lf === -1 && cr === -1) {
         keepPending(pos === 0 ? chunk : chunk.slice(pos));
         return;
       }
       const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
-      if (skippingLine || pendingLength + (end - pos) > maxBufferSize) {
+      if (skippingLine || pending.length + (end - pos) > maxBufferSize) {
         // Checked before joining, so an oversized line is never built as one string.
         if (!skippingLine) reportLineOverflow();
         skippingLine = false;
-        fragments.length = 0;
-        pendingLength = 0;
+        pending = '';
         pos = end + 1;
         if (end === cr) {
           if (pos === length) {
@@ -356,11 +353,9 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         // Join the unfinished line with this chunk once, then parse it all in one pass. The
         // pending part holds no line end, so the known positions only shift by its length and
         // nothing is searched twice: each character is scanned once, however the input is cut.
-        const shift = pendingLength - pos;
-        fragments.push(pos === 0 ? chunk : chunk.slice(pos));
-        chunk = fragments.join('');
-        fragments.length = 0;
-        pendingLength = 0;
+        const shift = pending.length - pos;
+        chunk = pending + (pos === 0 ? chunk : chunk.slice(pos));
+        pending = '';
         length = chunk.length;
         pos = 0;
         if (lf !== -1) lf += shift;
@@ -394,8 +389,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   function reset(): void {
     generation++;
-    fragments.length = 0;
-    pendingLength = 0;
+    pending = '';
     skippingLine = false;
     started = false;
     skipLeadingLf = false;
