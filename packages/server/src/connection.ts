@@ -1,3 +1,4 @@
+import type { DisconnectHook } from './connection-hooks';
 import type { EventPosition } from './event-id';
 import type { EventTargets, StoredEvent } from './replay-store';
 import type { StreamTransport } from './transport';
@@ -43,6 +44,8 @@ export interface Connection {
   covered: EventPosition | null;
   /** The number of the last multi-channel fan-out that reached it: one event sent to two of its channels goes once. */
   mark: number;
+  /** The endpoint's `onDisconnect` and the request to report to it; `null` without one, or once reported. */
+  disconnectHook: DisconnectHook | null;
 }
 
 /**
@@ -72,6 +75,7 @@ export function createConnection(
     waiter: null,
     covered: null,
     mark: 0,
+    disconnectHook: null,
   };
 }
 

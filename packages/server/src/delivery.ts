@@ -1,4 +1,5 @@
 import { CLOSED, type Connection, isCovered, LIVE, REPLAYING } from './connection';
+import { type DisconnectReason, reportDisconnect } from './connection-hooks';
 import type { EmitterCore } from './core';
 import { joinFrames } from './frames';
 import type { StoredEvent } from './replay-store';
@@ -171,13 +172,15 @@ export function heartbeatTick(core: EmitterCore): void {
 
 /**
  * Forgets a connection: out of every map, its buffers released, a waiting replay writer released.
- * The response itself is ended or destroyed by the caller. Safe to call twice.
+ * The response itself is ended or destroyed by the caller, who then reports the end to
+ * `onDisconnect` (so the hook runs once the stream really is over). Safe to call twice.
  *
  * @param core - the emitter
  * @param connection - the connection
+ * @returns whether it was open until now (`false` on a second call)
  */
-export function detach(core: EmitterCore, connection: Connection): void {
-  if (connection.state === CLOSED) return;
+export function detach(core: EmitterCore, connection: Connection): boolean {
+  if (connection.state === CLOSED) return false;
   connection.state = CLOSED;
   connection.pending = null;
   connection.pendingBytes = 0;
@@ -188,6 +191,7 @@ export function detach(core: EmitterCore, connection: Connection): void {
   const waiter = connection.waiter;
   connection.waiter = null;
   waiter?.();
+  return true;
 }
 
 /**
@@ -198,9 +202,10 @@ export function detach(core: EmitterCore, connection: Connection): void {
  * @param connection - the slow connection
  */
 export function dropSlow(core: EmitterCore, connection: Connection): void {
+  if (!detach(core, connection)) return;
   core.counters.slowDisconnects += 1;
-  detach(core, connection);
   connection.transport.destroy();
+  reportDisconnect(core, connection, 'slow-consumer');
 }
 
 /**
@@ -208,9 +213,15 @@ export function dropSlow(core: EmitterCore, connection: Connection): void {
  *
  * @param core - the emitter
  * @param connection - the connection
+ * @param reason - why, as `onDisconnect` is told
  * @param last - a final frame, for example `retry:` on a graceful close
  */
-export function endConnection(core: EmitterCore, connection: Connection, last?: Uint8Array): void {
+export function endConnection(
+  core: EmitterCore,
+  connection: Connection,
+  reason: DisconnectReason,
+  last?: Uint8Array,
+): void {
   if (connection.state === CLOSED) return;
   const queue = connection.queue;
   const chunks = queue === null ? [] : queue;
@@ -223,6 +234,7 @@ export function endConnection(core: EmitterCore, connection: Connection, last?: 
     connection.transport.write(chunks.length === 1 ? (chunks[0] as Uint8Array) : joinFrames(chunks, bytes));
   }
   connection.transport.end();
+  reportDisconnect(core, connection, reason);
 }
 
 /**
@@ -247,6 +259,7 @@ export class ConnectionEvents implements TransportEvents {
   }
 
   close(): void {
-    detach(this.core, this.connection);
+    // Only a stream still open gets here with news: one the emitter ended or dropped is detached already.
+    if (detach(this.core, this.connection)) reportDisconnect(this.core, this.connection, 'client-gone');
   }
 }

@@ -8,7 +8,13 @@ import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames
 import { createHeartbeat } from './heartbeat';
 import { assertChannel } from './identity';
 import { createMemoryStore } from './memory-store';
-import { type CloseOptions, type EmitterOptions, type HandlerOptions, resolveOptions } from './options';
+import {
+  assertHandlerOptions,
+  type CloseOptions,
+  type EmitterOptions,
+  type HandlerOptions,
+  resolveOptions,
+} from './options';
 import { createPublishOrder } from './publish-order';
 import { createRegistry } from './registry';
 import type { EventTargets, StoredEvent } from './replay-store';
@@ -72,23 +78,28 @@ export interface Emitter<C extends EventCatalog> {
    */
   readonly events: C;
   /**
-   * A request handler for Express, `node:http` and `node:http2`'s compatibility API.
+   * A request handler for Express, `node:http` and `node:http2`'s compatibility API. `GET` opens a
+   * stream, `HEAD` gets its headers only; any other method is answered with 405 and
+   * `Allow: GET, HEAD` (a handler mounted on `node:http` directly, or with `app.all`, sees them all).
    *
-   * @param options - `authorize` and `channels` for this endpoint @defaultValue `{}` (anyone, anonymously)
+   * @param options - `authorize`, `channels`, `onConnect` and `onDisconnect` for this endpoint
+   * @defaultValue `{}` (anyone, anonymously)
+   * @throws {@link SseServerError} `invalid-option` when one of them is not a function
    *
    * @example
    * ```ts
    * app.get('/events', sse.handler({ authorize: (req) => (req.user ? { userId: req.user.id } : false) }));
-   * http.createServer(sse.handler()).listen(8080);
+   * http.createServer(sse.handler({ onConnect: ({ clientId }) => console.log('open', clientId) })).listen(8080);
    * ```
    */
   handler<Req extends NodeRequest = NodeRequest>(options?: HandlerOptions<Req>): NodeHandler<Req>;
   /**
    * Answers a web-standard `Request` with a streaming `Response` (Hono, Next.js route handlers,
-   * Bun, Deno, workers). Refusals are ordinary responses (400, 401, 403, 503).
+   * Bun, Deno, workers). Refusals are ordinary responses (400, 401, 403, 405, 503).
    *
    * @param request - the incoming request; its `signal` ending closes the stream
-   * @param options - `authorize` and `channels` @defaultValue `{}`
+   * @param options - `authorize`, `channels`, `onConnect` and `onDisconnect` @defaultValue `{}`
+   * @throws (rejects with) {@link SseServerError} `invalid-option` when one of them is not a function
    *
    * @example
    * ```ts
@@ -246,8 +257,14 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
 
   return {
     events: catalog,
-    handler: (handlerOptions = {}) => createNodeHandler(core, handlerOptions),
-    fetchHandler: (request, handlerOptions = {}) => fetchHandler(core, request, handlerOptions),
+    handler(handlerOptions = {}) {
+      assertHandlerOptions(handlerOptions);
+      return createNodeHandler(core, handlerOptions);
+    },
+    async fetchHandler(request, handlerOptions = {}) {
+      assertHandlerOptions(handlerOptions);
+      return fetchHandler(core, request, handlerOptions);
+    },
     broadcast: (name, data) => publish(name, data, null),
     to(channel, ...more) {
       assertChannel(channel);
@@ -283,7 +300,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
       core.closed = true;
       core.heartbeat.stop();
       for (const connection of [...core.registry.connections.values()])
-        endConnection(core, connection, frame);
+        endConnection(core, connection, 'closed', frame);
       try {
         await core.store.close?.();
       } catch (error) {

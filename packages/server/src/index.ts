@@ -1,4 +1,5 @@
 export type { NodeHandler, NodeRequest, NodeResponse } from './adapters/node-http';
+export type { ConnectionInfo, DisconnectInfo, DisconnectReason } from './connection-hooks';
 export { type ChannelSender, createEmitter, type Emitter, type PublishResult } from './emitter';
 export {
   httpError,

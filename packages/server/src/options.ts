@@ -1,4 +1,5 @@
 import type { EventCatalog } from '@app/sse-protocol';
+import type { ConnectionInfo, DisconnectInfo } from './connection-hooks';
 import { SseServerError } from './errors';
 import type { MemoryStoreOptions } from './memory-store';
 import type { ReplayStore } from './replay-store';
@@ -66,8 +67,9 @@ export interface EmitterOptions<C extends EventCatalog> {
   maxClientsPerUser?: number;
   /**
    * Called with failures that have no caller to throw to: a replay store that rejects while a
-   * stream opens, an `authorize` or `channels` that throws something other than an HTTP error.
-   * Should it throw, that is logged with `console.error` and goes no further.
+   * stream opens, an `authorize` or `channels` that throws something other than an HTTP error, an
+   * `onConnect` or `onDisconnect` that throws or rejects. Should it throw, that is logged with
+   * `console.error` and goes no further.
    * @defaultValue logs with `console.error`
    */
   onError?: (error: unknown) => void;
@@ -103,11 +105,19 @@ export interface ConnectionIdentity {
  * Per-endpoint options of `handler()` and `fetchHandler()`. `Req` is the request type the
  * endpoint gets: Express's `Request`, `IncomingMessage`, `Http2ServerRequest` or a fetch `Request`.
  *
+ * The connection hooks `onConnect` and `onDisconnect` live here, beside `authorize` and
+ * `channels`, rather than in {@link EmitterOptions}: they see the request with the endpoint's own
+ * type (an Express session, a fetch `Request`'s headers), and each endpoint decides what its
+ * streams count for (a public status stream need not count for presence). For emitter-wide
+ * bookkeeping, pass the same functions to every endpoint.
+ *
  * @example
  * ```ts
  * app.get('/events', sse.handler({
  *   authorize: (req: express.Request) => (req.session.userId ? { userId: req.session.userId } : false),
  *   channels: (req, { userId }) => [`team:${teamOf(userId)}`],
+ *   onConnect: ({ userId }) => presence.connected(userId),
+ *   onDisconnect: ({ userId }) => presence.disconnected(userId),
  * }));
  * ```
  */
@@ -128,6 +138,26 @@ export interface HandlerOptions<Req> {
     req: Req,
     identity: ConnectionIdentity,
   ) => Iterable<string> | Promise<Iterable<string>> | undefined | Promise<undefined>;
+  /**
+   * Called once a stream is accepted: after every refusal check (`authorize`, `channels`, the
+   * client limits, a closed emitter), once the connection is registered and its headers and first
+   * bytes are written, before its `sse:hello`. Refused streams and `HEAD` requests never get here.
+   * Events sent to the connection from here (`sse.to(`client:${clientId}`)`) reach it after its
+   * `sse:hello`. Runs synchronously in the request's handling: keep it short. May be async (it is
+   * not awaited); what it throws or rejects with goes to `onError`, and the stream goes on.
+   * @defaultValue none
+   */
+  onConnect?: (info: ConnectionInfo<Req>) => void;
+  /**
+   * Called exactly once when a stream `onConnect` was called for ends, whatever the reason (its
+   * `reason` says which): the client left, it was dropped for `maxBufferedBytes`, `close()`
+   * ended it, the replay store failed. By then the connection is out of every channel and
+   * `stats()`. Never called before `onConnect`, and never for a refused stream. Called
+   * synchronously as the stream ends, for `close()` before it resolves; may be async (it is not
+   * awaited); what it throws or rejects with goes to `onError`.
+   * @defaultValue none
+   */
+  onDisconnect?: (info: DisconnectInfo<Req>) => void;
 }
 
 /**
@@ -218,6 +248,26 @@ function guarded(onError: (error: unknown) => void): (error: unknown) => void {
       logError(error);
     }
   };
+}
+
+const HANDLER_FUNCTIONS = ['authorize', 'channels', 'onConnect', 'onDisconnect'] as const;
+
+/**
+ * Checks the options of `handler()` and `fetchHandler()`: each one given must be a function.
+ *
+ * @param options - the endpoint's options
+ * @throws {@link SseServerError} `invalid-option` naming the option
+ */
+export function assertHandlerOptions<Req>(options: HandlerOptions<Req>): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new SseServerError('invalid-option', 'handler options must be an object, like { authorize }');
+  }
+  for (const name of HANDLER_FUNCTIONS) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== 'function') {
+      throw new SseServerError('invalid-option', `${name} must be a function, got ${typeof value}`);
+    }
+  }
 }
 
 /**

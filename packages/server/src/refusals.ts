@@ -29,6 +29,14 @@ export function badRequest(reason: string): Refusal {
 }
 
 /**
+ * 405 Method Not Allowed, for a request that is neither GET nor HEAD, with the `Allow` header a
+ * 405 must carry (RFC 9110, section 15.5.6).
+ */
+export function methodNotAllowed(): Refusal {
+  return refusal(405, 'Method Not Allowed: an event stream is read with GET', { Allow: 'GET, HEAD' });
+}
+
+/**
  * 503 Service Unavailable, with `Retry-After` (whole seconds, at least 1) from the emitter's `retryMs`.
  *
  * @param core - the emitter

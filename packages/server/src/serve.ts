@@ -1,5 +1,6 @@
 import { EVENT_STREAM_CONTENT_TYPE } from '@app/sse-protocol';
 import { CLOSED, type Connection, createConnection, isCovered, isEntitled, LIVE } from './connection';
+import { reportConnect } from './connection-hooks';
 import type { EmitterCore } from './core';
 import { ConnectionEvents, detach, endConnection, writeReplayFrame } from './delivery';
 import { SseServerError } from './errors';
@@ -7,7 +8,7 @@ import { parseEventId } from './event-id';
 import { helloFrame, resetFrame } from './frames';
 import { resolveChannels, resolveIdentity } from './identity';
 import type { ConnectionIdentity, HandlerOptions } from './options';
-import { badRequest, refusalFor, unavailable } from './refusals';
+import { badRequest, methodNotAllowed, refusalFor, unavailable } from './refusals';
 import type { ReplayRead, StoredEvent } from './replay-store';
 import type { StreamTransport } from './transport';
 
@@ -20,8 +21,11 @@ export interface StreamRequest {
    * header means nothing to HTTP/1.0 (whose stream ends with the connection) and HTTP/2 forbids it.
    */
   keepAlive: boolean;
-  /** A `HEAD` request: answered with the stream's headers only, and no stream is opened. */
-  head: boolean;
+  /**
+   * The request method: `GET` opens a stream, `HEAD` gets its headers only, any other is answered
+   * with 405 (a handler mounted on `node:http` directly, or with `app.all`, sees every method).
+   */
+  method: string;
 }
 
 const BASE_HEADERS = {
@@ -35,16 +39,17 @@ const KEEP_ALIVE_HEADERS = Object.freeze({ ...BASE_HEADERS, Connection: 'keep-al
 const STREAM_HEADERS = Object.freeze(BASE_HEADERS);
 
 /**
- * Opens one stream, or refuses it before any stream byte: 400 for a malformed `Last-Event-ID`, 401
- * or the thrown status from `authorize`/`channels`, 503 while closed or over a client limit. A
- * `HEAD` request gets the same answer without a stream. Resolves once the stream is open or
- * refused; the replay goes on in the background.
+ * Opens one stream, or refuses it before any stream byte: 405 for a method other than GET and
+ * HEAD, 400 for a malformed `Last-Event-ID`, 401 or the thrown status from `authorize`/`channels`,
+ * 503 while closed or over a client limit. A `HEAD` request gets the same answer without a
+ * stream. Resolves once the stream is open or refused; the replay goes on in the background.
+ * Only a stream that passed every check reaches `onConnect`, and then `onDisconnect` once.
  *
  * @param core - the emitter
- * @param req - the framework's request, passed to `authorize` and `channels`
+ * @param req - the framework's request, passed to `authorize`, `channels` and the hooks
  * @param request - what the adapter read from it
  * @param transport - the response
- * @param handler - `authorize` and `channels`
+ * @param handler - `authorize`, `channels`, `onConnect` and `onDisconnect`
  */
 export async function serveStream<Req>(
   core: EmitterCore,
@@ -53,7 +58,9 @@ export async function serveStream<Req>(
   transport: StreamTransport,
   handler: HandlerOptions<Req>,
 ): Promise<void> {
-  const { lastEventId } = request;
+  const { lastEventId, method } = request;
+  // Methods are case-sensitive (RFC 9110, section 9.1): `get` is not GET.
+  if (method !== 'GET' && method !== 'HEAD') return transport.refuse(methodNotAllowed());
   if (lastEventId !== null && parseEventId(lastEventId) === undefined) {
     transport.refuse(badRequest('Last-Event-ID must be an event ID of this server, <epoch>-<seq>'));
     return;
@@ -98,7 +105,7 @@ export async function serveStream<Req>(
 
   const headers = request.keepAlive ? KEEP_ALIVE_HEADERS : STREAM_HEADERS;
   // HEAD gets what GET would, refusals included, but no body: nothing to register or replay.
-  if (request.head) return transport.head(headers);
+  if (method === 'HEAD') return transport.head(headers);
 
   // Registered before the replay is read: events published meanwhile are held in `pending`, so
   // the live stream continues exactly where the replay ends.
@@ -113,10 +120,12 @@ export async function serveStream<Req>(
   }
   core.counters.bytes += core.prelude.byteLength;
   transport.write(core.prelude);
+  // Accepted: every refusal check passed, the connection is registered and its headers are out.
+  reportConnect(core, connection, req, handler);
   replay(core, connection, from).catch((error: unknown) => {
     // Only a broken store answer gets here (for example a head that is not an event ID).
     core.options.onError(error);
-    endConnection(core, connection);
+    endConnection(core, connection, 'store-failed');
   });
 }
 
@@ -136,7 +145,7 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
       new SseServerError('store-failed', `the replay store could not read after ${from}`, { cause: error }),
     );
     // Ending the stream makes the client reconnect with the same Last-Event-ID and try again.
-    endConnection(core, connection);
+    endConnection(core, connection, 'store-failed');
     return;
   }
   if (connection.state === CLOSED) return;

@@ -31,15 +31,8 @@ export interface EmitterStats {
   bufferedBytes: number;
 }
 
-/** The counters behind {@link EmitterStats}. */
-export interface Counters {
-  published: number;
-  sent: number;
-  bytes: number;
-  replayed: number;
-  resets: number;
-  slowDisconnects: number;
-}
+/** The counters behind {@link EmitterStats}: the fields that grow, not those read at the instant. */
+export type Counters = Omit<EmitterStats, 'clients' | 'channels' | 'bufferedBytes'>;
 
 /** Counters at zero. */
 export function createCounters(): Counters {

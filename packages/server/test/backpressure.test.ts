@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmitter, type Emitter, parseEventId } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer, waitUntil } from './helpers/server';
+import { describe, expect, it } from 'vitest';
+import { createEmitter, parseEventId } from '../src/index';
+import { events } from './helpers/catalog';
+import { openRaw } from './helpers/raw-client';
+import { waitUntil } from './helpers/server';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-let sse: Emitter<TestEvents> | undefined;
-const raws: RawStream[] = [];
-
-afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.destroy();
-  await sse?.close();
-  await server?.close();
-  sse = undefined;
-  server = undefined;
-});
+const fixture = useStreamFixture();
 
 describe('a reader that never reads', () => {
   it('is disconnected once its unsent bytes pass maxBufferedBytes; memory stays bounded, others keep pace', async () => {
@@ -25,12 +16,10 @@ describe('a reader that never reads', () => {
       maxBufferedBytes,
       replay: { maxEvents: 50_000, maxBytes: 256 << 20 },
     });
-    sse = emitter;
-    server = await listen(emitter.handler());
-    const url = `${server.origin}/events`;
+    const url = await fixture.serve(emitter);
     const fast = await openRaw(url);
     const slow = await openRaw(url, { paused: true });
-    raws.push(fast, slow);
+    fixture.raws.push(fast, slow);
     await fast.waitForEvents(1);
     await waitUntil(() => emitter.stats().clients === 2, 'both streams');
 
@@ -68,8 +57,7 @@ describe('a reader that never reads', () => {
     const resumeFrom = parser.lastEventId;
     const seen = parseEventId(resumeFrom)?.seq ?? 0;
     expect(seen).toBeLessThan(published);
-    const resumed = await openRaw(url, { headers: { 'Last-Event-ID': resumeFrom } });
-    raws.push(resumed);
+    const resumed = await fixture.open(url, { headers: { 'Last-Event-ID': resumeFrom } });
     await resumed.waitForEvents(published + 2 - seen, 10_000);
     expect(resumed.catalogEvents().map((event) => parseEventId(event.id)?.seq)).toEqual(
       Array.from({ length: published + 1 - seen }, (_, index) => seen + index + 1),

@@ -1,5 +1,5 @@
 import { type ClientRequest, request, type ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -11,13 +11,10 @@ import {
 } from '../src/index';
 import { events, type TestEvents } from './helpers/catalog';
 import { controlledStore, createGate } from './helpers/controlled-store';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer, waitUntil } from './helpers/server';
+import { listen, waitUntil } from './helpers/server';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-let sse: Emitter<TestEvents> | undefined;
-const raws: RawStream[] = [];
-const sockets: (Socket | ClientRequest)[] = [];
+const fixture = useStreamFixture();
 
 // Every failure that escapes the emitter: an unhandled rejection, or an 'error' event nobody listens
 // to (an uncaught exception). On a real server either one takes the process down.
@@ -34,12 +31,8 @@ afterAll(() => {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const raw of raws.splice(0)) raw.destroy();
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await sse?.close();
-  await server?.close();
-  sse = undefined;
-  server = undefined;
+  // Closed before the check below, whichever afterEach runs first.
+  await fixture.cleanup();
   // Let late callbacks (next ticks, socket errors) run before checking.
   await new Promise((resolve) => setTimeout(resolve, 20));
   expect(escaped.splice(0)).toEqual([]);
@@ -51,14 +44,14 @@ async function start(
   handlerOptions: HandlerOptions<NodeRequest> = {},
 ) {
   const emitter = createEmitter({ events, heartbeatMs: 0, ...options });
-  sse = emitter;
+  fixture.sse = emitter;
   const handle = emitter.handler(handlerOptions);
   const responses: ServerResponse[] = [];
-  server = await listen((req, res) => {
+  fixture.server = await listen((req, res) => {
     responses.push(res);
     handle(req, res);
   });
-  return { emitter, url: `${server.origin}/events`, responses };
+  return { emitter, url: `${fixture.server.origin}/events`, responses };
 }
 
 /** Sends a request without waiting for its answer; the test destroys it. */
@@ -66,7 +59,7 @@ function send(url: string, headers: Record<string, string> = {}): ClientRequest 
   const req = request(url, { headers, agent: false });
   req.on('error', () => {});
   req.end();
-  sockets.push(req);
+  fixture.onCleanup(() => req.destroy());
   return req;
 }
 
@@ -79,8 +72,7 @@ const forgotten = (emitter: Emitter<TestEvents>) =>
 describe('writes after the response was ended by other code', () => {
   it('never writes to a response a middleware ended (a request timeout), and forgets the stream', async () => {
     const { emitter, url, responses } = await start({ heartbeatMs: 20 });
-    const raw = await openRaw(url);
-    raws.push(raw);
+    const raw = await fixture.open(url);
     await raw.waitForEvents(1);
     // What connect-timeout or a handler of the application may do while the stream is open.
     responses[0]?.end();
@@ -108,8 +100,7 @@ describe('an onError that throws', () => {
         },
       },
     );
-    const raw = await openRaw(url);
-    raws.push(raw);
+    const raw = await fixture.open(url);
     await raw.waitForEnd();
     expect(raw.status).toBe(500);
     expect(logged).toHaveBeenCalledWith(
@@ -167,7 +158,7 @@ describe('a client that leaves at any point', () => {
 
   it('is forgotten when it leaves while its replay waits for the response to drain', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0, replay: { maxBytes: 8 << 20 } });
-    sse = emitter;
+    fixture.sse = emitter;
     const from = (await emitter.broadcast('tick', { n: 0 })).id;
     for (let n = 1; n <= 200; n++) await emitter.broadcast('blob', { text: 'r'.repeat(2000) });
     const controller = new AbortController();
@@ -189,7 +180,7 @@ describe('a client that leaves at any point', () => {
     const { emitter, url } = await start();
     const { port } = new URL(url);
     const socket = connect(Number(port), '127.0.0.1');
-    sockets.push(socket);
+    fixture.onCleanup(() => socket.destroy());
     socket.on('error', () => {});
     let received = '';
     socket.on('data', (chunk) => {
@@ -204,7 +195,7 @@ describe('a client that leaves at any point', () => {
 
   it('answers nothing, and crashes nothing, when the response closed before the handler ran', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
+    fixture.sse = emitter;
     const gate = createGate();
     gate.shut();
     const closed: ServerResponse[] = [];
@@ -219,9 +210,9 @@ describe('a client that leaves at any point', () => {
       },
       emitter.handler({ authorize: (req) => req.headers['x-user'] === 'ada' }),
     );
-    server = await listen(app);
-    const refusedLater = send(`${server.origin}/events`);
-    const admittedLater = send(`${server.origin}/events`, { 'x-user': 'ada' });
+    fixture.server = await listen(app);
+    const refusedLater = send(`${fixture.server.origin}/events`);
+    const admittedLater = send(`${fixture.server.origin}/events`, { 'x-user': 'ada' });
     await waitUntil(() => gate.reached === 2, 'both requests in the middleware');
     refusedLater.destroy();
     admittedLater.destroy();
@@ -239,7 +230,7 @@ describe('hostile Last-Event-ID bytes on a real socket', () => {
     const { port } = new URL(url);
     return new Promise((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1');
-      sockets.push(socket);
+      fixture.onCleanup(() => socket.destroy());
       let received = '';
       socket.on('error', reject);
       socket.on('data', (chunk) => {
@@ -291,8 +282,7 @@ describe('close()', () => {
     const { emitter, url } = await start({ store, onError });
     const from = (await emitter.broadcast('tick', { n: 1 })).id;
     controlled.read.shut();
-    const raw = await openRaw(url, { headers: { 'Last-Event-ID': from } });
-    raws.push(raw);
+    const raw = await fixture.open(url, { headers: { 'Last-Event-ID': from } });
     await waitUntil(() => controlled.read.reached === 1, 'the replay read');
     await emitter.close({ retryMs: 50 });
     await raw.waitForEnd();
@@ -302,8 +292,7 @@ describe('close()', () => {
     expect(onError).not.toHaveBeenCalled();
     expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
 
-    const late = await openRaw(url);
-    raws.push(late);
+    const late = await fixture.open(url);
     await late.waitForEnd();
     expect(late.status).toBe(503);
   });

@@ -1,32 +1,21 @@
 import { connect } from 'node:net';
 import { EventValidationError, HELLO_EVENT, helloSchema, isEventValidationError } from '@app/sse-protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEmitter, type Emitter } from '../src/index';
 import { events, type TestEvents } from './helpers/catalog';
-import { type RecordingEventSource, recordEventSource } from './helpers/event-source';
+import { recordEventSource } from './helpers/event-source';
 import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer, waitUntil } from './helpers/server';
+import { waitUntil } from './helpers/server';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-let sse: Emitter<TestEvents> | undefined;
-const sources: RecordingEventSource[] = [];
-const raws: RawStream[] = [];
-
-afterEach(async () => {
-  for (const source of sources.splice(0)) source.close();
-  for (const raw of raws.splice(0)) raw.destroy();
-  await sse?.close();
-  await server?.close();
-  sse = undefined;
-  server = undefined;
-});
+const fixture = useStreamFixture();
 
 async function start(
   authorize?: (userId: string | undefined) => { userId: string } | boolean,
 ): Promise<{ emitter: Emitter<TestEvents>; url: string }> {
   const emitter = createEmitter({ events, heartbeatMs: 0 });
-  sse = emitter;
-  server = await listen(
+  const url = await fixture.serve(
+    emitter,
     emitter.handler({
       authorize: (req) => {
         const user = req.headers['x-user'];
@@ -39,14 +28,13 @@ async function start(
       channels: (req) => (req.url?.includes('room=42') ? ['room:42'] : []),
     }),
   );
-  return { emitter, url: `${server.origin}/events` };
+  return { emitter, url };
 }
 
 describe('typed delivery', () => {
   it('sends the stream headers, the first bytes and sse:hello, then catalog events to an EventSource', async () => {
     const { emitter, url } = await start();
-    const raw = await openRaw(url);
-    raws.push(raw);
+    const raw = await fixture.open(url);
     expect(raw.status).toBe(200);
     expect(raw.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(raw.headers['cache-control']).toBe('no-cache, no-transform');
@@ -66,7 +54,7 @@ describe('typed delivery', () => {
     expect(hello?.id).toMatch(/^[0-9a-z]+-0$/);
 
     const source = recordEventSource(url, ['user:joined', 'notification', HELLO_EVENT]);
-    sources.push(source);
+    fixture.sources.push(source);
     await source.waitFor(HELLO_EVENT, 1);
     const joined = await emitter.broadcast('user:joined', { userId: 'u1', name: 'Ada' });
     // The default of the schema is applied: clients get the parsed (output) data.
@@ -87,8 +75,7 @@ describe('typed delivery', () => {
 
   it('rejects an invalid payload or unknown name at the call site, and nothing reaches a client or the store', async () => {
     const { emitter, url } = await start();
-    const raw = await openRaw(url);
-    raws.push(raw);
+    const raw = await fixture.open(url);
     await raw.waitForEvents(1);
     const bad = emitter.broadcast('user:joined', { userId: 1 } as never);
     await expect(bad).rejects.toBeInstanceOf(EventValidationError);
@@ -105,7 +92,7 @@ describe('typed delivery', () => {
   it('serialises and encodes each event once, whatever the number of receivers, replays included', async () => {
     const { emitter, url } = await start();
     const clients = await Promise.all(Array.from({ length: 30 }, () => openRaw(url)));
-    raws.push(...clients);
+    fixture.raws.push(...clients);
     await Promise.all(clients.map((client) => client.waitForEvents(1)));
     let serialised = 0;
     // zod returns a new object for z.object; z.unknown() keeps the nested value, whose toJSON counts.
@@ -115,8 +102,9 @@ describe('typed delivery', () => {
     await Promise.all(clients.map((client) => client.waitForEvents(2)));
     for (const client of clients) expect(client.events[1]?.data).toBe('{"body":"counted-1"}');
     // A resume replays the stored bytes: no new serialisation.
-    const resumed = await openRaw(url, { headers: { 'Last-Event-ID': clients[0]?.events[0]?.id ?? '' } });
-    raws.push(resumed);
+    const resumed = await fixture.open(url, {
+      headers: { 'Last-Event-ID': clients[0]?.events[0]?.id ?? '' },
+    });
     const replayed = await resumed.waitForEvents(2);
     expect(replayed[1]?.data).toBe('{"body":"counted-1"}');
     expect(serialised).toBe(1);
@@ -209,7 +197,7 @@ describe('channels', () => {
     const { emitter, url } = await start();
     const ada = recordEventSource(url, ['notification', HELLO_EVENT], { 'x-user': 'ada' });
     const bob = recordEventSource(url, ['notification', HELLO_EVENT], { 'x-user': 'bob' });
-    sources.push(ada, bob);
+    fixture.sources.push(ada, bob);
     const [adaHello] = await ada.waitFor(HELLO_EVENT, 1);
     await bob.waitFor(HELLO_EVENT, 1);
     const adaClient = JSON.parse(adaHello?.data ?? '').clientId as string;
@@ -238,7 +226,7 @@ describe('channels', () => {
     const { emitter, url } = await start();
     const inRoom = await openRaw(`${url}?room=42`);
     const other = await openRaw(url);
-    raws.push(inRoom, other);
+    fixture.raws.push(inRoom, other);
     const [hello] = await other.waitForEvents(1);
     await inRoom.waitForEvents(1);
     const otherId = JSON.parse(hello?.data ?? '').clientId as string;

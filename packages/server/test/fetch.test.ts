@@ -1,14 +1,26 @@
 import { createParserStream, HELLO_EVENT, type ParsedEvent } from '@app/sse-protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmitter, type Emitter, httpError, isSseServerError } from '../src/index';
+import { describe, expect, it } from 'vitest';
+import { createEmitter, type Emitter, type EmitterOptions, httpError, isSseServerError } from '../src/index';
 import { events, type TestEvents } from './helpers/catalog';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let sse: Emitter<TestEvents> | undefined;
+const fixture = useStreamFixture();
 
-afterEach(async () => {
-  await sse?.close();
-  sse = undefined;
-});
+/** An emitter under test, heartbeats off, closed after the test. */
+function start(options: Omit<EmitterOptions<TestEvents>, 'events'> = {}): Emitter<TestEvents> {
+  const emitter = createEmitter({ events, heartbeatMs: 0, ...options });
+  fixture.sse = emitter;
+  return emitter;
+}
+
+/** A stream opened by a request the test may abort with `controller`. */
+async function openAbortable(emitter: Emitter<TestEvents>) {
+  const controller = new AbortController();
+  const response = await emitter.fetchHandler(
+    new Request('http://localhost/', { signal: controller.signal }),
+  );
+  return { controller, response };
+}
 
 /** Reads parsed events from a Response body. */
 function eventsOf(response: Response) {
@@ -25,8 +37,7 @@ function eventsOf(response: Response) {
 
 describe('fetchHandler', () => {
   it('answers a Request with a streaming Response: headers, sse:hello, live events, resume', async () => {
-    const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
+    const emitter = start();
     const options = { authorize: (req: Request) => ({ userId: req.headers.get('x-user') ?? 'anonymous' }) };
     const response = await emitter.fetchHandler(
       new Request('http://localhost/events', { headers: { 'x-user': 'ada' } }),
@@ -65,8 +76,7 @@ describe('fetchHandler', () => {
   });
 
   it('refuses with ordinary Responses: 400, 401, 403, 503', async () => {
-    const emitter = createEmitter({ events, heartbeatMs: 0, maxClients: 1 });
-    sse = emitter;
+    const emitter = start({ maxClients: 1 });
     const authorize = (req: Request) => {
       const token = req.headers.get('authorization');
       if (token === null) return false;
@@ -106,8 +116,7 @@ describe('fetchHandler', () => {
   });
 
   it('errors the body of a reader that never reads once it holds more than maxBufferedBytes', async () => {
-    const emitter = createEmitter({ events, heartbeatMs: 0, maxBufferedBytes: 128 * 1024 });
-    sse = emitter;
+    const emitter = start({ maxBufferedBytes: 128 * 1024 });
     const idle = await emitter.fetchHandler(new Request('http://localhost/'));
     const reading = eventsOf(await emitter.fetchHandler(new Request('http://localhost/')));
     await reading.next();
@@ -129,8 +138,7 @@ describe('fetchHandler', () => {
   });
 
   it('joins the events queued while the body was full into one chunk when the reader catches up', async () => {
-    const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
+    const emitter = start();
     const response = await emitter.fetchHandler(new Request('http://localhost/'));
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
@@ -157,12 +165,8 @@ describe('fetchHandler', () => {
   });
 
   it('forgets a stream whose request is aborted', async () => {
-    const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
-    const controller = new AbortController();
-    const response = await emitter.fetchHandler(
-      new Request('http://localhost/', { signal: controller.signal }),
-    );
+    const emitter = start();
+    const { controller, response } = await openAbortable(emitter);
     expect(emitter.stats().clients).toBe(1);
     controller.abort();
     expect(emitter.stats().clients).toBe(0);
@@ -175,12 +179,8 @@ describe('fetchHandler', () => {
   });
 
   it('ends the body of an aborted request, so a runtime still reading it is not left waiting', async () => {
-    const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
-    const controller = new AbortController();
-    const response = await emitter.fetchHandler(
-      new Request('http://localhost/', { signal: controller.signal }),
-    );
+    const emitter = start();
+    const { controller, response } = await openAbortable(emitter);
     const stream = eventsOf(response);
     expect((await stream.next()).event).toBe(HELLO_EVENT);
     controller.abort();
@@ -195,9 +195,28 @@ describe('fetchHandler', () => {
     expect(emitter.stats().clients).toBe(0);
   });
 
+  it('answers 405 with Allow: GET, HEAD to any other method, before authorize', async () => {
+    const emitter = start();
+    let asked = 0;
+    const authorize = () => {
+      asked += 1;
+      return true;
+    };
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const body = method === 'POST' || method === 'PUT' ? '{"n":1}' : null;
+      const response = await emitter.fetchHandler(new Request('http://localhost/events', { method, body }), {
+        authorize,
+      });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET, HEAD');
+      expect(await response.text()).toBe('Method Not Allowed: an event stream is read with GET');
+    }
+    expect(asked).toBe(0);
+    expect(emitter.stats()).toMatchObject({ clients: 0, bytes: 0 });
+  });
+
   it('answers HEAD with the stream headers and no body, holding no stream', async () => {
-    const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
+    const emitter = start();
     const response = await emitter.fetchHandler(new Request('http://localhost/', { method: 'HEAD' }));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');

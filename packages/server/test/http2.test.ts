@@ -1,29 +1,23 @@
-import { connect, createServer, type Http2Server } from 'node:http2';
+import { connect, createServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { createParser, HELLO_EVENT, type ParsedEvent } from '@app/sse-protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmitter, type Emitter } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
+import { describe, expect, it } from 'vitest';
+import { createEmitter } from '../src/index';
+import { events } from './helpers/catalog';
 import { waitUntil } from './helpers/server';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: Http2Server | undefined;
-let sse: Emitter<TestEvents> | undefined;
-
-afterEach(async () => {
-  await sse?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
-  sse = undefined;
-});
+const fixture = useStreamFixture();
 
 describe('node:http2 compatibility API', () => {
   it('streams over HTTP/2 with the same handler, without the HTTP/1-only Connection header', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
-    server = createServer(
+    fixture.sse = emitter;
+    const server = createServer(
       emitter.handler({ authorize: (req) => ({ userId: String(req.headers['x-user']) }) }),
     );
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    fixture.onCleanup(() => new Promise((resolve) => server.close(resolve)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const session = connect(`http://127.0.0.1:${port}`);
     try {

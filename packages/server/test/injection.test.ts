@@ -9,30 +9,18 @@ import {
   RESET_EVENT,
 } from '@app/sse-protocol';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createEmitter,
   createMemoryStore,
-  type Emitter,
   isSseServerError,
   lastEventIdFrom,
   type ReplayStore,
 } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer } from './helpers/server';
+import { events } from './helpers/catalog';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-let sse: Emitter<TestEvents> | undefined;
-const raws: RawStream[] = [];
-
-afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.destroy();
-  await sse?.close();
-  await server?.close();
-  sse = undefined;
-  server = undefined;
-});
+const fixture = useStreamFixture();
 
 /** Strings rich in the characters that could break an event stream. */
 const hostile = fc.string({
@@ -106,10 +94,8 @@ describe('injection', () => {
       head: () => inner.head(),
     };
     const emitter = createEmitter({ events, heartbeatMs: 0, store });
-    sse = emitter;
-    server = await listen(emitter.handler());
-    const raw = await openRaw(`${server.origin}/`);
-    raws.push(raw);
+    const url = await fixture.serve(emitter);
+    const raw = await fixture.open(url);
     await raw.waitForEvents(1);
     const texts: string[] = [];
 
@@ -137,7 +123,7 @@ describe('injection', () => {
 
   it('never crashes on a hostile Last-Event-ID: 400 when malformed, else a replay or a reset', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
+    fixture.sse = emitter;
     const { id } = await emitter.broadcast('tick', { n: 1 });
     const epoch = id.slice(0, id.indexOf('-'));
     const candidates = fc.oneof(
@@ -183,20 +169,17 @@ describe('injection', () => {
 
   it('answers hostile query IDs over a real socket without harm', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
-    server = await listen(emitter.handler());
+    const url = await fixture.serve(emitter);
     await fc.assert(
       fc.asyncProperty(withBreak, async (bad) => {
-        const raw = await openRaw(`${server?.origin}/?lastEventId=${encodeURIComponent(bad)}`);
-        raws.push(raw);
+        const raw = await fixture.open(`${url}?lastEventId=${encodeURIComponent(bad)}`);
         await raw.waitForEnd();
         expect(raw.status).toBe(400);
         expect(raw.events).toEqual([]);
       }),
       { numRuns: 40 },
     );
-    const healthy = await openRaw(`${server.origin}/`);
-    raws.push(healthy);
+    const healthy = await fixture.open(url);
     expect(healthy.status).toBe(200);
   });
 });

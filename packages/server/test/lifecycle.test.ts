@@ -1,21 +1,14 @@
 import { RESET_EVENT } from '@app/sse-protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEmitter, type Emitter, isSseServerError } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer, waitUntil } from './helpers/server';
+import { createEmitter, isSseServerError } from '../src/index';
+import { events } from './helpers/catalog';
+import { openRaw } from './helpers/raw-client';
+import { waitUntil } from './helpers/server';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-let sse: Emitter<TestEvents> | undefined;
-const raws: RawStream[] = [];
-
-afterEach(async () => {
+const fixture = useStreamFixture();
+afterEach(() => {
   vi.restoreAllMocks();
-  for (const raw of raws.splice(0)) raw.destroy();
-  await sse?.close();
-  await server?.close();
-  sse = undefined;
-  server = undefined;
 });
 
 /** Counts the intervals created and not cleared since the call (the spies call through). */
@@ -33,11 +26,10 @@ describe('heartbeat', () => {
   it('writes heartbeat comments from one shared timer, stopped when no stream is open', async () => {
     const intervals = trackIntervals();
     const emitter = createEmitter({ events, heartbeatMs: 40 });
-    sse = emitter;
-    server = await listen(emitter.handler());
+    const url = await fixture.serve(emitter);
     expect(intervals()).toBe(0);
-    const streams = await Promise.all(Array.from({ length: 10 }, () => openRaw(`${server?.origin}/`)));
-    raws.push(...streams);
+    const streams = await Promise.all(Array.from({ length: 10 }, () => openRaw(url)));
+    fixture.raws.push(...streams);
     await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
     expect(intervals()).toBe(1);
     await waitUntil(
@@ -55,15 +47,13 @@ describe('heartbeat', () => {
 describe('graceful close', () => {
   it('tells every stream when to come back, ends it, and refuses new streams and events', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 1000 });
-    sse = emitter;
-    server = await listen(emitter.handler());
-    const url = `${server.origin}/events`;
+    const url = await fixture.serve(emitter);
     const streams = await Promise.all([
       openRaw(url),
       openRaw(url),
       openRaw(url, { headers: { 'Last-Event-ID': 'old-3' } }),
     ]);
-    raws.push(...streams);
+    fixture.raws.push(...streams);
     await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
     await streams[2]?.waitForEvents(2);
     expect(streams[2]?.events[1]?.event).toBe(RESET_EVENT);
@@ -79,8 +69,7 @@ describe('graceful close', () => {
     }
     expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
 
-    const late = await openRaw(url);
-    raws.push(late);
+    const late = await fixture.open(url);
     await late.waitForEnd();
     expect(late.status).toBe(503);
     expect(late.headers['retry-after']).toBe('3');
@@ -95,15 +84,15 @@ describe('cleanup', () => {
   it('holds nothing after 1,000 connect/disconnect cycles', async () => {
     const intervals = trackIntervals();
     const emitter = createEmitter({ events, heartbeatMs: 10_000, maxClientsPerUser: 1 });
-    sse = emitter;
-    server = await listen(
+    const url = await fixture.serve(
+      emitter,
       emitter.handler({
         authorize: (req) => ({ userId: String(req.headers['x-user']) }),
         channels: () => ['lobby'],
       }),
     );
-    const url = `${server.origin}/events`;
-    const requestListeners = server.server.listenerCount('request');
+    const requestListeners = fixture.server?.server.listenerCount('request');
+    expect(requestListeners).toBeGreaterThan(0);
     const processListeners = process.eventNames().map((name) => process.listenerCount(name));
     const batch = 20;
     for (let round = 0; round < 1000 / batch; round++) {
@@ -122,17 +111,16 @@ describe('cleanup', () => {
     await waitUntil(() => emitter.stats().clients === 0, 'every stream to be forgotten');
     expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0, bufferedBytes: 0 });
     expect(intervals()).toBe(0);
-    expect(server.server.listenerCount('request')).toBe(requestListeners);
+    expect(fixture.server?.server.listenerCount('request')).toBe(requestListeners);
     expect(process.eventNames().map((name) => process.listenerCount(name))).toEqual(processListeners);
     // Every user can still open a stream.
-    const again = await openRaw(url, { headers: { 'x-user': 'user-0' } });
-    raws.push(again);
+    const again = await fixture.open(url, { headers: { 'x-user': 'user-0' } });
     expect(again.status).toBe(200);
   }, 30_000);
 
   it('holds nothing after 1,000 fetchHandler streams cancelled by their reader or aborted', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 10_000, maxClientsPerUser: 1 });
-    sse = emitter;
+    fixture.sse = emitter;
     for (let index = 0; index < 1000; index++) {
       const controller = new AbortController();
       const response = await emitter.fetchHandler(

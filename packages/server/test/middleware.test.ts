@@ -2,45 +2,33 @@ import { request } from 'node:http';
 import compression from 'compression';
 import cors from 'cors';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmitter, type Emitter } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer } from './helpers/server';
+import { describe, expect, it } from 'vitest';
+import { createEmitter } from '../src/index';
+import { events } from './helpers/catalog';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-let sse: Emitter<TestEvents> | undefined;
-const raws: RawStream[] = [];
-
-afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.destroy();
-  await sse?.close();
-  await server?.close();
-  sse = undefined;
-  server = undefined;
-});
+const fixture = useStreamFixture();
 
 describe('behind compression', () => {
   it('delivers every event at once with the compression middleware mounted', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
     const app = express();
     app.use(compression());
     app.get('/events', emitter.handler());
     app.get('/big', (_req, res) => void res.type('text').send('z'.repeat(10_000)));
-    server = await listen(app);
+    const url = await fixture.serve(emitter, app);
 
     // The middleware is really compressing this app's ordinary responses...
-    const big = await openRaw(`${server.origin}/big`, { headers: { 'Accept-Encoding': 'gzip' } });
-    raws.push(big);
+    const big = await fixture.open(new URL('/big', url).href, {
+      headers: { 'Accept-Encoding': 'gzip' },
+    });
     expect(big.headers['content-encoding']).toBe('gzip');
 
     // ...and the stream still gets each event before the next is published (`no-transform` and a
     // flush after every write keep it from holding bytes).
-    const raw = await openRaw(`${server.origin}/events`, {
+    const raw = await fixture.open(url, {
       headers: { 'Accept-Encoding': 'gzip, deflate, br' },
     });
-    raws.push(raw);
     expect(raw.status).toBe(200);
     await raw.waitForEvents(1, 2000);
     for (let n = 1; n <= 20; n++) {
@@ -57,7 +45,6 @@ describe('behind cors', () => {
 
   async function start() {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
     const app = express();
     app.use(
       cors({
@@ -76,8 +63,7 @@ describe('behind cors', () => {
         },
       }),
     );
-    server = await listen(app);
-    return { emitter, url: `${server.origin}/events` };
+    return { emitter, url: await fixture.serve(emitter, app) };
   }
 
   function preflight(url: string, origin: string) {
@@ -117,8 +103,7 @@ describe('behind cors', () => {
 
   it('streams to an allowed origin with credentials (cookies) and resumes with Last-Event-ID', async () => {
     const { emitter, url } = await start();
-    const first = await openRaw(url, { headers: { Origin: allowed, Cookie: 'session=ada' } });
-    raws.push(first);
+    const first = await fixture.open(url, { headers: { Origin: allowed, Cookie: 'session=ada' } });
     expect(first.status).toBe(200);
     expect(first.headers['access-control-allow-origin']).toBe(allowed);
     expect(first.headers['access-control-allow-credentials']).toBe('true');
@@ -129,15 +114,13 @@ describe('behind cors', () => {
     first.destroy();
     await emitter.to('user:ada').send('tick', { n: 2 });
 
-    const resumed = await openRaw(url, {
+    const resumed = await fixture.open(url, {
       headers: { Origin: allowed, Cookie: 'session=ada', 'Last-Event-ID': first.lastEventId },
     });
-    raws.push(resumed);
     await resumed.waitForEvents(2);
     expect(JSON.parse(resumed.events[1]?.data ?? '')).toEqual({ n: 2 });
 
-    const noCookie = await openRaw(url, { headers: { Origin: allowed } });
-    raws.push(noCookie);
+    const noCookie = await fixture.open(url, { headers: { Origin: allowed } });
     expect(noCookie.status).toBe(401);
     // The refusal carries the CORS headers too, so the browser lets the client read the status.
     expect(noCookie.headers['access-control-allow-origin']).toBe(allowed);

@@ -1,35 +1,33 @@
 import { HELLO_EVENT, RESET_EVENT } from '@app/sse-protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmitter, type Emitter, type PublishResult, parseEventId } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
+import { describe, expect, it } from 'vitest';
+import { createEmitter, type PublishResult, parseEventId } from '../src/index';
+import { events } from './helpers/catalog';
 import { controlledStore } from './helpers/controlled-store';
 import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer, waitUntil } from './helpers/server';
+import { waitUntil } from './helpers/server';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-let sse: Emitter<TestEvents> | undefined;
-const raws: RawStream[] = [];
+const fixture = useStreamFixture();
 
-afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.destroy();
-  await sse?.close();
-  await server?.close();
-  sse = undefined;
-  server = undefined;
-});
-
-async function start(store: ReturnType<typeof controlledStore>['store']) {
-  const emitter = createEmitter({ events, heartbeatMs: 0, store });
-  sse = emitter;
-  server = await listen(emitter.handler({ channels: () => ['a', 'b'] }));
-  return { emitter, url: `${server.origin}/events` };
+/** An emitter over a store whose latency the test controls, served with the channels `a` and `b`. */
+async function start() {
+  const controlled = controlledStore();
+  const emitter = createEmitter({ events, heartbeatMs: 0, store: controlled.store });
+  const url = await fixture.serve(emitter, emitter.handler({ channels: () => ['a', 'b'] }));
+  return { controlled, emitter, url };
 }
 
 async function connect(url: string, headers: Record<string, string> = {}) {
-  const raw = await openRaw(url, { headers });
-  raws.push(raw);
+  const raw = await fixture.open(url, { headers });
   await raw.waitForEvents(1);
   return raw;
+}
+
+/** Where a stream that opened and left at once stopped: the ID its client resumes from. */
+async function leftAt(url: string): Promise<string> {
+  const first = await connect(url);
+  first.destroy();
+  return first.lastEventId;
 }
 
 const seqs = (stream: RawStream) => stream.catalogEvents().map((event) => parseEventId(event.id)?.seq);
@@ -39,8 +37,7 @@ const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('order of live events', () => {
   it('delivers events in ID order when the store settles appends out of order', async () => {
-    const controlled = controlledStore();
-    const { emitter, url } = await start(controlled.store);
+    const { controlled, emitter, url } = await start();
     const raw = await connect(url);
 
     controlled.holdAppends(true);
@@ -71,8 +68,7 @@ describe('order of live events', () => {
   });
 
   it('lets later events go once an earlier append fails, and keeps them in order', async () => {
-    const controlled = controlledStore();
-    const { emitter, url } = await start(controlled.store);
+    const { controlled, emitter, url } = await start();
     const raw = await connect(url);
     controlled.holdAppends(true);
     const failing = emitter.broadcast('tick', { n: 1 });
@@ -91,11 +87,8 @@ describe('order of live events', () => {
 
 describe('resume against a store with latency', () => {
   it('does not send an event twice when its append settles after a replay already wrote it', async () => {
-    const controlled = controlledStore();
-    const { emitter, url } = await start(controlled.store);
-    const first = await connect(url);
-    const from = first.lastEventId;
-    first.destroy();
+    const { controlled, emitter, url } = await start();
+    const from = await leftAt(url);
     await waitUntil(() => emitter.stats().clients === 0, 'the first stream to close');
 
     controlled.holdAppends(true);
@@ -118,8 +111,7 @@ describe('resume against a store with latency', () => {
   });
 
   it('gives a fresh stream the events published between its head read and its registration', async () => {
-    const controlled = controlledStore();
-    const { emitter, url } = await start(controlled.store);
+    const { controlled, emitter, url } = await start();
     await emitter.broadcast('tick', { n: 0 });
     controlled.head.shut();
     // No response before the head is known: the stream is opened, not awaited.
@@ -128,7 +120,7 @@ describe('resume against a store with latency', () => {
     for (let n = 1; n <= 3; n++) await emitter.broadcast('tick', { n });
     controlled.head.open();
     const raw = await opening;
-    raws.push(raw);
+    fixture.raws.push(raw);
     await raw.waitForEvents(4);
     expect(raw.events[0]).toMatchObject({ event: HELLO_EVENT });
     expect(parseEventId(raw.events[0]?.id ?? '')?.seq).toBe(1);
@@ -138,8 +130,7 @@ describe('resume against a store with latency', () => {
 
 describe('a store that loses its history while the emitter runs', () => {
   it('still sends a multi-channel event whose sequence number repeats under the new epoch', async () => {
-    const controlled = controlledStore();
-    const { emitter, url } = await start(controlled.store);
+    const { controlled, emitter, url } = await start();
     const raw = await connect(url);
     const before: PublishResult = await emitter.to('a', 'b').send('tick', { n: 1 });
     controlled.loseHistory();
@@ -151,15 +142,11 @@ describe('a store that loses its history while the emitter runs', () => {
   });
 
   it('sends the live events of the new epoch that arrive while a replay of the old one is written', async () => {
-    const controlled = controlledStore();
-    const { emitter, url } = await start(controlled.store);
-    const first = await connect(url);
-    const from = first.lastEventId;
-    first.destroy();
+    const { controlled, emitter, url } = await start();
+    const from = await leftAt(url);
     for (let n = 1; n <= 3; n++) await emitter.broadcast('tick', { n });
     controlled.read.shut();
-    const resumed = await openRaw(url, { headers: { 'Last-Event-ID': from } });
-    raws.push(resumed);
+    const resumed = await fixture.open(url, { headers: { 'Last-Event-ID': from } });
     await waitUntil(() => controlled.read.reached === 2, 'the replay read');
     // The read answered under the old epoch (head seq 3); the new epoch starts again at 1.
     controlled.loseHistory();

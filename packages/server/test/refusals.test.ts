@@ -1,27 +1,17 @@
 import { request } from 'node:http';
 import express from 'express';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEmitter, type Emitter, httpError, isSseServerError } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer, waitUntil } from './helpers/server';
+import { describe, expect, it, vi } from 'vitest';
+import { createEmitter, httpError, isSseServerError } from '../src/index';
+import { events } from './helpers/catalog';
+import { openRaw } from './helpers/raw-client';
+import { waitUntil } from './helpers/server';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-let sse: Emitter<TestEvents> | undefined;
-const raws: RawStream[] = [];
-
-afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.destroy();
-  await sse?.close();
-  await server?.close();
-  sse = undefined;
-  server = undefined;
-});
+const fixture = useStreamFixture();
 
 /** A refused request: status, headers and the whole body. */
 async function fetchRaw(url: string, headers: Record<string, string> = {}) {
-  const raw = await openRaw(url, { headers });
-  raws.push(raw);
+  const raw = await fixture.open(url, { headers });
   await raw.waitForEnd();
   return raw;
 }
@@ -30,7 +20,6 @@ describe('authorization', () => {
   it('answers 401 when authorize returns false, 403 from httpError(), and streams nothing', async () => {
     const onError = vi.fn();
     const emitter = createEmitter({ events, heartbeatMs: 0, onError });
-    sse = emitter;
     const app = express();
     app.get(
       '/events',
@@ -49,8 +38,7 @@ describe('authorization', () => {
         },
       }),
     );
-    server = await listen(app);
-    const url = `${server.origin}/events`;
+    const url = await fixture.serve(emitter, app);
 
     const anonymous = await fetchRaw(url);
     expect(anonymous.status).toBe(401);
@@ -74,8 +62,7 @@ describe('authorization', () => {
     expect(onError).toHaveBeenCalledTimes(1);
 
     for (const refused of [anonymous, banned, teapot, hidden, bug]) expect(refused.events).toEqual([]);
-    const admitted = await openRaw(url, { headers: { Authorization: 'Bearer ada' } });
-    raws.push(admitted);
+    const admitted = await fixture.open(url, { headers: { Authorization: 'Bearer ada' } });
     expect(admitted.status).toBe(200);
     await admitted.waitForEvents(1);
     expect((await emitter.to('user:ada').send('tick', { n: 1 })).delivered).toBe(1);
@@ -85,9 +72,8 @@ describe('authorization', () => {
   it('refuses with 500 and reports an authorize answer that is not { userId } or a boolean', async () => {
     const onError = vi.fn();
     const emitter = createEmitter({ events, onError });
-    sse = emitter;
-    server = await listen(emitter.handler({ authorize: () => ({ userId: '' }) }));
-    const refused = await fetchRaw(`${server.origin}/`);
+    const url = await fixture.serve(emitter, emitter.handler({ authorize: () => ({ userId: '' }) }));
+    const refused = await fetchRaw(url);
     expect(refused.status).toBe(500);
     expect(onError.mock.calls[0]?.[0]).toSatisfy(
       (error: unknown) => isSseServerError(error) && error.code === 'invalid-authorization',
@@ -97,10 +83,9 @@ describe('authorization', () => {
   it('refuses with 500 and reports a channels() that returns one string instead of a list', async () => {
     const onError = vi.fn();
     const emitter = createEmitter({ events, onError });
-    sse = emitter;
     // A string is an iterable of strings: without a check, 'room:1' would join 'r', 'o', 'o', ...
-    server = await listen(emitter.handler({ channels: () => 'room:1' }));
-    const refused = await fetchRaw(`${server.origin}/`);
+    const url = await fixture.serve(emitter, emitter.handler({ channels: () => 'room:1' }));
+    const refused = await fetchRaw(url);
     expect(refused.status).toBe(500);
     expect(onError.mock.calls[0]?.[0]).toSatisfy(
       (error: unknown) => isSseServerError(error) && error.code === 'invalid-channel',
@@ -110,8 +95,8 @@ describe('authorization', () => {
 
   it('refuses with the status a channels() function throws', async () => {
     const emitter = createEmitter({ events });
-    sse = emitter;
-    server = await listen(
+    const url = await fixture.serve(
+      emitter,
       emitter.handler({
         channels: (req) => {
           if (req.url?.includes('room=secret')) throw httpError(403);
@@ -119,7 +104,7 @@ describe('authorization', () => {
         },
       }),
     );
-    const refused = await fetchRaw(`${server.origin}/?room=secret`);
+    const refused = await fetchRaw(`${url}?room=secret`);
     expect([refused.status, refused.text]).toEqual([403, 'Forbidden']);
   });
 });
@@ -127,49 +112,43 @@ describe('authorization', () => {
 describe('limits', () => {
   it('answers 503 with Retry-After over maxClients, and admits again once a client left', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0, maxClients: 2, retryMs: 2500 });
-    sse = emitter;
-    server = await listen(emitter.handler());
-    const url = `${server.origin}/events`;
+    const url = await fixture.serve(emitter);
     const first = await openRaw(url);
     const second = await openRaw(url);
-    raws.push(first, second);
+    fixture.raws.push(first, second);
     const third = await fetchRaw(url);
     expect(third.status).toBe(503);
     expect(third.headers['retry-after']).toBe('3');
     expect(third.text).toBe('too many open streams');
     first.destroy();
     await waitUntil(() => emitter.stats().clients === 1, 'a slot to free');
-    const fourth = await openRaw(url);
-    raws.push(fourth);
+    const fourth = await fixture.open(url);
     expect(fourth.status).toBe(200);
   });
 
   it('answers 503 over maxClientsPerUser for that user only', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0, maxClientsPerUser: 1 });
-    sse = emitter;
-    server = await listen(
+    const url = await fixture.serve(
+      emitter,
       emitter.handler({ authorize: (req) => ({ userId: String(req.headers['x-user']) }) }),
     );
-    const url = `${server.origin}/events`;
-    const ada = await openRaw(url, { headers: { 'x-user': 'ada' } });
-    raws.push(ada);
+    const ada = await fixture.open(url, { headers: { 'x-user': 'ada' } });
     await ada.waitForEvents(1);
     const adaAgain = await fetchRaw(url, { 'x-user': 'ada' });
     expect(adaAgain.status).toBe(503);
     expect(adaAgain.headers['retry-after']).toBe('3');
-    const bob = await openRaw(url, { headers: { 'x-user': 'bob' } });
-    raws.push(bob);
+    const bob = await fixture.open(url, { headers: { 'x-user': 'bob' } });
     expect(bob.status).toBe(200);
   });
 
   it('applies the limit to streams opening at the same moment', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0, maxClients: 3 });
-    sse = emitter;
-    server = await listen(
+    const url = await fixture.serve(
+      emitter,
       emitter.handler({ authorize: () => new Promise((resolve) => setTimeout(() => resolve(true), 10)) }),
     );
-    const streams = await Promise.all(Array.from({ length: 8 }, () => openRaw(`${server?.origin}/events`)));
-    raws.push(...streams);
+    const streams = await Promise.all(Array.from({ length: 8 }, () => openRaw(url)));
+    fixture.raws.push(...streams);
     expect(streams.filter((stream) => stream.status === 200)).toHaveLength(3);
     expect(streams.filter((stream) => stream.status === 503)).toHaveLength(5);
     expect(emitter.stats().clients).toBe(3);
@@ -177,8 +156,8 @@ describe('limits', () => {
 
   it('applies the per-user limit to streams of one user opening at the same moment', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0, maxClientsPerUser: 2 });
-    sse = emitter;
-    server = await listen(
+    const url = await fixture.serve(
+      emitter,
       emitter.handler({
         // Answers in a random order, as a session store would.
         authorize: (req) =>
@@ -187,9 +166,9 @@ describe('limits', () => {
           ),
       }),
     );
-    const open = (user: string) => openRaw(`${server?.origin}/events`, { headers: { 'x-user': user } });
+    const open = (user: string) => openRaw(url, { headers: { 'x-user': user } });
     const streams = await Promise.all([...Array.from({ length: 6 }, () => open('ada')), open('bob')]);
-    raws.push(...streams);
+    fixture.raws.push(...streams);
     expect(streams.slice(0, 6).filter((stream) => stream.status === 200)).toHaveLength(2);
     expect(streams[6]?.status).toBe(200);
     expect(emitter.stats().clients).toBe(3);
@@ -199,9 +178,7 @@ describe('limits', () => {
 describe('Last-Event-ID', () => {
   it('answers 400 to a malformed or oversized ID, in the header or the query, before any stream byte', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
-    server = await listen(emitter.handler());
-    const url = `${server.origin}/events`;
+    const url = await fixture.serve(emitter);
     const longEpoch = `${'a'.repeat(250)}-1`;
     for (const bad of [
       '42',
@@ -227,10 +204,8 @@ describe('Last-Event-ID', () => {
 
   it('treats a well-formed ID of another epoch as a reset, not an error', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
-    server = await listen(emitter.handler());
-    const raw = await openRaw(`${server.origin}/events`, { headers: { 'Last-Event-ID': 'elsewhere-7' } });
-    raws.push(raw);
+    const url = await fixture.serve(emitter);
+    const raw = await fixture.open(url, { headers: { 'Last-Event-ID': 'elsewhere-7' } });
     await raw.waitForEvents(2);
     expect(JSON.parse(raw.events[1]?.data ?? '')).toEqual({
       reason: 'epoch-changed',
@@ -242,10 +217,10 @@ describe('Last-Event-ID', () => {
 describe('request handling', () => {
   it('ignores a request whose client left while authorize was deciding', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
-    sse = emitter;
     let asked = false;
     let decided = false;
-    server = await listen(
+    const url = await fixture.serve(
+      emitter,
       emitter.handler({
         authorize: () => {
           asked = true;
@@ -258,7 +233,7 @@ describe('request handling', () => {
         },
       }),
     );
-    const req = request(`${server.origin}/events`);
+    const req = request(url);
     req.on('error', () => {});
     req.end();
     await waitUntil(() => asked, 'authorize to be asked');
@@ -266,5 +241,50 @@ describe('request handling', () => {
     await waitUntil(() => decided, 'authorize to answer');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
+  });
+});
+
+describe('methods', () => {
+  const OTHER_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+
+  it('answers 405 with Allow: GET, HEAD to any other method on node:http, before authorize and any stream byte', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    const authorize = vi.fn(() => true);
+    const url = await fixture.serve(emitter, emitter.handler({ authorize }));
+    for (const method of OTHER_METHODS) {
+      const raw = await fixture.open(url, { method });
+      await raw.waitForEnd();
+      expect(raw.status, method).toBe(405);
+      expect(raw.headers.allow).toBe('GET, HEAD');
+      expect(raw.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(raw.text).toBe('Method Not Allowed: an event stream is read with GET');
+      expect(raw.events).toEqual([]);
+    }
+    // A request body is no reason to open a stream either, and the answer does not wait for it.
+    const posted = await fetch(url, { method: 'POST', body: 'x'.repeat(64 * 1024) });
+    expect([posted.status, posted.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    await posted.text();
+    expect(authorize).not.toHaveBeenCalled();
+    expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0, bytes: 0 });
+
+    const head = await fixture.open(url, { method: 'HEAD' });
+    await head.waitForEnd();
+    expect(head.status).toBe(200);
+    const get = await fixture.open(url);
+    expect(get.status).toBe(200);
+    await get.waitForEvents(1);
+    expect(authorize).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers 405 behind Express when the handler is mounted for every method', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    const app = express();
+    app.all('/events', emitter.handler());
+    const url = await fixture.serve(emitter, app);
+    const raw = await fixture.open(url, { method: 'PUT' });
+    await raw.waitForEnd();
+    expect([raw.status, raw.headers.allow]).toEqual([405, 'GET, HEAD']);
+    const get = await fixture.open(url);
+    expect(get.status).toBe(200);
   });
 });

@@ -1,35 +1,25 @@
 import type { RequestListener } from 'node:http';
 import { HELLO_EVENT, RESET_EVENT, resetSchema } from '@app/sse-protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmitter, createMemoryStore, type Emitter, parseEventId, type ReplayStore } from '../src/index';
+import { describe, expect, it } from 'vitest';
+import { createEmitter, createMemoryStore, parseEventId, type ReplayStore } from '../src/index';
 import { events, type TestEvents } from './helpers/catalog';
-import { type RecordingEventSource, recordEventSource } from './helpers/event-source';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { listen, type TestServer, waitUntil } from './helpers/server';
+import { recordEventSource } from './helpers/event-source';
+import type { RawStream } from './helpers/raw-client';
+import { waitUntil } from './helpers/server';
+import { useStreamFixture } from './helpers/stream-fixture';
 
-let server: TestServer | undefined;
-const emitters: Emitter<TestEvents>[] = [];
-const sources: RecordingEventSource[] = [];
-const raws: RawStream[] = [];
-
-afterEach(async () => {
-  for (const source of sources.splice(0)) source.close();
-  for (const raw of raws.splice(0)) raw.destroy();
-  for (const emitter of emitters.splice(0)) await emitter.close();
-  await server?.close();
-  server = undefined;
-});
+const fixture = useStreamFixture();
 
 async function start(options: Partial<Parameters<typeof createEmitter<TestEvents>>[0]> = {}) {
   const emitter = createEmitter({ events, heartbeatMs: 0, ...options });
-  emitters.push(emitter);
-  server = await listen(
+  const url = await fixture.serve(
+    emitter,
     emitter.handler({
       authorize: (req) =>
         typeof req.headers['x-user'] === 'string' ? { userId: req.headers['x-user'] } : true,
     }),
   );
-  return { emitter, url: `${server.origin}/events` };
+  return { emitter, url };
 }
 
 async function connect(
@@ -37,8 +27,7 @@ async function connect(
   headers: Record<string, string> = {},
   onChunk?: (chunk: string, stream: RawStream) => void,
 ) {
-  const raw = await openRaw(url, { headers, onChunk });
-  raws.push(raw);
+  const raw = await fixture.open(url, { headers, onChunk });
   await raw.waitForEvents(1);
   return raw;
 }
@@ -101,11 +90,11 @@ describe('resume', () => {
   it('lets an EventSource reconnect by itself with Last-Event-ID and get exactly what it missed', async () => {
     const { emitter, url } = await start({ retryMs: 20 });
     const source = recordEventSource(url, ['tick', HELLO_EVENT]);
-    sources.push(source);
+    fixture.sources.push(source);
     await source.waitFor(HELLO_EVENT, 1);
     await emitter.broadcast('tick', { n: 1 });
     await source.waitFor('tick', 1);
-    server?.server.closeAllConnections();
+    fixture.server?.server.closeAllConnections();
     await emitter.broadcast('tick', { n: 2 });
     await emitter.broadcast('tick', { n: 3 });
     await source.waitFor(HELLO_EVENT, 2);
@@ -142,18 +131,16 @@ describe('resume', () => {
 describe('reset', () => {
   it('tells a client that comes back after a restart (new epoch) with sse:reset, then goes live', async () => {
     let current = createEmitter({ events, heartbeatMs: 0, retryMs: 20 });
-    emitters.push(current);
     const listener: RequestListener = (req, res) => current.handler()(req, res);
-    server = await listen(listener);
-    const url = `${server.origin}/events`;
+    const url = await fixture.serve(current, listener);
     const source = recordEventSource(url, ['tick', HELLO_EVENT, RESET_EVENT]);
-    sources.push(source);
+    fixture.sources.push(source);
     await source.waitFor(HELLO_EVENT, 1);
     const before = await current.broadcast('tick', { n: 1 });
     await source.waitFor('tick', 1);
 
     const restarted = createEmitter({ events, heartbeatMs: 0 });
-    emitters.push(restarted);
+    fixture.onCleanup(() => restarted.close());
     await restarted.broadcast('tick', { n: 100 });
     const old = current;
     current = restarted;
@@ -247,8 +234,7 @@ describe('publish during replay', () => {
 
     gated.close();
     const readsBefore = gated.reads();
-    const resumed = await openRaw(url, { headers: { 'Last-Event-ID': from } });
-    raws.push(resumed);
+    const resumed = await fixture.open(url, { headers: { 'Last-Event-ID': from } });
     await waitUntil(() => gated.reads() > readsBefore, 'the replay read');
     // Published after the connection registered, before its replay read returns.
     for (let n = 1001; n <= 1100; n++) await emitter.broadcast('blob', { text: `${n}:${text}` });
@@ -274,8 +260,7 @@ describe('publish during replay', () => {
     const { emitter, url } = await start({ store: gated.store });
     await emitter.broadcast('tick', { n: 0 });
     gated.close();
-    const raw = await openRaw(url);
-    raws.push(raw);
+    const raw = await fixture.open(url);
     await waitUntil(() => gated.reads() === 1, 'the first read');
     for (let n = 1; n <= 5; n++) await emitter.broadcast('tick', { n });
     gated.open();

@@ -4,10 +4,14 @@ import express from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type ChannelSender,
+  type ConnectionInfo,
   createEmitter,
+  type DisconnectInfo,
+  type DisconnectReason,
   type EmitterStats,
   httpError,
   type NodeHandler,
+  type NodeRequest,
   type PublishResult,
 } from '../src/index';
 import { events, type TestEvents } from './helpers/catalog';
@@ -74,6 +78,34 @@ describe('handler types', () => {
     sse.handler({ authorize: () => ({ id: 'u1' }) });
     // @ts-expect-error channels are strings
     sse.handler({ channels: () => [1, 2] });
+  });
+
+  it('types the connection hooks with the endpoint request type', () => {
+    sse.handler({
+      authorize: (req: express.Request) => ({ userId: String(req.get('x-user')) }),
+      onConnect: (info) => {
+        expectTypeOf(info).toEqualTypeOf<ConnectionInfo<express.Request>>();
+        expectTypeOf(info.request).toEqualTypeOf<express.Request>();
+        expectTypeOf(info.channels).toEqualTypeOf<readonly string[]>();
+        expectTypeOf(info.userId).toEqualTypeOf<string | undefined>();
+        expectTypeOf(info.clientId).toBeString();
+      },
+      onDisconnect: async (info) => {
+        expectTypeOf(info).toEqualTypeOf<DisconnectInfo<express.Request>>();
+        expectTypeOf(info.reason).toEqualTypeOf<DisconnectReason>();
+      },
+    });
+    sse.handler({ onConnect: ({ request }) => expectTypeOf(request).toEqualTypeOf<NodeRequest>() });
+    sse.fetchHandler(new Request('http://x/'), {
+      onDisconnect: ({ request }) => expectTypeOf(request).toEqualTypeOf<Request>(),
+    });
+    expectTypeOf<DisconnectReason>().toEqualTypeOf<
+      'client-gone' | 'slow-consumer' | 'closed' | 'store-failed'
+    >();
+    // @ts-expect-error the channels handed to a hook are read-only copies
+    sse.handler({ onConnect: ({ channels }) => channels.push('room:1') });
+    // @ts-expect-error a hook takes the info object, not a request
+    sse.handler({ onConnect: (info: express.Request) => info.get('x') });
   });
 
   it('answers fetch Requests with Responses', () => {

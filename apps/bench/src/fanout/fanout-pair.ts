@@ -78,7 +78,7 @@ const LOAD_ENTRY = fileURLToPath(new URL('./load-process.ts', import.meta.url));
  */
 export async function startFanoutPair(kind: ServerKind, options: PairOptions): Promise<FanoutPair> {
   const timeout = options.stepTimeoutMs;
-  const server: ServerHandle = startChild(SERVER_ENTRY, [kind], [...options.execArgv, '--expose-gc']);
+  const server: ServerHandle = startChild(SERVER_ENTRY, [kind], [...options.execArgv, '--expose-gc', ...(process.env.SEMI ? ['--min-semi-space-size=16', '--max-semi-space-size=16'] : [])]);
   const load: LoadHandle = startChild(LOAD_ENTRY, [], options.execArgv);
 
   const ask = <C, R extends { type: string }, T extends R['type']>(

@@ -87,16 +87,13 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
           throw httpError(403, `unknown user ${JSON.stringify(userId)}: use one of ${USER_LIST}`);
         return { userId };
       },
-      // Called once the stream is admitted: the place to count it for presence until it closes.
-      channels: (req, identity) => {
-        const { userId } = identity;
-        const res = req.res;
-        if (userId === undefined || !res) return undefined;
-        dashboard.streamOpened(userId);
-        // A client that left while `authorize` ran has already closed: count it out at once.
-        if (res.closed || res.destroyed) dashboard.streamClosed(userId);
-        else res.once('close', () => dashboard.streamClosed(userId));
-        return undefined;
+      // Presence counts accepted streams only: a stream refused over a limit or while the server
+      // shuts down never reaches onConnect, and each one that did reaches onDisconnect once.
+      onConnect: ({ userId }) => {
+        if (userId !== undefined) dashboard.streamOpened(userId);
+      },
+      onDisconnect: ({ userId }) => {
+        if (userId !== undefined) dashboard.streamClosed(userId);
       },
     }),
   );

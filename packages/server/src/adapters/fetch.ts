@@ -107,7 +107,7 @@ export async function fetchHandler(
     lastEventId: lastEventIdFrom(request.headers.get(LAST_EVENT_ID_HEADER), request.url),
     // Connection is hop-by-hop: the runtime's HTTP layer owns it (and HTTP/2 forbids it).
     keepAlive: false,
-    head: request.method === 'HEAD',
+    method: request.method,
   };
   try {
     await serveStream(core, request, streamRequest, transport, options);

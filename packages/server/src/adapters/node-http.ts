@@ -175,7 +175,8 @@ export function createNodeHandler<Req extends NodeRequest>(
     const request = {
       lastEventId: lastEventIdFrom(req.headers[LAST_EVENT_ID_HEADER], req.url),
       keepAlive: keepsAlive(req),
-      head: req.method === 'HEAD',
+      // Always set on a server's request; a hand-made one without it is read as GET.
+      method: req.method ?? 'GET',
     };
     serveStream(core, req, request, transport, options).catch((error: unknown) => {
       // Only a response that failed under us gets here (serveStream answers every refusal itself,
