@@ -54,6 +54,10 @@ describe('parseCliOptions', () => {
     });
   });
 
+  it('runs each connection count once, smallest first', () => {
+    expect(parseCliOptions(['--connections=5000,1000,5000'], OUT).connections).toEqual([1000, 5000]);
+  });
+
   it('refuses bad values with a message naming the flag', () => {
     expect(() => parseCliOptions(['--only=both'], OUT)).toThrow(/--only/);
     expect(() => parseCliOptions(['--connections=10,x'], OUT)).toThrow(/--connections/);

@@ -88,12 +88,14 @@ export function parseCliOptions(args: readonly string[], defaultOut: string): Cl
     throw new TypeError(`@app/bench: --only must be "parser" or "fanout", got "${only}"`);
   }
   const quick = values.quick === true;
-  const connections = (list(values.connections) ?? (quick ? ['250', '1000'] : ['1000', '5000', '10000'])).map(
+  const given = (list(values.connections) ?? (quick ? ['250', '1000'] : ['1000', '5000', '10000'])).map(
     Number,
   );
-  if (connections.some((n) => !Number.isInteger(n) || n < 1)) {
+  if (given.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new TypeError(`@app/bench: --connections must be positive integers, got "${values.connections}"`);
   }
+  // Each count once, smallest first: the report has one column per count, in order.
+  const connections = [...new Set(given)].sort((a, b) => a - b);
   const servers = list(values.servers) ?? [...SERVER_KINDS];
   const unknown = servers.filter((s) => !(SERVER_KINDS as readonly string[]).includes(s));
   if (unknown.length > 0) {

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       kinds: options.servers,
       fanouts: options.quick ? 8 : 20,
       warmupFanouts: 3,
-      bursts: options.quick ? 3 : 5,
+      bursts: options.quick ? 3 : 9,
       burstDeliveries: options.quick ? 50_000 : 200_000,
       warmupConnections: 100,
       pauseMs: 30,

@@ -64,6 +64,7 @@ const LF = 10;
 const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;
+const ROPE_PIECES = 8; // pieces of an unfinished line concatenated before switching to an array
 const DIGITS = /^[0-9]+$/;
 
 function noop(): void {}
@@ -100,9 +101,13 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   // The unfinished line. Only each new chunk is ever searched for line ends, never this: searching
   // the growing line again on every chunk would make a long line in small chunks cost O(n^2).
-  // Appending builds a rope (engines concatenate strings lazily) that is flattened once, when the
-  // line ends; that is cheaper per chunk than an array of fragments and a join.
+  // Its first few pieces are concatenated (cheap while short); a line that keeps arriving in
+  // pieces switches to an array joined once at its end, which keeps memory and GC work per piece
+  // low for a huge line in tiny chunks.
   let pending = '';
+  let pendingPieces = 0;
+  const pendingParts: string[] = [];
+  let pendingLength = 0;
   let skippingLine = false; // the current line passed maxBufferSize: drop it up to its end
   let started = false; // a BOM is only stripped at the very start of a stream
   let skipLeadingLf = false; // the previous chunk ended in CR: an LF opening the next one belongs to it
@@ -135,22 +140,25 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   function appendData(value: string): void {
     if (droppingEvent) return;
-    if (hasData) data += `\n${value}`;
+    if (hasData) data = `${data}\n${value}`;
     else {
       data = value;
       hasData = true;
     }
-    if (data.length > maxBufferSize) {
-      data = '';
-      hasData = false;
-      droppingEvent = true;
-      onError(
-        new ProtocolError(
-          'buffer-overflow',
-          `event data exceeded maxBufferSize (${maxBufferSize}); the event was dropped`,
-        ),
-      );
-    }
+    if (data.length > maxBufferSize) dropEvent();
+  }
+
+  // Kept out of appendData so that the hot function stays small enough to be inlined.
+  function dropEvent(): void {
+    data = '';
+    hasData = false;
+    droppingEvent = true;
+    onError(
+      new ProtocolError(
+        'buffer-overflow',
+        `event data exceeded maxBufferSize (${maxBufferSize}); the event was dropped`,
+      ),
+    );
   }
 
   function processField(field: string, value: string): void {
@@ -259,13 +267,40 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   function keepPending(piece: string): void {
     if (skippingLine) return;
-    if (pending.length + piece.length > maxBufferSize) {
-      pending = '';
+    pendingLength += piece.length;
+    if (pendingLength > maxBufferSize) {
+      clearPending();
       skippingLine = true;
       reportLineOverflow();
       return;
     }
-    pending += piece;
+    if (pendingPieces < ROPE_PIECES) {
+      pending += piece;
+      pendingPieces++;
+      return;
+    }
+    if (pendingParts.length === 0) pendingParts.push(pending);
+    pendingParts.push(piece);
+  }
+
+  function clearPending(): void {
+    pending = '';
+    pendingPieces = 0;
+    pendingParts.length = 0;
+    pendingLength = 0;
+  }
+
+  // The unfinished line completed by `rest`, as one flat string: a join copies once into a flat
+  // string, where `a + b` would give a rope whose every character access takes a slower path.
+  function takePendingLine(rest: string): string {
+    let line: string;
+    if (pendingParts.length === 0) line = [pending, rest].join('');
+    else {
+      pendingParts.push(rest);
+      line = pendingParts.join('');
+    }
+    clearPending();
+    return line;
   }
 
   // The common case, no CR in the rest of the chunk: only LF ends lines, so one indexOf per line.
@@ -328,17 +363,17 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     }
     let lf = chunk.indexOf('\n', pos);
     let cr = chunk.indexOf('\r', pos);
-    if (pending !== '' || skippingLine) {
+    if (pendingLength !== 0 || skippingLine) {
       if (lf === -1 && cr === -1) {
         keepPending(pos === 0 ? chunk : chunk.slice(pos));
         return;
       }
       const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
-      if (skippingLine || pending.length + (end - pos) > maxBufferSize) {
+      if (skippingLine || pendingLength + (end - pos) > maxBufferSize) {
         // Checked before joining, so an oversized line is never built as one string.
         if (!skippingLine) reportLineOverflow();
         skippingLine = false;
-        pending = '';
+        clearPending();
         pos = end + 1;
         if (end === cr) {
           if (pos === length) {
@@ -353,9 +388,8 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         // Join the unfinished line with this chunk once, then parse it all in one pass. The
         // pending part holds no line end, so the known positions only shift by its length and
         // nothing is searched twice: each character is scanned once, however the input is cut.
-        const shift = pending.length - pos;
-        chunk = pending + (pos === 0 ? chunk : chunk.slice(pos));
-        pending = '';
+        const shift = pendingLength - pos;
+        chunk = takePendingLine(pos === 0 ? chunk : chunk.slice(pos));
         length = chunk.length;
         pos = 0;
         if (lf !== -1) lf += shift;
@@ -389,7 +423,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   function reset(): void {
     generation++;
-    pending = '';
+    clearPending();
     skippingLine = false;
     started = false;
     skipLeadingLf = false;

@@ -41,7 +41,7 @@ export interface FanoutPair {
   readonly kind: ServerKind;
   /** Name and version of the server, for the report. */
   readonly label: string;
-  /** Opens `count` connections and waits until the server has registered all of them. */
+  /** Opens `count` more connections and waits until the server has registered all it holds. */
   connect(count: number): Promise<void>;
   /** Closes every connection and waits until the server has let go of all of them. */
   disconnect(): Promise<void>;
@@ -78,7 +78,7 @@ const LOAD_ENTRY = fileURLToPath(new URL('./load-process.ts', import.meta.url));
  */
 export async function startFanoutPair(kind: ServerKind, options: PairOptions): Promise<FanoutPair> {
   const timeout = options.stepTimeoutMs;
-  const server: ServerHandle = startChild(SERVER_ENTRY, [kind], [...options.execArgv, '--expose-gc', ...(process.env.SEMI ? ['--min-semi-space-size=16', '--max-semi-space-size=16'] : [])]);
+  const server: ServerHandle = startChild(SERVER_ENTRY, [kind], [...options.execArgv, '--expose-gc']);
   const load: LoadHandle = startChild(LOAD_ENTRY, [], options.execArgv);
 
   const ask = <C, R extends { type: string }, T extends R['type']>(
@@ -128,7 +128,8 @@ export async function startFanoutPair(kind: ServerKind, options: PairOptions): P
           `@app/bench: ${connected.failed} of ${count} connections to ${kind} failed: ${connected.firstError}`,
         );
       }
-      await waitForClients(count);
+      // The load process reports every connection it holds, earlier ones included.
+      await waitForClients(connected.count);
     },
     async disconnect() {
       await ask(load, { type: 'disconnect' }, 'disconnected');

@@ -77,7 +77,12 @@ describe('renderReport', () => {
       parser: null,
       fanout: {
         result: {
-          measurements: [measurement('ours', { latencyP99Ms: 30 }), measurement('raw')],
+          measurements: [
+            measurement('ours', { connections: 100, rssPerConnectionBytes: 12000 }),
+            measurement('raw', { connections: 100 }),
+            measurement('ours', { latencyP99Ms: 30 }),
+            measurement('raw'),
+          ],
           loadAverages: [{ connections: 1000, before: 0.5, after: 0.7 }],
         },
         options,
@@ -88,9 +93,14 @@ describe('renderReport', () => {
     });
     expect(report).toContain('| CPU | Test CPU, 2 cores |');
     expect(report).toContain('| Node.js | v20.20.2 |');
-    expect(report).toContain('| 1,000 | deliveries/s, ours / raw | >= 0.8 | 1.00x | met |');
-    expect(report).toContain('| 1,000 | single fan-out p99, ours / raw | <= 1.2 | 1.50x | **missed** |');
-    expect(report).toContain('Missed: single fan-out p99, ours / raw at 1,000 connections.');
+    expect(report).toContain('| ratio | target | 100 connections | 1,000 connections |');
+    expect(report).toContain('| deliveries/s, ours / raw | >= 0.8 | 1.00x | **1.00x** met |');
+    expect(report).toContain('| single fan-out p99, ours / raw | <= 1.2 | 1.00x | **1.50x missed** |');
+    expect(report).toContain(
+      '| RSS per idle connection, ours / raw | <= 1.15 | 1.33x (over) | **1.00x** met |',
+    );
+    expect(report).toContain('| server CPU per delivery, ours / raw | no target | 1.00x | 1.00x |');
+    expect(report).toContain('At 1,000 connections, missed: single fan-out p99, ours / raw.');
     expect(report).toContain(
       '| ours label | 1,000 | 300,000 | 2.00 µs | 50% | 8.0 ms | 30.0 ms | 15.0 ms | 8.8 KiB | 4.9 KiB | 0.5 s |',
     );
@@ -99,6 +109,24 @@ describe('renderReport', () => {
     );
     expect(report).toContain('## Method');
     expect(report).not.toContain('**Parser.**');
+  });
+
+  it('says so when every target is met at the largest count', () => {
+    const report = renderReport({
+      machine,
+      command: 'pnpm bench',
+      packagesFrom: 'dist',
+      parser: null,
+      fanout: {
+        result: { measurements: [measurement('ours'), measurement('raw')], loadAverages: [] },
+        options,
+      },
+      parserChart: null,
+      fanoutChart: null,
+      durationSeconds: 1,
+    });
+    expect(report).toContain('At 1,000 connections every target is met.');
+    expect(report).not.toContain('![');
   });
 
   it('lists the parser shapes with the ratio and says where ours is slower', () => {
@@ -126,6 +154,18 @@ describe('renderReport', () => {
             ratioLow: 0.85,
             ratioHigh: 0.95,
           },
+          {
+            shape: 'data-only',
+            description: 'data',
+            bytes: 4096,
+            chunks: 2,
+            events: 5,
+            oursOpsPerSecond: 990,
+            theirsOpsPerSecond: 1000,
+            ratio: 0.99,
+            ratioLow: 0.93,
+            ratioHigh: 1.04,
+          },
         ],
       },
       fanout: null,
@@ -134,7 +174,9 @@ describe('renderReport', () => {
       durationSeconds: 1,
     });
     expect(report).toContain('| `crlf` | CRLF | 2.0 KiB | 10 | 900.0 | 1,000 | **0.90x** | 0.85 to 0.95 |');
-    expect(report).toContain('Ours is slower on `crlf`');
+    expect(report).toContain(
+      'Ours is slower on `crlf` (in the middle half of the rounds too). Ours is level with it, within the noise, on `data-only`. The target (faster on every shape) is not met.',
+    );
     expect(report).toContain('TypeScript sources');
     expect(report).not.toContain('## Fan-out');
   });
