@@ -117,13 +117,15 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   let droppingEvent = false; // the event's data passed maxBufferSize: drop it at its blank line
   let eventType = '';
   let idBuffer = options.lastEventId ?? '';
-  let lastEventId = idBuffer;
+  // A plain data property, not a getter: an object literal with an accessor is kept by V8 in a
+  // slower shape, and every feed() call would then pay a slow property lookup.
+  const parser: EventStreamParser & { lastEventId: string } = { feed, reset, lastEventId: idBuffer };
   let generation = 0; // bumped by reset(), so a callback that resets stops the current feed
 
   function dispatch(): void {
     // Spec: "Set the last event ID string of the event source to the value of the last event ID
     // buffer" happens before the empty-data check, so an id-only block still moves it.
-    lastEventId = idBuffer;
+    parser.lastEventId = idBuffer;
     if (droppingEvent || !hasData) {
       droppingEvent = false;
       data = '';
@@ -131,7 +133,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       eventType = '';
       return;
     }
-    const event: ParsedEvent = { id: lastEventId, event: eventType === '' ? 'message' : eventType, data };
+    const event: ParsedEvent = { id: idBuffer, event: eventType === '' ? 'message' : eventType, data };
     data = '';
     hasData = false;
     eventType = '';
@@ -323,16 +325,21 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
           lf,
         );
         if (!hasData && !droppingEvent && chunk.charCodeAt(lf + 1) === LF) {
-          lastEventId = idBuffer;
+          parser.lastEventId = idBuffer;
           const event: ParsedEvent = {
-            id: lastEventId,
+            id: idBuffer,
             event: eventType === '' ? 'message' : eventType,
             data: value,
           };
           eventType = '';
           lf++; // the blank line that follows is consumed with it
           onEvent(event);
-        } else appendData(value);
+        } else if (!droppingEvent) {
+          // appendData, inlined: this is the per-line cost of every multi-line event.
+          data = hasData ? `${data}\n${value}` : value;
+          hasData = true;
+          if (data.length > maxBufferSize) dropEvent();
+        }
       } else processLine(chunk, pos, lf);
       if (generation !== feedGeneration) return -1;
       pos = lf + 1;
@@ -347,7 +354,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         '@app/sse-protocol: feed() takes decoded text; decode bytes first (TextDecoder with { stream: true }) or use createParserStream()',
       );
     }
-    let length = chunk.length;
+    const length = chunk.length;
     if (length === 0) return;
     const feedGeneration = generation;
     let pos = 0;
@@ -374,27 +381,22 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         if (!skippingLine) reportLineOverflow();
         skippingLine = false;
         clearPending();
-        pos = end + 1;
-        if (end === cr) {
-          if (pos === length) {
-            skipLeadingLf = true;
-            return;
-          }
-          if (chunk.charCodeAt(pos) === LF) pos++;
-          cr = chunk.indexOf('\r', pos);
-        }
-        if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
       } else {
-        // Join the unfinished line with this chunk once, then parse it all in one pass. The
-        // pending part holds no line end, so the known positions only shift by its length and
-        // nothing is searched twice: each character is scanned once, however the input is cut.
-        const shift = pendingLength - pos;
-        chunk = takePendingLine(pos === 0 ? chunk : chunk.slice(pos));
-        length = chunk.length;
-        pos = 0;
-        if (lf !== -1) lf += shift;
-        if (cr !== -1) cr += shift;
+        // Only the unfinished line is joined (not the rest of the chunk, which is parsed in place).
+        const line = takePendingLine(chunk.slice(pos, end));
+        processLine(line, 0, line.length);
+        if (generation !== feedGeneration) return;
       }
+      pos = end + 1;
+      if (end === cr) {
+        if (pos === length) {
+          skipLeadingLf = true;
+          return;
+        }
+        if (chunk.charCodeAt(pos) === LF) pos++;
+        cr = chunk.indexOf('\r', pos);
+      }
+      if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
     }
     while (lf !== -1 || cr !== -1) {
       if (cr === -1) {
@@ -431,14 +433,8 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     hasData = false;
     droppingEvent = false;
     eventType = '';
-    idBuffer = lastEventId;
+    idBuffer = parser.lastEventId;
   }
 
-  return {
-    feed,
-    reset,
-    get lastEventId() {
-      return lastEventId;
-    },
-  };
+  return parser;
 }
