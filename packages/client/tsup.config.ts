@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  platform: 'neutral',
-});
+// Web-standard APIs only: the same build runs in browsers, Node, Deno, Bun and workers.
+export default libraryBuild({ platform: 'neutral' });

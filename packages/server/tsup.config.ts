@@ -1,12 +1,6 @@
-import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
+export default libraryBuild({
   platform: 'node',
   // Keep `node:buffer`: Deno and edge runtimes resolve built-ins only with the `node:` prefix.
   removeNodeProtocol: false,

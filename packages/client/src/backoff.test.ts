@@ -1,20 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../test/support/seeded-random';
 import { type BackoffConfig, backoffDelay, retryAfterDelay } from './backoff';
 
 const config: BackoffConfig = { initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 'full' };
-
-/** mulberry32: a small seeded PRNG, so the spread test is deterministic. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('backoffDelay', () => {
   it('grows the ceiling by factor per attempt up to maxMs', () => {

@@ -5,24 +5,13 @@ import { createClient } from '../src/client';
 import type { SseClientError } from '../src/errors';
 import type { EventMeta } from '../src/types';
 import { events } from './support/catalog';
+import { seeded } from './support/seeded-random';
 import { eventually, listen } from './support/servers';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** mulberry32, for reproducible chunk sizes. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('interop with better-sse', { timeout: 15_000 }, () => {
   it('receives typed events with better-sse IDs and resumes with Last-Event-ID', async () => {
