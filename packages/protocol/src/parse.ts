@@ -61,10 +61,10 @@ export interface EventStreamParser {
 export const DEFAULT_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
 
 const LF = 10;
+const CR = 13;
 const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;
-const ROPE_PIECES = 8; // pieces of an unfinished line concatenated before switching to an array
 const DIGITS = /^[0-9]+$/;
 
 function noop(): void {}
@@ -99,14 +99,11 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     throw new RangeError(`@app/sse-protocol: maxBufferSize must be a positive number, got ${maxBufferSize}`);
   }
 
-  // The unfinished line. Only each new chunk is ever searched for line ends, never this: searching
-  // the growing line again on every chunk would make a long line in small chunks cost O(n^2).
-  // Its first few pieces are concatenated (cheap while short); a line that keeps arriving in
-  // pieces switches to an array joined once at its end, which keeps memory and GC work per piece
-  // low for a huge line in tiny chunks.
-  let pending = '';
-  let pendingPieces = 0;
-  const pendingParts: string[] = [];
+  // The unfinished line, as the pieces it arrived in. Only each new chunk is ever searched for line
+  // ends, never these: searching the growing line again on every chunk would make a long line in
+  // small chunks cost O(n^2). The pieces are joined once, when the line ends, into a flat string
+  // (`a + b` would build a rope whose every character access takes a slower path).
+  let pendingParts: string[] = [];
   let pendingLength = 0;
   let skippingLine = false; // the current line passed maxBufferSize: drop it up to its end
   let started = false; // a BOM is only stripped at the very start of a stream
@@ -270,55 +267,37 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   function keepPending(piece: string): void {
     if (skippingLine) return;
     pendingLength += piece.length;
-    if (pendingLength > maxBufferSize) {
-      clearPending();
-      skippingLine = true;
-      reportLineOverflow();
-      return;
-    }
-    if (pendingPieces < ROPE_PIECES) {
-      pending += piece;
-      pendingPieces++;
-      return;
-    }
-    if (pendingParts.length === 0) pendingParts.push(pending);
-    pendingParts.push(piece);
+    if (pendingLength > maxBufferSize) overflowPending();
+    else pendingParts.push(piece);
+  }
+
+  // Kept out of the hot paths that grow the unfinished line, which stay small enough to inline.
+  function overflowPending(): void {
+    clearPending();
+    skippingLine = true;
+    reportLineOverflow();
   }
 
   function clearPending(): void {
-    pending = '';
-    pendingPieces = 0;
-    pendingParts.length = 0;
+    pendingParts = []; // cheaper than `length = 0`, which goes through a slower builtin
     pendingLength = 0;
   }
 
-  // The unfinished line completed by `rest`, as one flat string: a join copies once into a flat
-  // string, where `a + b` would give a rope whose every character access takes a slower path.
-  function takePendingLine(rest: string): string {
-    let line: string;
-    if (pendingParts.length === 0) line = [pending, rest].join('');
-    else {
-      pendingParts.push(rest);
-      line = pendingParts.join('');
-    }
-    clearPending();
-    return line;
-  }
-
   // The common case, no CR in the rest of the chunk: only LF ends lines, so one indexOf per line.
-  // A `data:` line directly followed by the blank line is dispatched without going through the
+  // The hot fields (`data:`, `event:`, `id:`) and the blank line cost no call per line. A `data:` line directly followed by the blank line is dispatched without going through the
   // data buffer, which saves a line of work per single-line event (nearly every JSON event).
   // Returns where the unfinished remainder starts, or -1 when a callback reset the parser.
   function feedLfOnly(chunk: string, pos: number, lf: number, feedGeneration: number): number {
     while (lf !== -1) {
+      const first = chunk.charCodeAt(pos);
       if (lf === pos) dispatch();
+      else if (lf - pos > maxBufferSize) reportLineOverflow();
       else if (
-        chunk.charCodeAt(pos) === 100 /* d */ &&
+        first === 100 /* d */ &&
         chunk.charCodeAt(pos + 1) === 97 &&
         chunk.charCodeAt(pos + 2) === 116 &&
         chunk.charCodeAt(pos + 3) === 97 &&
-        chunk.charCodeAt(pos + 4) === COLON &&
-        lf - pos <= maxBufferSize
+        chunk.charCodeAt(pos + 4) === COLON
       ) {
         const value = chunk.slice(
           chunk.charCodeAt(pos + 5) === SPACE && pos + 5 < lf ? pos + 6 : pos + 5,
@@ -340,6 +319,27 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
           hasData = true;
           if (data.length > maxBufferSize) dropEvent();
         }
+      } else if (
+        first === 101 /* e */ &&
+        chunk.charCodeAt(pos + 1) === 118 &&
+        chunk.charCodeAt(pos + 2) === 101 &&
+        chunk.charCodeAt(pos + 3) === 110 &&
+        chunk.charCodeAt(pos + 4) === 116 &&
+        chunk.charCodeAt(pos + 5) === COLON
+      ) {
+        // `event:` and `id:` inlined too: named events with ids then cost no call per line.
+        eventType = chunk.slice(chunk.charCodeAt(pos + 6) === SPACE && pos + 6 < lf ? pos + 7 : pos + 6, lf);
+      } else if (
+        first === 105 /* i */ &&
+        chunk.charCodeAt(pos + 1) === 100 &&
+        chunk.charCodeAt(pos + 2) === COLON
+      ) {
+        const value = chunk.slice(
+          chunk.charCodeAt(pos + 3) === SPACE && pos + 3 < lf ? pos + 4 : pos + 3,
+          lf,
+        );
+        // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer".
+        if (value.indexOf('\0') === -1) idBuffer = value;
       } else processLine(chunk, pos, lf);
       if (generation !== feedGeneration) return -1;
       pos = lf + 1;
@@ -348,15 +348,158 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     return pos;
   }
 
+  // Lines that may end in CR, LF or CRLF (a CR was seen in the rest of the chunk). Like feedLfOnly,
+  // the hot fields (`data:`, `event:`, `id:`) and the blank line are handled here without a call
+  // per line; the loop falls back to feedLfOnly as soon as no CR is left in the chunk.
+  // Returns where the unfinished remainder starts, or -1 when the feed must stop (a callback reset
+  // the parser, or the chunk ended in CR whose LF may open the next chunk).
+  function feedLines(chunk: string, pos: number, lf: number, cr: number, feedGeneration: number): number {
+    const length = chunk.length;
+    while (cr !== -1) {
+      const end = lf !== -1 && lf < cr ? lf : cr;
+      if (end === pos) dispatch();
+      else if (end - pos > maxBufferSize) reportLineOverflow();
+      else {
+        const first = chunk.charCodeAt(pos);
+        if (
+          first === 100 /* d */ &&
+          chunk.charCodeAt(pos + 1) === 97 &&
+          chunk.charCodeAt(pos + 2) === 116 &&
+          chunk.charCodeAt(pos + 3) === 97 &&
+          chunk.charCodeAt(pos + 4) === COLON
+        ) {
+          if (!droppingEvent) {
+            const value = chunk.slice(
+              chunk.charCodeAt(pos + 5) === SPACE && pos + 5 < end ? pos + 6 : pos + 5,
+              end,
+            );
+            // The line end, and the blank line right after it when there is one (CR, LF or CRLF):
+            // a single-line event is then dispatched directly, saving a loop turn and its searches.
+            let next = end + 1;
+            if (end === cr && chunk.charCodeAt(next) === LF) next++;
+            const blank = chunk.charCodeAt(next);
+            if (!hasData && (blank === LF || blank === CR) && next < length - 1) {
+              parser.lastEventId = idBuffer;
+              const event: ParsedEvent = {
+                id: idBuffer,
+                event: eventType === '' ? 'message' : eventType,
+                data: value,
+              };
+              eventType = '';
+              pos = next + (blank === CR && chunk.charCodeAt(next + 1) === LF ? 2 : 1);
+              onEvent(event);
+              if (generation !== feedGeneration) return -1;
+              if (cr < pos) cr = chunk.indexOf('\r', pos);
+              if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
+              continue;
+            }
+            // appendData, inlined: this is the per-line cost of every multi-line event.
+            data = hasData ? `${data}\n${value}` : value;
+            hasData = true;
+            if (data.length > maxBufferSize) dropEvent();
+          }
+        } else if (
+          first === 101 /* e */ &&
+          chunk.charCodeAt(pos + 1) === 118 &&
+          chunk.charCodeAt(pos + 2) === 101 &&
+          chunk.charCodeAt(pos + 3) === 110 &&
+          chunk.charCodeAt(pos + 4) === 116 &&
+          chunk.charCodeAt(pos + 5) === COLON
+        ) {
+          eventType = chunk.slice(
+            chunk.charCodeAt(pos + 6) === SPACE && pos + 6 < end ? pos + 7 : pos + 6,
+            end,
+          );
+        } else if (
+          first === 105 /* i */ &&
+          chunk.charCodeAt(pos + 1) === 100 &&
+          chunk.charCodeAt(pos + 2) === COLON
+        ) {
+          const value = chunk.slice(
+            chunk.charCodeAt(pos + 3) === SPACE && pos + 3 < end ? pos + 4 : pos + 3,
+            end,
+          );
+          // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer".
+          if (value.indexOf('\0') === -1) idBuffer = value;
+        } else processLine(chunk, pos, end);
+      }
+      if (generation !== feedGeneration) return -1;
+      pos = end + 1;
+      if (end === cr) {
+        if (pos === length) {
+          // Spec: CRLF is one line end even when the CR and the LF arrive in different chunks.
+          skipLeadingLf = true;
+          return -1;
+        }
+        if (chunk.charCodeAt(pos) === LF) pos++;
+        cr = chunk.indexOf('\r', pos);
+      }
+      if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
+    }
+    return lf === -1 ? pos : feedLfOnly(chunk, pos, lf, feedGeneration);
+  }
+
+  // A line was pending and this chunk ends it (at the first of `lf` and `cr`, either may be -1).
+  // The pending pieces and the whole chunk are joined into one flat string that the line loops
+  // then parse in place, so the completed line gets the same inlined handling as any other, with
+  // no extra slice or call. The search restarts past the pending part (known to hold no line end),
+  // so no character is searched twice.
+  function finishPendingLine(chunk: string, lf: number, cr: number, feedGeneration: number): void {
+    const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+    if (skippingLine || pendingLength + end > maxBufferSize) {
+      // Checked before joining, so an oversized line is never built as one string.
+      if (!skippingLine) reportLineOverflow();
+      skippingLine = false;
+      clearPending();
+      let pos = end + 1;
+      if (end === cr) {
+        if (pos === chunk.length) {
+          skipLeadingLf = true;
+          return;
+        }
+        if (chunk.charCodeAt(pos) === LF) pos++;
+        cr = chunk.indexOf('\r', pos);
+      }
+      if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
+      feedRest(chunk, pos, lf, cr, feedGeneration);
+      return;
+    }
+    const offset = pendingLength;
+    pendingParts.push(chunk);
+    const text = pendingParts.join('');
+    clearPending();
+    feedRest(text, 0, lf === -1 ? -1 : lf + offset, cr === -1 ? -1 : cr + offset, feedGeneration);
+  }
+
+  // Parses chunk[pos..] whose first LF and CR are `lf` and `cr`, and keeps its unfinished remainder.
+  function feedRest(chunk: string, pos: number, lf: number, cr: number, feedGeneration: number): void {
+    if (cr !== -1) pos = feedLines(chunk, pos, lf, cr, feedGeneration);
+    else if (lf !== -1) pos = feedLfOnly(chunk, pos, lf, feedGeneration);
+    if (pos !== -1 && pos < chunk.length) keepPending(pos === 0 ? chunk : chunk.slice(pos));
+  }
+
   function feed(chunk: string): void {
     if (typeof chunk !== 'string') {
       throw new TypeError(
         '@app/sse-protocol: feed() takes decoded text; decode bytes first (TextDecoder with { stream: true }) or use createParserStream()',
       );
     }
-    const length = chunk.length;
-    if (length === 0) return;
-    const feedGeneration = generation;
+    if (pendingLength !== 0 || skippingLine) {
+      // A line is pending (so the stream has started and no CR ended the previous chunk). The
+      // common case in small reads, "this read ends no line", is handled here without a call.
+      const lf = chunk.indexOf('\n');
+      const cr = chunk.indexOf('\r');
+      if (lf === -1 && cr === -1) {
+        if (skippingLine) return;
+        pendingLength += chunk.length;
+        if (pendingLength > maxBufferSize) overflowPending();
+        else pendingParts.push(chunk);
+        return;
+      }
+      finishPendingLine(chunk, lf, cr, generation);
+      return;
+    }
+    if (chunk.length === 0) return;
     let pos = 0;
     if (!started) {
       started = true;
@@ -368,59 +511,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       skipLeadingLf = false;
       if (chunk.charCodeAt(pos) === LF) pos++;
     }
-    let lf = chunk.indexOf('\n', pos);
-    let cr = chunk.indexOf('\r', pos);
-    if (pendingLength !== 0 || skippingLine) {
-      if (lf === -1 && cr === -1) {
-        keepPending(pos === 0 ? chunk : chunk.slice(pos));
-        return;
-      }
-      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
-      if (skippingLine || pendingLength + (end - pos) > maxBufferSize) {
-        // Checked before joining, so an oversized line is never built as one string.
-        if (!skippingLine) reportLineOverflow();
-        skippingLine = false;
-        clearPending();
-      } else {
-        // Only the unfinished line is joined (not the rest of the chunk, which is parsed in place).
-        const line = takePendingLine(chunk.slice(pos, end));
-        processLine(line, 0, line.length);
-        if (generation !== feedGeneration) return;
-      }
-      pos = end + 1;
-      if (end === cr) {
-        if (pos === length) {
-          skipLeadingLf = true;
-          return;
-        }
-        if (chunk.charCodeAt(pos) === LF) pos++;
-        cr = chunk.indexOf('\r', pos);
-      }
-      if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
-    }
-    while (lf !== -1 || cr !== -1) {
-      if (cr === -1) {
-        pos = feedLfOnly(chunk, pos, lf, feedGeneration);
-        if (pos === -1) return;
-        break;
-      }
-      const end = lf !== -1 && lf < cr ? lf : cr;
-      processLine(chunk, pos, end);
-      if (generation !== feedGeneration) return;
-      pos = end + 1;
-      if (end === cr) {
-        if (pos === length) {
-          skipLeadingLf = true;
-          return;
-        }
-        if (chunk.charCodeAt(pos) === LF) pos++;
-        cr = chunk.indexOf('\r', pos);
-        if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
-      } else {
-        lf = chunk.indexOf('\n', pos);
-      }
-    }
-    if (pos < length) keepPending(pos === 0 ? chunk : chunk.slice(pos));
+    feedRest(chunk, pos, chunk.indexOf('\n', pos), chunk.indexOf('\r', pos), generation);
   }
 
   function reset(): void {
