@@ -130,14 +130,14 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
   });
 
   it('sees a stalled connection through the heartbeat watchdog and resumes', async () => {
-    const { sse, server } = await serve({ heartbeatMs: 100 });
+    const { sse, server } = await serve({ heartbeatMs: 200 });
     const proxy = await faultyProxy(server.port);
     cleanups.push(() => proxy.close());
-    // 5 intervals (500 ms) of tolerance: a loaded machine may delay a heartbeat a little.
+    // 5 intervals (1 s) of tolerance: a loaded machine may delay a heartbeat a little.
     const { client, received, errors } = recordingClient({ url: `${proxy.origin}/events`, watchdog: 5 });
     await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
     // A quiet but healthy stream: heartbeats only, for 8 intervals.
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     expect(errors).toEqual([]);
     expect(proxy.connections).toBe(1);
     proxy.stallOpenConnections();
@@ -145,7 +145,8 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
     await eventually(() => errors.some((error) => error.code === 'watchdog'), 'the watchdog');
     await eventually(() => received.length === 1, 'the replayed event');
     expect(received).toEqual(['while-stalled']);
-    expect(proxy.connections).toBe(2);
+    // At least one reconnect; a starved machine may need more, never a duplicate delivery.
+    expect(proxy.connections).toBeGreaterThanOrEqual(2);
   });
 
   it('reports a server built from another catalog once, and keeps taking valid events', async () => {
