@@ -31,13 +31,13 @@ export {
 export { assertEventName, RESERVED_PREFIX } from './event-name';
 export { canonicalJson, catalogFingerprint } from './fingerprint';
 export type { JsonSchema } from './json-schema';
+export { createParser } from './parse';
 export {
-  createParser,
   DEFAULT_MAX_BUFFER_SIZE,
   type EventStreamParser,
   type ParsedEvent,
   type ParserOptions,
-} from './parse';
+} from './parser-options';
 export { createParserStream, type ParserStreamOptions } from './stream';
 export {
   EVENT_STREAM_CONTENT_TYPE,

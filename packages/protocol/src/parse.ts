@@ -1,64 +1,11 @@
 import { ProtocolError } from './errors';
-
-/**
- * One dispatched event, as the WHATWG HTML "Server-sent events" processing model creates it.
- */
-export interface ParsedEvent {
-  /**
-   * The stream's last event ID string when this event was dispatched. Per the spec it persists
-   * across events until an `id` field changes it; `''` when none was ever set.
-   */
-  id: string;
-  /** The event type: the `event` field of this block, or `'message'` when it had none. */
-  event: string;
-  /** The `data` lines of this block joined with LF (the final LF removed). */
-  data: string;
-}
-
-/** Callbacks and limits for {@link createParser}. */
-export interface ParserOptions {
-  /** Called for every dispatched event. */
-  onEvent?: (event: ParsedEvent) => void;
-  /** Called with the new reconnection time (milliseconds) for each valid `retry:` field. */
-  onRetry?: (retryMs: number) => void;
-  /** Called with the text of each comment line (after the colon, one leading space removed). */
-  onComment?: (comment: string) => void;
-  /**
-   * Called for input the spec tells parsers to ignore (`unknown-field`, `invalid-retry`) and for
-   * discarded oversized input (`buffer-overflow`). Parsing always continues; nothing is thrown.
-   */
-  onError?: (error: ProtocolError) => void;
-  /**
-   * The longest line, and the largest event `data`, in UTF-16 code units, that the parser keeps.
-   * A line growing past it is reported and skipped up to its end; an event whose data grows past it
-   * is reported and dropped as a whole (never delivered truncated).
-   *
-   * @defaultValue 16 MiB (16 * 1024 * 1024)
-   */
-  maxBufferSize?: number;
-  /** The last event ID to start with (for example one persisted from an earlier connection). @defaultValue `''` */
-  lastEventId?: string;
-}
-
-/** A streaming parser: feed it decoded text in chunks of any size. */
-export interface EventStreamParser {
-  /**
-   * Parses the next chunk of decoded text. Cost is linear in the total input, however it is cut.
-   *
-   * @param chunk - the next piece of the stream, of any length (lines and CRLF may span chunks)
-   */
-  feed(chunk: string): void;
-  /**
-   * Starts a new stream (a new connection): drops any partial line or event and expects an
-   * optional BOM again. The last event ID is kept, as an `EventSource` keeps it across reconnects.
-   */
-  reset(): void;
-  /** The last event ID string: what a client sends as `Last-Event-ID` when it reconnects. */
-  readonly lastEventId: string;
-}
-
-/** Default for {@link ParserOptions.maxBufferSize}. */
-export const DEFAULT_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
+import { isDataField, isEventField, isIdField, valueStart } from './field-prefix';
+import {
+  DEFAULT_MAX_BUFFER_SIZE,
+  type EventStreamParser,
+  type ParsedEvent,
+  type ParserOptions,
+} from './parser-options';
 
 const LF = 10;
 const CR = 13;
@@ -137,6 +84,19 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     onEvent(event);
   }
 
+  // A one-line event, dispatched straight from its `data:` line when the blank line follows it.
+  function emitSingleLine(value: string): void {
+    parser.lastEventId = idBuffer;
+    const event: ParsedEvent = { id: idBuffer, event: eventType === '' ? 'message' : eventType, data: value };
+    eventType = '';
+    onEvent(event);
+  }
+
+  function setId(value: string): void {
+    // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer".
+    if (value.indexOf('\0') === -1) idBuffer = value;
+  }
+
   function appendData(value: string): void {
     if (droppingEvent) return;
     if (hasData) data = `${data}\n${value}`;
@@ -169,8 +129,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         eventType = value;
         return;
       case 'id':
-        // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer".
-        if (value.indexOf('\0') === -1) idBuffer = value;
+        setId(value);
         return;
       case 'retry':
         // Spec: only "ASCII digits" set the reconnection time; anything else is ignored.
@@ -215,39 +174,22 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     const first = s.charCodeAt(start);
     if (first === COLON) {
       if (onComment !== undefined) {
-        onComment(s.slice(s.charCodeAt(start + 1) === SPACE && start + 1 < end ? start + 2 : start + 1, end));
+        onComment(s.slice(valueStart(s, start + 1, end), end));
       }
       return;
     }
     // Line ends are CR or LF, and past the string charCodeAt is NaN, so prefix checks cannot match
     // beyond `end`. Spec: "If value starts with a U+0020 SPACE character, remove it from value."
-    if (
-      first === 100 /* d */ &&
-      s.charCodeAt(start + 1) === 97 &&
-      s.charCodeAt(start + 2) === 116 &&
-      s.charCodeAt(start + 3) === 97 &&
-      s.charCodeAt(start + 4) === COLON
-    ) {
-      appendData(s.slice(s.charCodeAt(start + 5) === SPACE && start + 5 < end ? start + 6 : start + 5, end));
+    if (isDataField(s, start, first)) {
+      appendData(s.slice(valueStart(s, start + 5, end), end));
       return;
     }
-    if (
-      first === 101 /* e */ &&
-      s.charCodeAt(start + 1) === 118 &&
-      s.charCodeAt(start + 2) === 101 &&
-      s.charCodeAt(start + 3) === 110 &&
-      s.charCodeAt(start + 4) === 116 &&
-      s.charCodeAt(start + 5) === COLON
-    ) {
-      eventType = s.slice(s.charCodeAt(start + 6) === SPACE && start + 6 < end ? start + 7 : start + 6, end);
+    if (isEventField(s, start, first)) {
+      eventType = s.slice(valueStart(s, start + 6, end), end);
       return;
     }
-    if (first === 105 /* i */ && s.charCodeAt(start + 1) === 100 && s.charCodeAt(start + 2) === COLON) {
-      const value = s.slice(
-        s.charCodeAt(start + 3) === SPACE && start + 3 < end ? start + 4 : start + 3,
-        end,
-      );
-      if (value.indexOf('\0') === -1) idBuffer = value;
+    if (isIdField(s, start, first)) {
+      setId(s.slice(valueStart(s, start + 3, end), end));
       return;
     }
     // The general case slices the line first, so the colon search never runs past its end.
@@ -284,62 +226,26 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   }
 
   // The common case, no CR in the rest of the chunk: only LF ends lines, so one indexOf per line.
-  // The hot fields (`data:`, `event:`, `id:`) and the blank line cost no call per line. A `data:` line directly followed by the blank line is dispatched without going through the
-  // data buffer, which saves a line of work per single-line event (nearly every JSON event).
+  // The hot fields (`data:`, `event:`, `id:`) and the blank line cost no call per line. A `data:`
+  // line directly followed by the blank line is dispatched without going through the data buffer,
+  // which saves a line of work per single-line event (nearly every JSON event).
   // Returns where the unfinished remainder starts, or -1 when a callback reset the parser.
   function feedLfOnly(chunk: string, pos: number, lf: number, feedGeneration: number): number {
     while (lf !== -1) {
       const first = chunk.charCodeAt(pos);
       if (lf === pos) dispatch();
       else if (lf - pos > maxBufferSize) reportLineOverflow();
-      else if (
-        first === 100 /* d */ &&
-        chunk.charCodeAt(pos + 1) === 97 &&
-        chunk.charCodeAt(pos + 2) === 116 &&
-        chunk.charCodeAt(pos + 3) === 97 &&
-        chunk.charCodeAt(pos + 4) === COLON
-      ) {
-        const value = chunk.slice(
-          chunk.charCodeAt(pos + 5) === SPACE && pos + 5 < lf ? pos + 6 : pos + 5,
-          lf,
-        );
+      else if (isDataField(chunk, pos, first)) {
+        const value = chunk.slice(valueStart(chunk, pos + 5, lf), lf);
         if (!hasData && !droppingEvent && chunk.charCodeAt(lf + 1) === LF) {
-          parser.lastEventId = idBuffer;
-          const event: ParsedEvent = {
-            id: idBuffer,
-            event: eventType === '' ? 'message' : eventType,
-            data: value,
-          };
-          eventType = '';
           lf++; // the blank line that follows is consumed with it
-          onEvent(event);
-        } else if (!droppingEvent) {
-          // appendData, inlined: this is the per-line cost of every multi-line event.
-          data = hasData ? `${data}\n${value}` : value;
-          hasData = true;
-          if (data.length > maxBufferSize) dropEvent();
-        }
-      } else if (
-        first === 101 /* e */ &&
-        chunk.charCodeAt(pos + 1) === 118 &&
-        chunk.charCodeAt(pos + 2) === 101 &&
-        chunk.charCodeAt(pos + 3) === 110 &&
-        chunk.charCodeAt(pos + 4) === 116 &&
-        chunk.charCodeAt(pos + 5) === COLON
-      ) {
+          emitSingleLine(value);
+        } else appendData(value);
+      } else if (isEventField(chunk, pos, first)) {
         // `event:` and `id:` inlined too: named events with ids then cost no call per line.
-        eventType = chunk.slice(chunk.charCodeAt(pos + 6) === SPACE && pos + 6 < lf ? pos + 7 : pos + 6, lf);
-      } else if (
-        first === 105 /* i */ &&
-        chunk.charCodeAt(pos + 1) === 100 &&
-        chunk.charCodeAt(pos + 2) === COLON
-      ) {
-        const value = chunk.slice(
-          chunk.charCodeAt(pos + 3) === SPACE && pos + 3 < lf ? pos + 4 : pos + 3,
-          lf,
-        );
-        // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer".
-        if (value.indexOf('\0') === -1) idBuffer = value;
+        eventType = chunk.slice(valueStart(chunk, pos + 6, lf), lf);
+      } else if (isIdField(chunk, pos, first)) {
+        setId(chunk.slice(valueStart(chunk, pos + 3, lf), lf));
       } else processLine(chunk, pos, lf);
       if (generation !== feedGeneration) return -1;
       pos = lf + 1;
@@ -361,66 +267,28 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       else if (end - pos > maxBufferSize) reportLineOverflow();
       else {
         const first = chunk.charCodeAt(pos);
-        if (
-          first === 100 /* d */ &&
-          chunk.charCodeAt(pos + 1) === 97 &&
-          chunk.charCodeAt(pos + 2) === 116 &&
-          chunk.charCodeAt(pos + 3) === 97 &&
-          chunk.charCodeAt(pos + 4) === COLON
-        ) {
+        if (isDataField(chunk, pos, first)) {
           if (!droppingEvent) {
-            const value = chunk.slice(
-              chunk.charCodeAt(pos + 5) === SPACE && pos + 5 < end ? pos + 6 : pos + 5,
-              end,
-            );
+            const value = chunk.slice(valueStart(chunk, pos + 5, end), end);
             // The line end, and the blank line right after it when there is one (CR, LF or CRLF):
             // a single-line event is then dispatched directly, saving a loop turn and its searches.
             let next = end + 1;
             if (end === cr && chunk.charCodeAt(next) === LF) next++;
             const blank = chunk.charCodeAt(next);
             if (!hasData && (blank === LF || blank === CR) && next < length - 1) {
-              parser.lastEventId = idBuffer;
-              const event: ParsedEvent = {
-                id: idBuffer,
-                event: eventType === '' ? 'message' : eventType,
-                data: value,
-              };
-              eventType = '';
               pos = next + (blank === CR && chunk.charCodeAt(next + 1) === LF ? 2 : 1);
-              onEvent(event);
+              emitSingleLine(value);
               if (generation !== feedGeneration) return -1;
               if (cr < pos) cr = chunk.indexOf('\r', pos);
               if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
               continue;
             }
-            // appendData, inlined: this is the per-line cost of every multi-line event.
-            data = hasData ? `${data}\n${value}` : value;
-            hasData = true;
-            if (data.length > maxBufferSize) dropEvent();
+            appendData(value);
           }
-        } else if (
-          first === 101 /* e */ &&
-          chunk.charCodeAt(pos + 1) === 118 &&
-          chunk.charCodeAt(pos + 2) === 101 &&
-          chunk.charCodeAt(pos + 3) === 110 &&
-          chunk.charCodeAt(pos + 4) === 116 &&
-          chunk.charCodeAt(pos + 5) === COLON
-        ) {
-          eventType = chunk.slice(
-            chunk.charCodeAt(pos + 6) === SPACE && pos + 6 < end ? pos + 7 : pos + 6,
-            end,
-          );
-        } else if (
-          first === 105 /* i */ &&
-          chunk.charCodeAt(pos + 1) === 100 &&
-          chunk.charCodeAt(pos + 2) === COLON
-        ) {
-          const value = chunk.slice(
-            chunk.charCodeAt(pos + 3) === SPACE && pos + 3 < end ? pos + 4 : pos + 3,
-            end,
-          );
-          // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer".
-          if (value.indexOf('\0') === -1) idBuffer = value;
+        } else if (isEventField(chunk, pos, first)) {
+          eventType = chunk.slice(valueStart(chunk, pos + 6, end), end);
+        } else if (isIdField(chunk, pos, first)) {
+          setId(chunk.slice(valueStart(chunk, pos + 3, end), end));
         } else processLine(chunk, pos, end);
       }
       if (generation !== feedGeneration) return -1;

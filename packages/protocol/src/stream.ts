@@ -1,5 +1,6 @@
 import type { ProtocolError } from './errors';
-import { createParser, type ParsedEvent, type ParserOptions } from './parse';
+import { createParser } from './parse';
+import type { ParsedEvent, ParserOptions } from './parser-options';
 
 /** Options for {@link createParserStream}: the parser's, without `onEvent` (events are the stream's output). */
 export type ParserStreamOptions = Omit<ParserOptions, 'onEvent'>;
