@@ -18,6 +18,35 @@ export interface ParserContender {
   collectEvents(chunks: readonly string[]): ComparableEvent[];
 }
 
+/** What both parsers have in common: a factory taking `onEvent`, returning `{ feed }`. */
+type ParserFactory<E> = (options: { onEvent: (event: E) => void }) => { feed(chunk: string): void };
+
+function contender<E>(
+  name: string,
+  create: ParserFactory<E>,
+  normalise: (event: E) => ComparableEvent,
+): ParserContender {
+  return {
+    name,
+    countEvents(chunks) {
+      let count = 0;
+      const parser = create({
+        onEvent: () => {
+          count++;
+        },
+      });
+      for (let i = 0; i < chunks.length; i++) parser.feed(chunks[i] as string);
+      return count;
+    },
+    collectEvents(chunks) {
+      const events: ComparableEvent[] = [];
+      const parser = create({ onEvent: (event) => events.push(normalise(event)) });
+      for (const chunk of chunks) parser.feed(chunk);
+      return events;
+    },
+  };
+}
+
 /**
  * `createParser` from `@app/sse-protocol`, through its public API only.
  *
@@ -26,25 +55,11 @@ export interface ParserContender {
  * ours.countEvents(['data: a\n\n']); // 1
  * ```
  */
-export const ours: ParserContender = {
-  name: '@app/sse-protocol',
-  countEvents(chunks) {
-    let count = 0;
-    const parser = createParser({
-      onEvent: () => {
-        count++;
-      },
-    });
-    for (let i = 0; i < chunks.length; i++) parser.feed(chunks[i] as string);
-    return count;
-  },
-  collectEvents(chunks) {
-    const events: ComparableEvent[] = [];
-    const parser = createParser({ onEvent: (e) => events.push({ id: e.id, event: e.event, data: e.data }) });
-    for (const chunk of chunks) parser.feed(chunk);
-    return events;
-  },
-};
+export const ours: ParserContender = contender('@app/sse-protocol', createParser, (e) => ({
+  id: e.id,
+  event: e.event,
+  data: e.data,
+}));
 
 /**
  * `createParser` from `eventsource-parser` v3, the reference. It reports `id` only for events that
@@ -55,24 +70,8 @@ export const ours: ParserContender = {
  * theirs.countEvents(['data: a\n\n']); // 1
  * ```
  */
-export const theirs: ParserContender = {
-  name: 'eventsource-parser',
-  countEvents(chunks) {
-    let count = 0;
-    const parser = createEventsourceParser({
-      onEvent: () => {
-        count++;
-      },
-    });
-    for (let i = 0; i < chunks.length; i++) parser.feed(chunks[i] as string);
-    return count;
-  },
-  collectEvents(chunks) {
-    const events: ComparableEvent[] = [];
-    const parser = createEventsourceParser({
-      onEvent: (e) => events.push({ id: e.id ?? '', event: e.event ?? 'message', data: e.data }),
-    });
-    for (const chunk of chunks) parser.feed(chunk);
-    return events;
-  },
-};
+export const theirs: ParserContender = contender('eventsource-parser', createEventsourceParser, (e) => ({
+  id: e.id ?? '',
+  event: e.event ?? 'message',
+  data: e.data,
+}));
