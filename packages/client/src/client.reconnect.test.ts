@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint, until } from '../test/support/mock-endpoint';
+import { HEALTHY_AFTER_MS } from './connection';
 
 const { server, connect } = useMockNetwork();
 
@@ -87,7 +88,7 @@ describe('reconnection schedule', () => {
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(50);
   });
 
-  it('starts the backoff again after a healthy connection (one that delivered a new event)', async () => {
+  it(`starts the backoff again after a healthy connection (open ${HEALTHY_AFTER_MS} ms), not on its first event`, async () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     for (let index = 0; index < 3; index++) endpoint.next(() => new HttpResponse(null, { status: 500 }));
@@ -101,10 +102,12 @@ describe('reconnection schedule', () => {
     expect(client.getSnapshot().attempt).toBe(3);
     endpoint.latest.send(helloFrame({ id: '1-0' }));
     await until(() => client.lastEventId === '1-0');
-    // The greeting alone proves nothing; the first application event does.
-    expect(client.getSnapshot().attempt).toBe(3);
+    // Neither the greeting nor an application event proves the connection healthy; time does.
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '1-1'));
-    await until(() => client.getSnapshot().attempt === 0, 'the attempt count to reset');
+    await until(() => client.lastEventId === '1-1');
+    expect(client.getSnapshot().attempt).toBe(3);
+    await vi.advanceTimersByTimeAsync(HEALTHY_AFTER_MS);
+    expect(client.getSnapshot().attempt).toBe(0);
     endpoint.latest.end();
     await until(() => client.getSnapshot().retryAt !== null);
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(500);

@@ -61,11 +61,63 @@ describe('the request', () => {
 });
 
 describe('a URL fetch cannot take', () => {
-  it('closes with a fatal request error instead of retrying a relative URL where there is no page', async () => {
+  it('closes with a fatal invalid-option error naming baseUrl instead of retrying a relative URL where there is no page', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
     const { client, errors } = connect({ url: '/events' });
     await until(() => client.state === 'closed');
-    expect(errors.map((error) => [error.code, error.fatal])).toEqual([['request', true]]);
-    expect(errors[0]!.message).toMatch(/"\/events" is not a valid URL.*absolute/);
+    expect(errors.map((error) => [error.code, error.fatal])).toEqual([['invalid-option', true]]);
+    expect(errors[0]!.message).toMatch(
+      /"\/events" is not an absolute URL.*pass an absolute URL, or the baseUrl option/,
+    );
+    expect(client.getSnapshot().error).toBe(errors[0]);
+    expect(endpoint.received).toEqual([]);
+  });
+
+  it('resolves a relative URL against the baseUrl option, at every attempt, also over the page', async () => {
+    vi.stubGlobal('location', { href: 'http://elsewhere.test/app/' });
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const { client, errors } = connect({
+      url: () => 'events?x=1',
+      baseUrl: 'http://sse.test/',
+      random: () => 0,
+    });
+    await until(() => client.state === 'open');
+    endpoint.latest.end();
+    await until(() => endpoint.received.length === 2, 'the reconnection');
+    expect(endpoint.received.map((entry) => entry.request.url)).toEqual([
+      'http://sse.test/events?x=1',
+      'http://sse.test/events?x=1',
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('takes a URL object as baseUrl, and leaves an absolute url alone', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const { client } = connect({ url: STREAM_URL, baseUrl: new URL('http://other.test/') });
+    await until(() => client.state === 'open');
+    expect(endpoint.received.map((entry) => entry.request.url)).toEqual([STREAM_URL]);
+  });
+
+  it('hands a fetch option the URL resolved against baseUrl', async () => {
+    const urls: string[] = [];
+    const { fetch } = recordingFetch();
+    const { client } = connect({
+      url: '/events',
+      baseUrl: 'https://api.example.com/v1/',
+      fetch: (input, init) => {
+        urls.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    await until(() => client.state === 'open');
+    expect(urls).toEqual(['https://api.example.com/events']);
+  });
+
+  it('refuses a baseUrl that is not an absolute URL at once', () => {
+    expect(() => connect({ url: '/events', baseUrl: '/api' })).toThrow(
+      /baseUrl option must be an absolute URL.*"\/api"/,
+    );
+    expect(() => connect({ url: '/events', baseUrl: 42 as unknown as string })).toThrow(TypeError);
   });
 
   it('resolves a relative URL against the page', async () => {

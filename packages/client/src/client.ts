@@ -100,6 +100,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
       },
     },
     resolved.lastEventId,
+    resolved.maxEventIdLength,
   );
 
   const transport =

@@ -5,21 +5,22 @@ import { type EnvironmentWatch, watchEnvironment } from './environment';
 import { SseClientError } from './errors';
 import type { ResolvedOptions } from './options';
 import type { SnapshotStore } from './snapshot-store';
+import { clampDelay, setClampedTimeout } from './timer';
 import type { ConnectionEnd, Transport, TransportSink } from './transport';
 import type { ClientSnapshot } from './types';
 import { createWatchdog } from './watchdog';
 
 /**
- * A connection counts as healthy, and the backoff starts again from its first step, once it
- * delivered an event (a valid catalog event the client had not seen: protocol events such as
- * `sse:hello`, events the catalog refuses and replayed duplicates do not count) or stayed open
- * this long, whichever comes first. Requiring more than a `200` keeps a server that accepts (and
- * greets) then drops at once, or a proxy answering for it, from pulling clients back in a tight
- * loop.
+ * How long a connection must stay open before it counts as healthy: only then does the backoff
+ * start again from its first step (`attempt` back to 0, `error` cleared). Events do not shorten
+ * it: a server, or a proxy in front of it, that accepts, delivers one event (or a greeting, or a
+ * replay) and drops would otherwise reset the backoff on every connection and pull every client
+ * back at the shortest delay, a flood its own upstream cannot survive. A connection that drops
+ * sooner, however many events it delivered, counts as a failed attempt: the next delay grows.
  *
  * @example
  * ```ts
- * // A stream that stays up this long without events still resets the backoff.
+ * // Once a stream has been open this long, the backoff starts again from its first step.
  * setTimeout(() => console.log(client.getSnapshot().attempt), HEALTHY_AFTER_MS); // 0
  * ```
  */
@@ -33,8 +34,6 @@ export const HEALTHY_AFTER_MS = 5000;
  * ```
  */
 export const MIN_SERVER_RETRY_MS = 100;
-/** The longest delay a timer can wait (2^31 - 1 ms); longer ones would fire at once. */
-const MAX_DELAY_MS = 2_147_483_647;
 
 /** What the connection calls. */
 export interface ConnectionHooks {
@@ -82,6 +81,7 @@ export function createConnection<C extends EventCatalog>(
   let serverRetryMs: number | undefined;
   let resumeAt = 0; // the retry time that hiding the page interrupted (epoch ms), 0 when none
   let connectionId: string | undefined; // the ID of the previous event on this connection
+  let oversizedIdReported = false; // on this connection
   const watchdog = createWatchdog(onSilence);
 
   function setLastEventId(id: string): void {
@@ -122,27 +122,35 @@ export function createConnection<C extends EventCatalog>(
       open() {
         if (!live()) return;
         store.set({ state: 'open' });
-        if (live() && !healthy) healthyTimer = setTimeout(markHealthy, HEALTHY_AFTER_MS);
+        if (live() && !healthy) healthyTimer = setClampedTimeout(markHealthy, HEALTHY_AFTER_MS);
       },
       activity() {
         if (live()) watchdog.touch();
       },
       event(event) {
         if (!live()) return;
-        const ownId = event.id !== undefined && event.id !== connectionId;
-        if (event.id !== undefined) {
-          connectionId = event.id;
+        let eventId = event.id;
+        if (eventId !== undefined && eventId.length > options.maxEventIdLength) {
+          // An `onError` listener may have closed the client.
+          if (!acceptOversizedId(eventId.length, event.event)) return;
+          eventId = undefined;
+        }
+        const ownId = eventId !== undefined && eventId !== connectionId;
+        if (eventId !== undefined) {
+          connectionId = eventId;
           // Spec: the last event ID is set before the event is dispatched.
-          setLastEventId(event.id);
+          setLastEventId(eventId);
         }
         // A snapshot listener may have closed the client meanwhile. The ID is read from the event,
         // not the store: store.get() would build a snapshot object per event.
         if (!live()) return;
-        const id = event.id ?? store.get().lastEventId;
-        if (hooks.dispatch({ event: event.event, data: event.data, id, ownId }) && live()) markHealthy();
+        const id = eventId ?? store.get().lastEventId;
+        hooks.dispatch({ event: event.event, data: event.data, id, ownId });
       },
       lastEventId(lastEventId) {
-        if (live()) setLastEventId(lastEventId);
+        if (!live()) return;
+        if (lastEventId.length > options.maxEventIdLength) acceptOversizedId(lastEventId.length, undefined);
+        else setLastEventId(lastEventId);
       },
       retry(ms) {
         if (live()) serverRetryMs = ms;
@@ -159,6 +167,32 @@ export function createConnection<C extends EventCatalog>(
     };
   }
 
+  /**
+   * An `id:` field longer than `maxEventIdLength` is ignored, as the WHATWG processing model
+   * ignores one holding NUL ("If the field value does not contain U+0000 NULL, then set the last
+   * event ID buffer"): the last event ID keeps its value and the event is dispatched with it, like
+   * an event without an `id:` field. So a hostile server's huge IDs are never kept to resume,
+   * echoed as `Last-Event-ID`, nor stored for dropping duplicates: what the client holds stays
+   * bounded by `maxEventIdLength` per ID. Reported once per connection: a server that sends such
+   * IDs usually sends them on every event, and each new connection (perhaps to another instance)
+   * is news again.
+   *
+   * @returns whether the connection is still the live one (an `onError` listener may close it)
+   */
+  function acceptOversizedId(length: number, event: string | undefined): boolean {
+    if (oversizedIdReported) return true;
+    oversizedIdReported = true;
+    const id = generation;
+    hooks.report(
+      new SseClientError(
+        'oversized-id',
+        `the server sent an event ID of ${length} characters, over maxEventIdLength (${options.maxEventIdLength}); IDs that long are ignored on this connection (events still arrive, but resuming and duplicate detection use the last ID within the limit)`,
+        event === undefined ? {} : { event },
+      ),
+    );
+    return id === generation;
+  }
+
   function open(state: 'connecting' | 'reconnecting'): void {
     clearRetryTimer();
     dropConnection();
@@ -173,9 +207,11 @@ export function createConnection<C extends EventCatalog>(
     if (id !== generation || paused !== null) return;
     healthy = false;
     connectionId = undefined;
+    oversizedIdReported = false;
     abort = transport(
       {
         url: options.url,
+        baseUrl: options.baseUrl,
         headers: options.headers,
         credentials: options.credentials,
         fetch: options.fetch,
@@ -220,9 +256,9 @@ export function createConnection<C extends EventCatalog>(
     const base =
       serverRetryMs === undefined ? options.backoff.initialMs : Math.max(serverRetryMs, MIN_SERVER_RETRY_MS);
     // Retry-After is a floor; the jittered backoff on top keeps clients told the same
-    // Retry-After from all coming back in the same instant.
-    const delay = Math.min(
-      MAX_DELAY_MS,
+    // Retry-After from all coming back in the same instant. Clamped here too (not only by the
+    // timer) so that `retryAt` tells the time the attempt really starts.
+    const delay = clampDelay(
       (retryAfterMs ?? 0) + backoffDelay(attempt, base, options.backoff, options.random),
     );
     attempt++;
@@ -236,7 +272,7 @@ export function createConnection<C extends EventCatalog>(
     store.set({ ...patch, state: 'reconnecting', retryAt: at, paused: null });
     // A state listener may have closed the client or reconnected it.
     if (id !== generation || store.get().state !== 'reconnecting') return;
-    retryTimer = setTimeout(() => open('reconnecting'), Math.min(MAX_DELAY_MS, Math.max(0, at - Date.now())));
+    retryTimer = setClampedTimeout(() => open('reconnecting'), at - Date.now());
   }
 
   function onSilence(): void {

@@ -10,7 +10,8 @@ import {
 } from '@app/sse-protocol';
 import type { z } from 'zod';
 import { SseClientError } from './errors';
-import { createRecentIds } from './recent-ids';
+import { DEFAULT_MAX_EVENT_ID_LENGTH } from './options';
+import { createRecentIds, RECENT_IDS_CAPACITY } from './recent-ids';
 import type { EventMeta, ResetInfo } from './types';
 
 /** One event ready for routing. */
@@ -80,13 +81,8 @@ function parseProtocol<T>(
   return undefined;
 }
 
-/**
- * Routes one event; returns whether it was delivered (a valid catalog event, not a duplicate).
- * Only a delivery proves a connection healthy: a server that greets (`sse:hello`, or any event
- * the catalog does not take) or replays what the client has, then drops, must not reset the
- * backoff.
- */
-export type Dispatch = (event: RoutedEvent) => boolean;
+/** Routes one event: to the protocol, to the handlers, or to `onError` with the reason it was dropped. */
+export type Dispatch = (event: RoutedEvent) => void;
 
 /**
  * Creates the router of incoming events. Protocol events (`sse:` prefix) are consumed here and
@@ -99,15 +95,17 @@ export type Dispatch = (event: RoutedEvent) => boolean;
  * @param targets - where results go
  * @param resumeFrom - the ID the client starts from (the `lastEventId` option): it says the
  * client has that event, so a server that replays it is not delivered it again
+ * @param maxIdLength - the longest ID remembered to drop duplicates (the `maxEventIdLength` option)
  */
 export function createDispatcher(
   events: EventCatalog,
   validate: boolean,
   targets: DispatchTargets,
   resumeFrom = '',
+  maxIdLength = DEFAULT_MAX_EVENT_ID_LENGTH,
 ): Dispatch {
   const { report } = targets;
-  const delivered = createRecentIds();
+  const delivered = createRecentIds(RECENT_IDS_CAPACITY, maxIdLength);
   if (resumeFrom !== '') delivered.add(resumeFrom);
   let reportedFingerprint: string | undefined;
 
@@ -136,10 +134,10 @@ export function createDispatcher(
     const name = event.event;
     if (name.startsWith(RESERVED_PREFIX)) {
       protocolEvent(event);
-      return false;
+      return;
     }
     const identified = event.ownId && event.id !== '';
-    if (identified && delivered.has(event.id)) return false;
+    if (identified && delivered.has(event.id)) return;
     if (!events.has(name)) {
       report(
         new SseClientError(
@@ -148,10 +146,10 @@ export function createDispatcher(
           { event: name },
         ),
       );
-      return false;
+      return;
     }
     const json = parseJson(name, event.data, report);
-    if (json === undefined) return false;
+    if (json === undefined) return;
     let data = json.value;
     if (validate) {
       const result = events.safeParse(name, json.value);
@@ -164,12 +162,11 @@ export function createDispatcher(
             paths: result.error.paths,
           }),
         );
-        return false;
+        return;
       }
       data = result.data;
     }
     if (identified) delivered.add(event.id);
     targets.deliver(name, data, { id: event.id, event: name });
-    return true;
   };
 }

@@ -3,8 +3,11 @@
  *
  * Connection errors (the client reconnects unless the error is `fatal`):
  * - `network`: `fetch` rejected, or the body failed in the middle of the stream.
- * - `request`: the `url` or `headers` function threw or rejected (retried), or the URL cannot be
- *   fetched at all, such as a relative URL where there is no page (fatal).
+ * - `request`: the `url` or `headers` function threw or rejected (retried), or the `EventSource`
+ *   could not be created (fatal).
+ * - `invalid-option`: the `url` cannot be fetched at all: a relative URL with no `baseUrl` option
+ *   and no page to resolve it against (Node, Deno, Bun), or no valid URL. Fatal; the message says
+ *   what to pass instead.
  * - `http-status`: a response that is not `200`. `408`, `429` and `5xx` are retried (honouring
  *   `Retry-After`); any other status is fatal.
  * - `unauthorized`: `401` or `403`. Fatal: retrying with the same credentials cannot succeed.
@@ -20,6 +23,9 @@
  * - `handler-threw`: a handler threw or rejected; the other handlers still ran.
  * - `catalog-mismatch`: the server announced a catalog fingerprint other than the client's.
  * - `parse`: the stream held input the parser ignored or discarded (see `cause`).
+ * - `oversized-id`: an `id:` field longer than the `maxEventIdLength` option. Reported once per
+ *   connection; such IDs are ignored on it (the events still arrive, with the last event ID
+ *   before them), so they are neither kept to resume, nor sent back, nor remembered.
  *
  * Thrown by a `stream()` loop only (the connection and the other consumers carry on):
  * - `stream-overflow`: the loop fell `maxBuffered` events behind; it ends after the events queued
@@ -39,6 +45,7 @@
 export type SseClientErrorCode =
   | 'network'
   | 'request'
+  | 'invalid-option'
   | 'http-status'
   | 'unauthorized'
   | 'content-type'
@@ -50,6 +57,7 @@ export type SseClientErrorCode =
   | 'handler-threw'
   | 'catalog-mismatch'
   | 'parse'
+  | 'oversized-id'
   | 'stream-overflow';
 
 /**

@@ -96,7 +96,7 @@ export function createEventSourceTransport(names: readonly string[]): Transport 
     async function run(): Promise<void> {
       let url: string;
       try {
-        url = withLastEventIdQuery(await resolveOption(request.url), request.lastEventId);
+        url = withLastEventIdQuery(await resolveOption(request.url), request.lastEventId, request.baseUrl);
       } catch (cause) {
         if (!aborted) {
           sink.end({

@@ -40,6 +40,7 @@ function detachedBodyFetch() {
   });
   const request: ConnectRequest = {
     url: 'http://sse.test/events',
+    baseUrl: undefined,
     headers: undefined,
     credentials: undefined,
     EventSource: undefined,

@@ -1,6 +1,6 @@
 import { createParser, type EventStreamParser } from '@app/sse-protocol';
 import { SseClientError } from './errors';
-import { resolveOption, streamHeaders, supportsNoStore, urlProblem } from './request';
+import { resolveOption, resolveStreamUrl, streamHeaders, supportsNoStore } from './request';
 import { checkResponse } from './response-check';
 import type { ConnectRequest, Transport, TransportSink } from './transport';
 
@@ -55,16 +55,16 @@ export const fetchTransport: Transport = (request: ConnectRequest, sink: Transpo
       return;
     }
     if (aborted) return;
-    // A `fetch` option may resolve URLs itself; the global one cannot take a malformed one.
-    const problem = request.fetch === undefined ? urlProblem(url) : undefined;
-    if (problem !== undefined) {
+    const target = resolveStreamUrl(url, request.baseUrl, request.fetch !== undefined);
+    if (target.problem !== undefined) {
       end({
         kind: 'failed',
         retryable: false,
-        error: new SseClientError('request', `cannot connect: ${problem}`, { fatal: true }),
+        error: new SseClientError('invalid-option', `cannot connect: ${target.problem}`, { fatal: true }),
       });
       return;
     }
+    url = target.url;
     const init: RequestInit = { method: 'GET', headers, signal: controller.signal };
     // Spec: the request's cache mode is "no-store" (see supportsNoStore for why not a header).
     if (supportsNoStore()) init.cache = 'no-store';

@@ -83,6 +83,19 @@ export interface ClientOptions<C extends EventCatalog> {
    */
   url: Resolvable<string | URL>;
   /**
+   * The absolute URL a relative `url` is resolved against, at every connection attempt. Needed
+   * for a relative `url` where there is no page (Node, Deno, Bun, workers without a location):
+   * there, without it, connecting fails with a fatal `invalid-option` error. A `fetch` option is
+   * handed a relative `url` as is when nothing resolves it (it may resolve URLs itself).
+   * @defaultValue `globalThis.location.href` at each attempt, where there is one (browsers)
+   *
+   * @example
+   * ```ts
+   * createClient({ url: '/events', baseUrl: 'https://api.example.com', events }); // Node, Deno, Bun
+   * ```
+   */
+  baseUrl?: string | URL;
+  /**
    * The event catalog: names the events, types the handlers, validates the payloads.
    * @defaultValue none: required
    */
@@ -138,6 +151,16 @@ export interface ClientOptions<C extends EventCatalog> {
    */
   lastEventId?: string;
   /**
+   * The longest event ID the client keeps, in UTF-16 code units (`string.length`). An `id:` field
+   * longer than this is ignored, as the spec ignores one holding NUL: the event is still
+   * delivered, with the last event ID before it, but that ID is not kept to resume, not sent as
+   * `Last-Event-ID`, and not remembered to drop duplicates. Reported once per connection as
+   * `oversized-id`. This bounds what a hostile or broken server can make the client hold. The
+   * default matches `@app/sse-server`'s own limit; raise it for a server with longer IDs.
+   * @defaultValue `256`
+   */
+  maxEventIdLength?: number;
+  /**
    * Validate every payload against the catalog before handlers see it. With `false`, payloads are
    * only parsed as JSON and handed over as they came: the handler types are then a promise the
    * server must keep (and schemas that transform or default values see no effect).
@@ -171,6 +194,8 @@ export interface ClientOptions<C extends EventCatalog> {
 /** {@link ClientOptions} with every default filled in and every value checked. */
 export interface ResolvedOptions<C extends EventCatalog> {
   url: Resolvable<string | URL>;
+  /** The explicit `baseUrl`, as an absolute URL string; `undefined`: the page's location, if any. */
+  baseUrl: string | undefined;
   events: C;
   headers: Resolvable<HeadersInit> | undefined;
   credentials: RequestCredentials | undefined;
@@ -180,6 +205,7 @@ export interface ResolvedOptions<C extends EventCatalog> {
   backoff: BackoffConfig;
   maxRetries: number;
   lastEventId: string;
+  maxEventIdLength: number;
   validate: boolean;
   autoConnect: boolean;
   /** The watchdog multiplier; 0 when off. */
@@ -213,6 +239,17 @@ export const DEFAULT_BACKOFF: Readonly<BackoffConfig> = Object.freeze({
  * ```
  */
 export const DEFAULT_WATCHDOG = 3;
+
+/**
+ * Default of the `maxEventIdLength` option: the longest event ID the client keeps. The same limit
+ * as `@app/sse-server`'s, whose IDs are far shorter.
+ *
+ * @example
+ * ```ts
+ * createClient({ url: '/events', events, maxEventIdLength: DEFAULT_MAX_EVENT_ID_LENGTH * 4 });
+ * ```
+ */
+export const DEFAULT_MAX_EVENT_ID_LENGTH = 256;
 
 const JITTERS: readonly BackoffJitter[] = ['full', 'equal', 'none'];
 const FORBIDDEN_IN_ID = /[\r\n\0]/;
@@ -255,6 +292,20 @@ function booleanOption(name: string, value: boolean | undefined, fallback: boole
 function checkFunction(name: string, value: unknown, what = 'a function'): void {
   if (value !== undefined && typeof value !== 'function') {
     fail(`the ${name} option must be ${what}, got ${typeof value}`);
+  }
+}
+
+function resolveBaseUrl(baseUrl: string | URL | undefined): string | undefined {
+  if (baseUrl === undefined) return undefined;
+  if (baseUrl instanceof URL) return baseUrl.href;
+  if (typeof baseUrl !== 'string')
+    fail(`the baseUrl option must be a string or a URL, got ${typeof baseUrl}`);
+  try {
+    return new URL(baseUrl).href;
+  } catch {
+    return fail(
+      `the baseUrl option must be an absolute URL (such as 'https://api.example.com'), got ${JSON.stringify(baseUrl)}`,
+    );
   }
 }
 
@@ -308,9 +359,19 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
   if (!(maxRetries === Number.POSITIVE_INFINITY || (Number.isInteger(maxRetries) && maxRetries >= 0))) {
     fail(`maxRetries must be a non-negative integer or Infinity, got ${String(maxRetries)}`, RangeError);
   }
+  const maxEventIdLength = options.maxEventIdLength ?? DEFAULT_MAX_EVENT_ID_LENGTH;
+  if (!(Number.isSafeInteger(maxEventIdLength) && maxEventIdLength > 0)) {
+    fail(`maxEventIdLength must be a positive integer, got ${String(maxEventIdLength)}`, RangeError);
+  }
   const lastEventId = options.lastEventId ?? '';
   if (typeof lastEventId !== 'string' || FORBIDDEN_IN_ID.test(lastEventId)) {
     fail('lastEventId must be a string without CR, LF or NUL (an SSE id field cannot hold them)');
+  }
+  if (lastEventId.length > maxEventIdLength) {
+    fail(
+      `lastEventId is ${lastEventId.length} characters long, over maxEventIdLength (${maxEventIdLength}); raise maxEventIdLength if the server's IDs are that long`,
+      RangeError,
+    );
   }
   const watchdog = options.watchdog ?? DEFAULT_WATCHDOG;
   if (watchdog !== false && !(typeof watchdog === 'number' && watchdog > 1 && Number.isFinite(watchdog))) {
@@ -321,6 +382,7 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
   }
   return {
     url,
+    baseUrl: resolveBaseUrl(options.baseUrl),
     events,
     headers: options.headers,
     credentials: options.credentials,
@@ -330,6 +392,7 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
     backoff: resolveBackoff(options.backoff),
     maxRetries,
     lastEventId,
+    maxEventIdLength,
     validate: booleanOption('validate', options.validate, true),
     autoConnect: booleanOption('autoConnect', options.autoConnect, true),
     // An EventSource hides comments, so heartbeats cannot be seen: the watchdog would cut quiet streams.

@@ -36,20 +36,46 @@ export function supportsNoStore(): boolean {
 }
 
 /**
- * Says why the global `fetch` cannot take `url`, or `undefined` when it can. A relative URL is
- * resolved against the page's location, as `fetch` does; where there is no page (Node, Deno,
- * Bun), it cannot be. Retrying could never fix that, so the client stops with a clear error.
+ * The base a relative stream URL is resolved against: the `baseUrl` option, else the page's
+ * location (as `fetch` and `EventSource` resolve against the document), else none (Node, Deno,
+ * Bun). Read at every attempt: a single-page app may have moved since the last one.
+ *
+ * @param baseUrl - the `baseUrl` option, already checked to be absolute
+ */
+export function urlBase(baseUrl: string | undefined): string | undefined {
+  return baseUrl ?? (globalThis as { location?: { href?: string } }).location?.href;
+}
+
+/** {@link resolveStreamUrl}'s answer: the URL to fetch, or why there is none. */
+export type ResolvedUrl = { url: string | URL; problem?: undefined } | { url?: undefined; problem: string };
+
+/**
+ * Resolves the stream URL against {@link urlBase}. Where nothing resolves it (a relative URL and
+ * no base, or no valid URL at all), the global `fetch` cannot take it and retrying could never fix
+ * that: `problem` says what to pass instead. A `fetch` option may resolve URLs itself, so it is
+ * handed the URL as it came.
  *
  * @param url - the stream URL
+ * @param baseUrl - the `baseUrl` option
+ * @param customFetch - whether a `fetch` option will take the URL
  */
-export function urlProblem(url: string | URL): string | undefined {
-  if (url instanceof URL) return undefined;
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
+export function resolveStreamUrl(
+  url: string | URL,
+  baseUrl: string | undefined,
+  customFetch: boolean,
+): ResolvedUrl {
+  if (url instanceof URL) return { url };
+  const base = urlBase(baseUrl);
   try {
-    new URL(url, base);
-    return undefined;
+    return { url: new URL(url, base).href };
   } catch {
-    return `${JSON.stringify(url)} is not a valid URL${base === undefined ? '; where there is no page to resolve it against, give an absolute URL' : ''}`;
+    if (customFetch) return { url };
+    return {
+      problem:
+        base === undefined
+          ? `${JSON.stringify(url)} is not an absolute URL, and there is no page to resolve it against: pass an absolute URL, or the baseUrl option (such as baseUrl: 'https://api.example.com')`
+          : `${JSON.stringify(url)} is not a valid URL, even resolved against ${JSON.stringify(base)}`,
+    };
   }
 }
 
@@ -87,14 +113,15 @@ export function streamHeaders(headers: HeadersInit | undefined, lastEventId: str
 
 /**
  * The URL with the `lastEventId` query parameter set to `lastEventId` (or removed when empty), for
- * transports that cannot send headers. A relative URL is resolved against the page's location
- * when there is one, and edited as text otherwise.
+ * transports that cannot send headers. A relative URL is resolved against {@link urlBase} when
+ * there is one, and edited as text otherwise.
  *
  * @param url - the stream URL
  * @param lastEventId - the ID to resume from (`''`: none)
+ * @param baseUrl - the `baseUrl` option
  */
-export function withLastEventIdQuery(url: string | URL, lastEventId: string): string {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
+export function withLastEventIdQuery(url: string | URL, lastEventId: string, baseUrl?: string): string {
+  const base = urlBase(baseUrl);
   let parsed: URL | undefined;
   try {
     parsed = new URL(url, base);

@@ -42,6 +42,8 @@ export interface TransportSink {
 /** What a transport needs to open one connection. */
 export interface ConnectRequest {
   url: Resolvable<string | URL>;
+  /** The `baseUrl` option (absolute), or `undefined` to use the page's location if any. */
+  baseUrl: string | undefined;
   headers: Resolvable<HeadersInit> | undefined;
   credentials: RequestCredentials | undefined;
   fetch: FetchLike | undefined;

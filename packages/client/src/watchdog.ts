@@ -1,3 +1,5 @@
+import { clampDelay, setClampedTimeout } from './timer';
+
 /** Notices a connection that went silent. */
 export interface Watchdog {
   /**
@@ -32,8 +34,11 @@ export function createWatchdog(onTimeout: () => void): Watchdog {
   let dueAt = 0;
 
   function schedule(delay: number): void {
-    dueAt = Date.now() + delay;
-    timer = setTimeout(check, delay);
+    // A huge heartbeat (or an Infinity from multiplying one) waits the longest a timer can; when
+    // that fires, check() sees the silence is still shorter than the timeout and sleeps again.
+    const wait = clampDelay(delay);
+    dueAt = Date.now() + wait;
+    timer = setClampedTimeout(check, wait);
   }
 
   function check(): void {
