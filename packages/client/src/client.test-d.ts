@@ -90,4 +90,14 @@ describe('createClient types', () => {
     createClient({ url: '/events' });
     createClient({ url: () => new URL('https://a.test/events'), events, headers: async () => ({ a: 'b' }) });
   });
+
+  it('takes baseUrl and maxEventIdLength, and reports their errors with literal codes', () => {
+    createClient({ url: '/events', baseUrl: 'https://api.example.com', events, maxEventIdLength: 1024 });
+    createClient({ url: '/events', baseUrl: new URL('https://api.example.com'), events });
+    // @ts-expect-error: baseUrl is a string or a URL
+    createClient({ url: '/events', baseUrl: () => 'https://api.example.com', events });
+    // @ts-expect-error: maxEventIdLength is a number
+    createClient({ url: '/events', events, maxEventIdLength: '256' });
+    expectTypeOf<'invalid-option' | 'oversized-id'>().toExtend<SseClientErrorCode>();
+  });
 });

@@ -49,6 +49,21 @@ describe('eventsource transport', () => {
     expect(errors.map((error) => [error.code, error.event])).toEqual([['unknown-event', 'message']]);
   });
 
+  it('resolves a relative URL against the baseUrl option, as a polyfill outside browsers needs', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const recording = recordingEventSource();
+    const { client, errors } = connect({
+      transport: 'eventsource',
+      EventSource: recording.EventSource,
+      url: '/events',
+      baseUrl: 'http://sse.test/app/',
+      lastEventId: '1-0',
+    });
+    await until(() => client.state === 'open');
+    expect(recording.created.map((entry) => entry.url)).toEqual(['http://sse.test/events?lastEventId=1-0']);
+    expect([endpoint.received.length, errors]).toEqual([1, []]);
+  });
+
   it('takes over reconnection: closes the EventSource and resumes with the lastEventId query parameter', async () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);

@@ -10,6 +10,7 @@ export {
 export {
   type ClientOptions,
   DEFAULT_BACKOFF,
+  DEFAULT_MAX_EVENT_ID_LENGTH,
   DEFAULT_WATCHDOG,
   type EventSourceConstructor,
   type EventSourceLike,

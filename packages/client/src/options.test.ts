@@ -15,6 +15,8 @@ describe('resolveOptions', () => {
       backoff: { initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 'full' },
       maxRetries: Number.POSITIVE_INFINITY,
       lastEventId: '',
+      maxEventIdLength: 256,
+      baseUrl: undefined,
       validate: true,
       autoConnect: true,
       watchdog: 3,
@@ -58,6 +60,18 @@ describe('resolveOptions', () => {
     ],
     ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries must be a non-negative integer or Infinity/],
     ['an ID with LF', { lastEventId: 'a\nb' }, /lastEventId must be a string without CR, LF or NUL/],
+    ['a zero maxEventIdLength', { maxEventIdLength: 0 }, /maxEventIdLength must be a positive integer/],
+    [
+      'an endless maxEventIdLength',
+      { maxEventIdLength: Number.POSITIVE_INFINITY },
+      /maxEventIdLength must be a positive integer/,
+    ],
+    [
+      'a lastEventId over maxEventIdLength',
+      { lastEventId: 'x'.repeat(257) },
+      /lastEventId is 257 characters long, over maxEventIdLength \(256\)/,
+    ],
+    ['a relative baseUrl', { baseUrl: 'api/' }, /baseUrl option must be an absolute URL/],
     ['a watchdog of 1', { watchdog: 1 }, /watchdog must be false or a number of heartbeat intervals above 1/],
     [
       'a fetch that is not a function',

@@ -78,7 +78,8 @@ export interface ClientOptions<C extends EventCatalog> {
   /**
    * The event stream's URL, or a function called on every connection attempt (to follow a
    * server that moved, or to add a fresh query token). Redirects are followed, and every
-   * reconnection goes to this URL again, as an `EventSource` does.
+   * reconnection goes to this URL again, as an `EventSource` does. A relative URL is resolved
+   * against `baseUrl`, else the page's location; outside browsers, give `baseUrl` or an absolute URL.
    * @defaultValue none: required
    */
   url: Resolvable<string | URL>;
@@ -135,7 +136,9 @@ export interface ClientOptions<C extends EventCatalog> {
   /**
    * Reconnection backoff: the delay before attempt `n` (0-based) is random in
    * `[0, min(maxMs, base * factor ^ n))` with full jitter, where `base` is the server's `retry:`
-   * value once received (at least 100 ms), else `initialMs`.
+   * value once received (at least 100 ms), else `initialMs`. `n` counts the attempts since the
+   * last connection that stayed open `HEALTHY_AFTER_MS` (5 s): events alone do not reset it, so a
+   * server that delivers an event and drops is still backed off from.
    * @defaultValue `{ initialMs: 1000, maxMs: 30000, factor: 2, jitter: 'full' }`
    */
   backoff?: Partial<BackoffConfig>;

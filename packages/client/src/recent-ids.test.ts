@@ -25,4 +25,26 @@ describe('createRecentIds', () => {
     expect(ids.has(String(RECENT_IDS_CAPACITY * 4))).toBe(true);
     expect(ids.has(String(RECENT_IDS_CAPACITY * 5 - 1))).toBe(true);
   });
+
+  it('never stores an ID over the length limit, so its memory is bounded by construction', () => {
+    const ids = createRecentIds(RECENT_IDS_CAPACITY, 256);
+    const huge = 'x'.repeat(2 ** 20);
+    for (let index = 0; index < RECENT_IDS_CAPACITY * 3; index++) {
+      ids.add(`${index}${huge}`);
+      ids.add(`${index}`.padEnd(256, '-'));
+    }
+    expect(ids.has(`0${huge}`)).toBe(false);
+    expect(ids.has(`${RECENT_IDS_CAPACITY * 3 - 1}`.padEnd(256, '-'))).toBe(true);
+    expect(ids.chars).toBe(RECENT_IDS_CAPACITY * 256);
+  });
+
+  it('counts the characters it holds as IDs come and go', () => {
+    const ids = createRecentIds(2, 4);
+    ids.add('ab');
+    ids.add('abcd');
+    ids.add('abcde');
+    expect(ids.chars).toBe(6);
+    ids.add('a');
+    expect(ids.chars).toBe(5);
+  });
 });

@@ -48,6 +48,13 @@ describe('withLastEventIdQuery', () => {
     expect(withLastEventIdQuery('/events', '7')).toBe('https://app.test/events?lastEventId=7');
   });
 
+  it('resolves a relative URL against the baseUrl option before the page location', () => {
+    vi.stubGlobal('location', { href: 'https://app.test/dashboard/' });
+    expect(withLastEventIdQuery('events', '7', 'https://api.test/v1/')).toBe(
+      'https://api.test/v1/events?lastEventId=7',
+    );
+  });
+
   it('edits a relative URL as text where there is no page', () => {
     expect(withLastEventIdQuery('/events', 'a&b')).toBe('/events?lastEventId=a%26b');
     expect(withLastEventIdQuery('/events?x=1#top', '7')).toBe('/events?x=1&lastEventId=7#top');

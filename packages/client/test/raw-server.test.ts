@@ -120,3 +120,77 @@ describe('servers that give nothing', { timeout: 15_000 }, () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
+  const MiB = 2 ** 20;
+  const huge = (tag: string) => `${tag}${'x'.repeat(MiB)}`;
+  const hugeEvent = (userId: string) =>
+    `id: ${huge(userId)}\nevent: user:left\ndata: ${JSON.stringify({ userId })}\n\n`;
+
+  it('keeps none of them: not as the last event ID, not as Last-Event-ID, not to drop duplicates', async () => {
+    const resumedFrom: (string | undefined)[] = [];
+    const server = await listen((req, res) => {
+      resumedFrom.push(req.headers['last-event-id'] as string | undefined);
+      if (resumedFrom.length > 2) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (resumedFrom.length === 1) {
+        res.write(frame('user:left', { userId: 'a' }, 'ok-1'));
+        for (const userId of ['h1', 'h2', 'h3']) res.write(hugeEvent(userId));
+        // An id-only block, then an event without id: (it inherits the huge ID in the parser).
+        res.write(`id: ${huge('bare')}\n\n`);
+        res.end('event: user:left\ndata: {"userId":"n"}\n\n');
+        return;
+      }
+      // The same events again, as a server replaying from ok-1 would: the client could not
+      // remember their IDs, so they are delivered again rather than dropped.
+      for (const userId of ['h1', 'h2', 'h3']) res.write(hugeEvent(userId));
+      res.end(frame('user:left', { userId: 'b' }, 'ok-2'));
+    });
+    cleanups.push(() => server.close());
+    const ids: string[] = [];
+    const { client: sse, received, errors } = client({ url: `${server.origin}/events`, random: () => 0 });
+    sse.subscribe(() => void ids.push(sse.lastEventId));
+    await eventually(() => sse.state === 'closed', 'the 204 of the third connection');
+    expect(received).toEqual([
+      'a@ok-1',
+      'h1@ok-1',
+      'h2@ok-1',
+      'h3@ok-1',
+      'n@ok-1',
+      'h1@ok-1',
+      'h2@ok-1',
+      'h3@ok-1',
+      'b@ok-2',
+    ]);
+    expect(resumedFrom).toEqual([undefined, 'ok-1', 'ok-2']);
+    // Once per connection, whatever the number of huge IDs on it.
+    expect(errors.map((error) => [error.code, error.fatal])).toEqual([
+      ['oversized-id', false],
+      ['oversized-id', false],
+    ]);
+    expect(errors[0]!.message).toMatch(/event ID of 1048578 characters, over maxEventIdLength \(256\)/);
+    // What the client ever held as its last event ID stays within the limit.
+    expect(Math.max(...ids.map((id) => id.length))).toBeLessThanOrEqual(256);
+    expect(sse.lastEventId).toBe('ok-2');
+  });
+
+  it('keeps IDs up to maxEventIdLength, raised for a server with long IDs', async () => {
+    const long = 'L'.repeat(1000);
+    const resumedFrom: (string | undefined)[] = [];
+    const server = await listen((req, res) => {
+      resumedFrom.push(req.headers['last-event-id'] as string | undefined);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(resumedFrom.length === 1 ? frame('user:left', { userId: 'a' }, long) : '');
+    });
+    cleanups.push(() => server.close());
+    const { client: sse, errors } = client({ url: `${server.origin}/events`, maxEventIdLength: 1000 });
+    await eventually(() => resumedFrom.length >= 2, 'the reconnection');
+    expect(resumedFrom.slice(0, 2)).toEqual([undefined, long]);
+    expect(sse.lastEventId).toBe(long);
+    expect(errors).toEqual([]);
+  });
+});
