@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint, settle, until } from '../test/support/mock-endpoint';
-import type { FetchLike } from './options';
+import type { FetchLike } from './runtime-types';
 
 const { server, connect } = useMockNetwork();
 

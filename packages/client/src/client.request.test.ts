@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { frame } from '../test/support/catalog';
 import { STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint, mockStream, sseResponse, until } from '../test/support/mock-endpoint';
-import type { FetchLike } from './options';
+import type { FetchLike } from './runtime-types';
 
 const { server, connect } = useMockNetwork();
 

@@ -1,7 +1,7 @@
 import { SseClientError } from './errors';
-import type { EventSourceLike } from './options';
 import { resolveOption, withLastEventIdQuery } from './request';
 import { statusEnd } from './response-check';
+import type { EventSourceLike } from './runtime-types';
 import type { ConnectRequest, Transport, TransportSink } from './transport';
 
 const CLOSED = 2;

@@ -12,12 +12,9 @@ export {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_EVENT_ID_LENGTH,
   DEFAULT_WATCHDOG,
-  type EventSourceConstructor,
-  type EventSourceLike,
-  type FetchLike,
-  type Resolvable,
 } from './options';
 export { RECENT_IDS_CAPACITY } from './recent-ids';
+export type { EventSourceConstructor, EventSourceLike, FetchLike, Resolvable } from './runtime-types';
 export type {
   ClientEvent,
   ClientSnapshot,

@@ -1,5 +1,5 @@
 import { EVENT_STREAM_CONTENT_TYPE, LAST_EVENT_ID_HEADER, LAST_EVENT_ID_QUERY } from '@app/sse-protocol';
-import type { Resolvable } from './options';
+import type { Resolvable } from './runtime-types';
 
 /**
  * Gives the value of an option that may be a function (called now, awaited).

@@ -1,6 +1,6 @@
 import type { ProtocolError } from '@app/sse-protocol';
 import type { SseClientError } from './errors';
-import type { EventSourceConstructor, FetchLike, Resolvable } from './options';
+import type { EventSourceConstructor, FetchLike, Resolvable } from './runtime-types';
 
 /** One event as a transport hands it over. */
 export interface IncomingEvent {
