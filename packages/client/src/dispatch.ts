@@ -8,7 +8,7 @@ import {
   RESET_EVENT,
   resetSchema,
 } from '@app/sse-protocol';
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { SseClientError } from './errors';
 import { createRecentIds } from './recent-ids';
 import type { EventMeta, ResetInfo } from './types';
@@ -62,7 +62,7 @@ function parseJson(
 
 function parseProtocol<T>(
   event: RoutedEvent,
-  schema: z.ZodType<T>,
+  schema: ZodMiniType<T>,
   report: DispatchTargets['report'],
 ): T | undefined {
   const json = parseJson(event.event, event.data, report);
