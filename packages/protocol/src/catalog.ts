@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
+import { $ZodType } from 'zod/v4/core';
 import { type AsyncApiDocument, type AsyncApiOptions, catalogAsyncApi } from './asyncapi';
 import { EventValidationError } from './errors';
 import { assertEventName } from './event-name';
@@ -112,7 +113,7 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
     assertEventName(name);
     // Zod's core classes recognise their instances by trait, not by prototype: classic and mini
     // schemas both pass, and so does a schema made by another copy of zod 4.
-    if (!(schemas[name] instanceof z.core.$ZodType)) {
+    if (!(schemas[name] instanceof $ZodType)) {
       throw new TypeError(
         `@app/sse-protocol: the schema of event ${JSON.stringify(name)} is not a zod schema`,
       );
