@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-/** Budget for the minified + gzipped bundle (zod excluded), in bytes: measured 9,219 bytes, plus ~14%. */
+/** Budget for the minified + gzipped bundle (zod excluded), in bytes: measured 9,502 bytes, plus ~10%. */
 const BUDGET_GZIP_BYTES = 10_500;
 
 const NODE_GLOBALS = ['process', 'Buffer', 'global', '__dirname', '__filename', 'require', 'setImmediate'];
@@ -59,7 +59,9 @@ for (const match of new Set(code.match(new RegExp(`${MARKER}\\w+`, 'g')) ?? []))
 }
 for (const meta of Object.values(result.metafile.outputs)) {
   for (const imported of meta.imports) {
-    if (imported.external && imported.path !== 'zod' && !builtins.has(imported.path)) {
+    // zod and its subpaths (`zod/mini`, `zod/v4/core`) are the application's one copy.
+    const zod = imported.path === 'zod' || imported.path.startsWith('zod/');
+    if (imported.external && !zod && !builtins.has(imported.path)) {
       problems.push(`leaves the import "${imported.path}" unbundled`);
     }
   }

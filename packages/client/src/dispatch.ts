@@ -8,7 +8,7 @@ import {
   RESET_EVENT,
   resetSchema,
 } from '@app/sse-protocol';
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { SseClientError } from './errors';
 import { DEFAULT_MAX_EVENT_ID_LENGTH } from './options';
 import { createRecentIds, RECENT_IDS_CAPACITY } from './recent-ids';
@@ -63,7 +63,7 @@ function parseJson(
 
 function parseProtocol<T>(
   event: RoutedEvent,
-  schema: z.ZodType<T>,
+  schema: ZodMiniType<T>,
   report: DispatchTargets['report'],
 ): T | undefined {
   const json = parseJson(event.event, event.data, report);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import { dataJsonSchema } from './fingerprint';
 import { rebaseSchema } from './json-schema';
 
@@ -37,7 +37,7 @@ function componentKey(name: string, taken: Set<string>): string {
  * @param options - title, version, path and an optional server
  */
 export function catalogAsyncApi(
-  schemas: Readonly<Record<string, z.ZodType>>,
+  schemas: Readonly<Record<string, core.$ZodType>>,
   options: AsyncApiOptions,
 ): AsyncApiDocument {
   const taken = new Set<string>();
@@ -46,7 +46,7 @@ export function catalogAsyncApi(
   const operationMessages: unknown[] = [];
   for (const name of Object.keys(schemas)) {
     const key = componentKey(name, taken);
-    const { $schema: _dialect, ...payload } = dataJsonSchema(schemas[name] as z.ZodType, 'draft-7');
+    const { $schema: _dialect, ...payload } = dataJsonSchema(schemas[name] as core.$ZodType, 'draft-7');
     messages[key] = {
       name,
       title: name,

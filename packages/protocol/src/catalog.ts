@@ -1,17 +1,22 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type * as core from 'zod/v4/core';
+import { $ZodType } from 'zod/v4/core';
 import { type AsyncApiDocument, type AsyncApiOptions, catalogAsyncApi } from './asyncapi';
 import { EventValidationError } from './errors';
 import { assertEventName } from './event-name';
 import { catalogFingerprint } from './fingerprint';
 import { catalogJsonSchema, type JsonSchema } from './json-schema';
 
-/** The schemas a catalog is made of: event name to zod schema of its `data`. */
-export type EventSchemas = Record<string, z.ZodType>;
+/**
+ * The schemas a catalog is made of: event name to zod schema of its `data`. Any zod 4 schema is
+ * taken, from `zod` (classic) or from `zod/mini`: both are built on zod's core (`zod/v4/core`).
+ */
+export type EventSchemas = Record<string, core.$ZodType>;
 
 /** The `{ type, data }` member of the union for event `N`, with the parsed (output) data type. */
-type Envelope<S extends EventSchemas, N extends keyof S> = { type: N; data: z.output<S[N]> };
+type Envelope<S extends EventSchemas, N extends keyof S> = { type: N; data: core.output<S[N]> };
 /** The `{ type, data }` member of the union for event `N`, with the accepted (input) data type. */
-type InputEnvelope<S extends EventSchemas, N extends keyof S> = { type: N; data: z.input<S[N]> };
+type InputEnvelope<S extends EventSchemas, N extends keyof S> = { type: N; data: core.input<S[N]> };
 
 /** Result of {@link EventCatalog.safeParse}. */
 export type SafeParseEventResult<T> =
@@ -27,8 +32,12 @@ export interface EventCatalog<S extends EventSchemas = EventSchemas> {
   readonly events: Readonly<S>;
   /** The event names, in definition order. */
   readonly names: readonly (keyof S & string)[];
-  /** A `z.discriminatedUnion('type', ...)` over every `{ type, data }` envelope. */
-  readonly schema: z.ZodType<EventUnionOf<S>, InputEventUnionOf<S>>;
+  /**
+   * A `discriminatedUnion('type', ...)` over every `{ type, data }` envelope, built with `zod/mini`
+   * (so a browser app that uses `zod/mini` does not bundle zod classic): it has `parse` and
+   * `safeParse`, and works with every function of `zod` and `zod/mini` that takes a schema.
+   */
+  readonly schema: z.ZodMiniType<EventUnionOf<S>, InputEventUnionOf<S>>;
   /**
    * A stable fingerprint of the catalog: `sha256:` and the SHA-256 of its canonical JSON Schema.
    * The same schemas give the same string on every machine and runtime; any change gives another.
@@ -40,9 +49,9 @@ export interface EventCatalog<S extends EventSchemas = EventSchemas> {
    * Validates `data` for event `name` and returns the parsed data.
    * @throws {@link EventValidationError} naming the event and the failing path
    */
-  parse<N extends keyof S & string>(name: N, data: unknown): z.output<S[N]>;
+  parse<N extends keyof S & string>(name: N, data: unknown): core.output<S[N]>;
   /** Like {@link EventCatalog.parse}, but returns `{ success, data | error }` instead of throwing. */
-  safeParse<N extends keyof S & string>(name: N, data: unknown): SafeParseEventResult<z.output<S[N]>>;
+  safeParse<N extends keyof S & string>(name: N, data: unknown): SafeParseEventResult<core.output<S[N]>>;
   /** The JSON Schema (draft 2020-12) of every `{ type, data }` envelope, for teams without TypeScript. */
   toJSONSchema(): JsonSchema;
   /**
@@ -60,10 +69,10 @@ export interface EventCatalog<S extends EventSchemas = EventSchemas> {
 export type EventName<C extends EventCatalog> = C extends EventCatalog<infer S> ? keyof S & string : never;
 /** The parsed `data` type of event `N` (what handlers receive). */
 export type EventData<C extends EventCatalog, N extends EventName<C>> =
-  C extends EventCatalog<infer S> ? z.output<S[N]> : never;
+  C extends EventCatalog<infer S> ? core.output<S[N]> : never;
 /** The accepted `data` type of event `N` (what senders pass; equal to {@link EventData} for plain schemas). */
 export type EventInput<C extends EventCatalog, N extends EventName<C>> =
-  C extends EventCatalog<infer S> ? z.input<S[N]> : never;
+  C extends EventCatalog<infer S> ? core.input<S[N]> : never;
 /** The discriminated union of `{ type, data }` for a schema map. */
 export type EventUnionOf<S extends EventSchemas> = { [N in keyof S & string]: Envelope<S, N> }[keyof S &
   string];
@@ -75,7 +84,9 @@ export type InputEventUnionOf<S extends EventSchemas> = {
 export type EventUnion<C extends EventCatalog> = C extends EventCatalog<infer S> ? EventUnionOf<S> : never;
 
 /**
- * Defines the event catalog: each event name with the zod schema of its data.
+ * Defines the event catalog: each event name with the zod schema of its data. Schemas from `zod`
+ * and from `zod/mini` are both accepted (and may be mixed); equivalent schemas give the same
+ * fingerprint and JSON Schema whichever build made them.
  *
  * @param schemas - event name to zod schema. Names must be non-empty, without control characters
  * or surrounding whitespace, and outside the reserved `sse:` prefix.
@@ -100,18 +111,22 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
   }
   for (const name of names) {
     assertEventName(name);
-    if (!(schemas[name] instanceof z.ZodType)) {
+    // Zod's core classes recognise their instances by trait, not by prototype: classic and mini
+    // schemas both pass, and so does a schema made by another copy of zod 4.
+    if (!(schemas[name] instanceof $ZodType)) {
       throw new TypeError(
         `@app/sse-protocol: the schema of event ${JSON.stringify(name)} is not a zod schema`,
       );
     }
   }
   const frozen = Object.freeze({ ...schemas });
-  const envelopes = names.map((name) => z.object({ type: z.literal(name), data: frozen[name] as z.ZodType }));
+  const envelopes = names.map((name) =>
+    z.object({ type: z.literal(name), data: frozen[name] as core.$ZodType }),
+  );
   const schema = z.discriminatedUnion(
     'type',
     envelopes as unknown as [(typeof envelopes)[number], ...(typeof envelopes)[number][]],
-  ) as unknown as z.ZodType<EventUnionOf<S>, InputEventUnionOf<S>>;
+  ) as unknown as z.ZodMiniType<EventUnionOf<S>, InputEventUnionOf<S>>;
   let fingerprint: string | undefined;
 
   const has = (name: string): name is keyof S & string => Object.hasOwn(frozen, name);
@@ -119,11 +134,12 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
   function safeParse<N extends keyof S & string>(
     name: N,
     data: unknown,
-  ): SafeParseEventResult<z.output<S[N]>> {
+  ): SafeParseEventResult<core.output<S[N]>> {
     if (!has(name))
       return { success: false, error: new EventValidationError(String(name), [], 'unknown-event') };
-    const result = (frozen[name] as S[N]).safeParse(data);
-    if (result.success) return { success: true, data: result.data as z.output<S[N]> };
+    // `z.safeParse` runs any zod 4 schema; a classic schema's own `.safeParse` is the same call.
+    const result = z.safeParse(frozen[name] as S[N], data);
+    if (result.success) return { success: true, data: result.data as core.output<S[N]> };
     return { success: false, error: new EventValidationError(name, result.error.issues) };
   }
 
@@ -136,7 +152,7 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
       return fingerprint;
     },
     has,
-    parse<N extends keyof S & string>(name: N, data: unknown): z.output<S[N]> {
+    parse<N extends keyof S & string>(name: N, data: unknown): core.output<S[N]> {
       const result = safeParse(name, data);
       if (result.success) return result.data;
       throw result.error;

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type * as core from 'zod/v4/core';
 import { mapSchema } from './schema-walk';
 import { sha256Hex } from './sha256';
 
@@ -24,7 +25,7 @@ export function canonicalJson(value: unknown): string {
  * @param target - the JSON Schema dialect @defaultValue `'draft-2020-12'`
  */
 export function dataJsonSchema(
-  schema: z.ZodType,
+  schema: core.$ZodType,
   target: 'draft-2020-12' | 'draft-7' = 'draft-2020-12',
 ): Record<string, unknown> {
   return z.toJSONSchema(schema, { target, unrepresentable: 'any', io: 'output' }) as Record<string, unknown>;
@@ -43,10 +44,10 @@ export function dataJsonSchema(
  *
  * @param schemas - event name to zod schema
  */
-export function catalogFingerprint(schemas: Readonly<Record<string, z.ZodType>>): string {
+export function catalogFingerprint(schemas: Readonly<Record<string, core.$ZodType>>): string {
   const document: Record<string, unknown> = {};
   for (const name of Object.keys(schemas)) {
-    document[name] = mapSchema(dataJsonSchema(schemas[name] as z.ZodType), (node) =>
+    document[name] = mapSchema(dataJsonSchema(schemas[name] as core.$ZodType), (node) =>
       Array.isArray(node.required) ? { ...node, required: [...node.required].sort() } : node,
     );
   }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import { dataJsonSchema } from './fingerprint';
 import { mapSchema } from './schema-walk';
 
@@ -38,12 +38,12 @@ export function pointerToken(token: string): string {
  *
  * @param schemas - event name to zod schema
  */
-export function catalogJsonSchema(schemas: Readonly<Record<string, z.ZodType>>): JsonSchema {
+export function catalogJsonSchema(schemas: Readonly<Record<string, core.$ZodType>>): JsonSchema {
   const defs: Record<string, JsonSchema> = {};
   const oneOf: JsonSchema[] = [];
   for (const name of Object.keys(schemas)) {
     const ref = `#/$defs/${pointerToken(name)}`;
-    const { $schema: _dialect, ...data } = dataJsonSchema(schemas[name] as z.ZodType);
+    const { $schema: _dialect, ...data } = dataJsonSchema(schemas[name] as core.$ZodType);
     defs[name] = rebaseSchema(data, ref) as JsonSchema;
     oneOf.push({
       type: 'object',

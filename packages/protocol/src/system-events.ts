@@ -1,4 +1,6 @@
-import * as z from 'zod';
+// Built with `zod/mini`, like the catalog's own schemas: an app that uses `zod/mini` then bundles
+// no zod classic through this package.
+import * as z from 'zod/mini';
 
 /** Name of the event a server sends first on every stream. */
 export const HELLO_EVENT = 'sse:hello';
@@ -12,7 +14,7 @@ export const helloSchema = z.object({
   /** The fingerprint of the server's catalog, to compare with the client's. */
   fingerprint: z.string(),
   /** Interval of the server's heartbeat comments, in milliseconds (0: none). */
-  heartbeatMs: z.number().int().nonnegative(),
+  heartbeatMs: z.int().check(z.nonnegative()),
 });
 
 /** Payload of `sse:hello`. */
