@@ -1,5 +1,11 @@
-/** The servers under test, in report order. */
-export const SERVER_KINDS = ['ours', 'better-sse', 'raw'] as const;
+/**
+ * The servers under test, in report order: ours under Express 5 (the README's code), on plain
+ * node:http and through the fetch adapter (Hono), better-sse under Express, and the raw writer.
+ */
+export const SERVER_KINDS = ['ours-express', 'ours-node', 'ours-fetch', 'better-sse', 'raw'] as const;
+
+/** The kinds that run `@app/sse-server`. */
+export const OURS_KINDS = ['ours-express', 'ours-node', 'ours-fetch'] as const;
 
 /** One of {@link SERVER_KINDS}. */
 export type ServerKind = (typeof SERVER_KINDS)[number];
