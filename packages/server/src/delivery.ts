@@ -1,25 +1,10 @@
-import {
-  CLOSED,
-  type Connection,
-  isCovered,
-  LIVE,
-  NO_RUN,
-  REPLAYING,
-  SCATTERED_RUN,
-} from './connection';
+import { CLOSED, type Connection, isCovered, LIVE, NO_RUN, REPLAYING, SCATTERED_RUN } from './connection';
 import { type DisconnectReason, reportDisconnect } from './connection-hooks';
 import type { EmitterCore } from './core';
 import { joinFrames } from './frames';
 import type { StoredEvent } from './replay-store';
 import type { TransportEvents } from './transport';
-import {
-  batchOf,
-  beginFrame,
-  currentFrameIndex,
-  sharedRun,
-  takeBatch,
-  type WriteBatch,
-} from './write-batch';
+import { batchOf, beginFrame, currentFrameIndex, sharedRun, takeBatch, type WriteBatch } from './write-batch';
 
 /**
  * Hands one live frame to a connection. This is the fan-out hot path, run once per event per
@@ -84,8 +69,8 @@ function flushBatch(core: EmitterCore, batch: WriteBatch): void {
   const { frames, dirty } = takeBatch(batch);
   const joined = new Map<number, Uint8Array>();
   const max = core.options.maxBufferedBytes;
-  let slow: Connection[] | null = null;
-  let broken: Connection[] | null = null;
+  const slow: Connection[] = [];
+  const broken: Connection[] = [];
   for (let i = 0; i < dirty.length; i++) {
     const connection = dirty[i] as Connection;
     const start = connection.runStart;
@@ -103,21 +88,19 @@ function flushBatch(core: EmitterCore, batch: WriteBatch): void {
     try {
       if (!connection.transport.write(chunk)) {
         connection.queue = [];
-        if (connection.transport.bufferedBytes() > max) (slow ??= []).push(connection);
+        if (connection.transport.bufferedBytes() > max) slow.push(connection);
       }
     } catch (error) {
       // A response that fails under the write loses its stream, never the other connections'.
       core.options.onError(error);
-      (broken ??= []).push(connection);
+      broken.push(connection);
     }
   }
-  if (slow !== null) for (const connection of slow) dropSlow(core, connection);
-  if (broken !== null) {
-    for (const connection of broken) {
-      if (!detach(core, connection)) continue;
-      connection.transport.destroy();
-      reportDisconnect(core, connection, 'client-gone');
-    }
+  for (const connection of slow) dropSlow(core, connection);
+  for (const connection of broken) {
+    if (!detach(core, connection)) continue;
+    connection.transport.destroy();
+    reportDisconnect(core, connection, 'client-gone');
   }
 }
 

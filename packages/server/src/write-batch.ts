@@ -44,10 +44,19 @@ const later: (flush: () => void) => void =
  * @param flush - writes a batch out (given the same function on every call)
  * @returns its batch (one object per emitter, reused from turn to turn)
  */
-export function batchOf(core: EmitterCore, flush: (core: EmitterCore, batch: WriteBatch) => void): WriteBatch {
+export function batchOf(
+  core: EmitterCore,
+  flush: (core: EmitterCore, batch: WriteBatch) => void,
+): WriteBatch {
   let batch = batches.get(core);
   if (batch === undefined) {
-    const made: WriteBatch = { frames: [], dirty: [], frame: null, index: -1, flush: () => flush(core, made) };
+    const made: WriteBatch = {
+      frames: [],
+      dirty: [],
+      frame: null,
+      index: -1,
+      flush: () => flush(core, made),
+    };
     batches.set(core, made);
     batch = made;
   }
