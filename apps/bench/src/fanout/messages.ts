@@ -44,7 +44,7 @@ export type ServerReply =
 export type LoadCommand =
   /** Open `count` connections to `127.0.0.1:port`, at most `concurrency` handshakes at a time. */
   | { type: 'connect'; port: number; count: number; concurrency: number }
-  /** Wait for `perConnection` more ticks on every connection; record each one's latency when asked. */
+  /** Wait for `perConnection` more ticks on every connection; record every tick's latency when asked. */
   | { type: 'expect'; perConnection: number; latencies: boolean }
   /** Close every connection. */
   | { type: 'disconnect' };
@@ -56,7 +56,8 @@ export type LoadReply =
   /** Ready for the publish; `cpuMicros` is the load process's CPU time so far. */
   | { type: 'armed'; cpuMicros: number }
   /**
-   * Every connection got its ticks; `latencies` (µs, one per connection) when they were asked for;
+   * Every connection got its ticks; `latencies` (µs, one per tick per connection, by connection) when
+   * they were asked for;
    * `cpuMicros` is the load process's CPU time so far.
    */
   | { type: 'received'; completedAt: number; latencies: Float64Array | null; cpuMicros: number }

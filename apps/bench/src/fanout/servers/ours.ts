@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
 import { defineEvents } from '@app/sse-protocol';
 import { createEmitter } from '@app/sse-server';
+import { createAdaptorServer } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
 import { z } from 'zod';
