@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SERVER_KINDS, type ServerKind } from './fanout/messages';
+import { OURS_KINDS, SERVER_KINDS, type ServerKind } from './fanout/messages';
 
 /** What `src/main.ts` was asked to do. */
 export interface CliOptions {
@@ -33,7 +33,9 @@ export const USAGE = `Usage: pnpm --filter @app/bench bench [-- options]
   --quick                smaller run: fewer rounds, 250 and 1,000 connections
   --connections=1000,5000
                          fan-out connection counts (default 1000,5000,10000)
-  --servers=ours,raw     fan-out servers (default ours,better-sse,raw)
+  --servers=ours-express,raw
+                         fan-out servers: ours-express, ours-node, ours-fetch, better-sse, raw
+                         (default: all; \`ours\` stands for the three ours-* adapters)
   --shapes=data-only,crlf
                          parser input shapes (default: all)
   --rounds=20            interleaved rounds per parser shape
@@ -96,7 +98,11 @@ export function parseCliOptions(args: readonly string[], defaultOut: string): Cl
   }
   // Each count once, smallest first: the report has one column per count, in order.
   const connections = [...new Set(given)].sort((a, b) => a - b);
-  const servers = list(values.servers) ?? [...SERVER_KINDS];
+  const servers = [
+    ...new Set(
+      (list(values.servers) ?? [...SERVER_KINDS]).flatMap((s) => (s === 'ours' ? [...OURS_KINDS] : [s])),
+    ),
+  ];
   const unknown = servers.filter((s) => !(SERVER_KINDS as readonly string[]).includes(s));
   if (unknown.length > 0) {
     throw new TypeError(

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCliOptions, USAGE } from './cli-options';
 import { formatProfileSummary, summariseCpuProfile } from './cpu-profile-summary';
 import { ensureFileLimit } from './fanout/file-limit';
+import { OURS_KINDS } from './fanout/messages';
 import type { FanoutBenchOptions } from './fanout/run-fanout';
 import { installedVersion } from './package-version';
 import { describeMachine } from './report/machine';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const machine = describeMachine();
   const from = packagesFrom(
-    options.only === 'parser' || !options.servers.includes('ours')
+    options.only === 'parser' || !options.servers.some((s) => (OURS_KINDS as readonly string[]).includes(s))
       ? ['@app/sse-protocol']
       : ['@app/sse-protocol', '@app/sse-server'],
   );

@@ -10,6 +10,11 @@ export const LIVE = 1;
 /** The connection is gone: nothing is written to it any more. */
 export const CLOSED = 2;
 
+/** `Connection.runStart` of a connection with nothing in the current write batch. */
+export const NO_RUN = -1;
+/** `Connection.runStart` of a connection whose batched frames are not contiguous: they are in `queue`. */
+export const SCATTERED_RUN = -2;
+
 /** Where a connection is in its life. */
 export type ConnectionState = typeof REPLAYING | typeof LIVE | typeof CLOSED;
 
@@ -31,10 +36,21 @@ export interface Connection {
   pending: StoredEvent[] | null;
   /** Bytes of the `pending` frames. */
   pendingBytes: number;
-  /** Frames waiting for the response to drain (LIVE only); `null` while the response accepts writes. */
+  /**
+   * Frames waiting for the response to drain (LIVE only); `null` while the response accepts writes.
+   * Also the frames of this turn's batch when they are not one contiguous run (`runStart` is
+   * `SCATTERED_RUN` then).
+   */
   queue: Uint8Array[] | null;
-  /** Bytes of the `queue` frames. */
+  /** Bytes of the `queue` frames, or of the batched run. */
   queuedBytes: number;
+  /**
+   * Where this connection's frames of the current write batch start in the batch's frame list
+   * (`write-batch.ts`): `NO_RUN` when it has none, `SCATTERED_RUN` when they are in `queue`.
+   */
+  runStart: number;
+  /** Where its run ends (exclusive) in the batch's frame list, while `runStart` is an index. */
+  runEnd: number;
   /** Resumes the replay writer when the response drains or the connection closes. */
   waiter: (() => void) | null;
   /**
@@ -72,6 +88,8 @@ export function createConnection(
     pendingBytes: 0,
     queue: null,
     queuedBytes: 0,
+    runStart: NO_RUN,
+    runEnd: 0,
     waiter: null,
     covered: null,
     mark: 0,

@@ -1,13 +1,16 @@
-import { CLOSED, type Connection, isCovered, LIVE, REPLAYING } from './connection';
+import { CLOSED, type Connection, isCovered, LIVE, NO_RUN, REPLAYING, SCATTERED_RUN } from './connection';
 import { type DisconnectReason, reportDisconnect } from './connection-hooks';
 import type { EmitterCore } from './core';
 import { joinFrames } from './frames';
 import type { StoredEvent } from './replay-store';
 import type { TransportEvents } from './transport';
+import { batchOf, beginFrame, currentFrameIndex, sharedRun, takeBatch, type WriteBatch } from './write-batch';
 
 /**
- * Writes one live frame. This is the fan-out hot path, run once per event per connection, so it
- * allocates nothing beyond the transport's own write: the same bytes go to every connection.
+ * Hands one live frame to a connection. This is the fan-out hot path, run once per event per
+ * connection, so it allocates nothing: the connection only extends its run in the turn's write
+ * batch (two numbers), and {@link flushBatch} writes every connection's run at the end of the turn,
+ * in one write each.
  *
  * While a response has not drained, its frames wait in the connection's queue instead of piling up
  * in the response; on `drain` they go out joined in one write (see {@link drained}). When the
@@ -15,24 +18,103 @@ import type { TransportEvents } from './transport';
  * from the replay store, and a reader that never reads cannot grow memory past that bound.
  *
  * @param core - the emitter
+ * @param batch - the emitter's write batch, with the frame being fanned out begun
  * @param connection - a LIVE connection
- * @param frame - the encoded bytes
+ * @param frame - the encoded bytes (the batch's current frame)
  */
-export function writeLive(core: EmitterCore, connection: Connection, frame: Uint8Array): void {
+function writeLive(core: EmitterCore, batch: WriteBatch, connection: Connection, frame: Uint8Array): void {
   core.counters.bytes += frame.byteLength;
-  if (connection.queue !== null) {
-    connection.queue.push(frame);
-    connection.queuedBytes += frame.byteLength;
-    if (connection.queuedBytes + connection.transport.bufferedBytes() > core.options.maxBufferedBytes) {
-      dropSlow(core, connection);
+  const start = connection.runStart;
+  if (start === NO_RUN) {
+    const queue = connection.queue;
+    if (queue !== null) {
+      // Waiting for `drain`: the frame waits with the others.
+      queue.push(frame);
+    } else {
+      const index = currentFrameIndex(batch);
+      connection.runStart = index;
+      connection.runEnd = index + 1;
+      batch.dirty.push(connection);
     }
-    return;
+  } else if (start >= 0) {
+    const index = currentFrameIndex(batch);
+    if (connection.runEnd === index) connection.runEnd = index + 1;
+    else {
+      // It missed frames in between (channels): its run is no longer shared, it gets its own list.
+      const own = batch.frames.slice(start, connection.runEnd);
+      own.push(frame);
+      connection.queue = own;
+      connection.runStart = SCATTERED_RUN;
+    }
+  } else (connection.queue as Uint8Array[]).push(frame);
+  connection.queuedBytes += frame.byteLength;
+  if (connection.queuedBytes + connection.transport.bufferedBytes() > core.options.maxBufferedBytes) {
+    dropSlow(core, connection);
   }
-  // `write` returning false is respected: nothing more is written until the response drains.
-  if (!connection.transport.write(frame)) {
-    connection.queue = [];
-    if (connection.transport.bufferedBytes() > core.options.maxBufferedBytes) dropSlow(core, connection);
+}
+
+/**
+ * Writes the turn's batch: every connection's frames of the turn in one write. Connections with
+ * the same run (all of them, for broadcasts) share one joined chunk, so a burst of k events to n
+ * connections costs k frames joined once and n writes, instead of k x n writes.
+ *
+ * A write the response refuses puts the connection in the drain-waiting state; once the response
+ * holds more than `maxBufferedBytes` the connection is dropped. Drops are done after the loop: they
+ * run `onDisconnect`, and no application code may run while runs still point into `frames`.
+ *
+ * @param core - the emitter
+ * @param batch - its batch
+ */
+function flushBatch(core: EmitterCore, batch: WriteBatch): void {
+  const { frames, dirty } = takeBatch(batch);
+  const joined = new Map<number, Uint8Array>();
+  const max = core.options.maxBufferedBytes;
+  const slow: Connection[] = [];
+  const broken: Connection[] = [];
+  for (let i = 0; i < dirty.length; i++) {
+    const connection = dirty[i] as Connection;
+    const start = connection.runStart;
+    connection.runStart = NO_RUN;
+    // Ended or dropped during the turn: endConnection already wrote what it had.
+    if (connection.state !== LIVE || start === NO_RUN) continue;
+    const bytes = connection.queuedBytes;
+    connection.queuedBytes = 0;
+    let chunk: Uint8Array;
+    if (start === SCATTERED_RUN) {
+      const own = connection.queue as Uint8Array[];
+      connection.queue = null;
+      chunk = own.length === 1 ? (own[0] as Uint8Array) : joinFrames(own, bytes);
+    } else chunk = sharedRun(joined, frames, start, connection.runEnd, bytes);
+    try {
+      if (!connection.transport.write(chunk)) {
+        connection.queue = [];
+        if (connection.transport.bufferedBytes() > max) slow.push(connection);
+      }
+    } catch (error) {
+      // A response that fails under the write loses its stream, never the other connections'.
+      core.options.onError(error);
+      broken.push(connection);
+    }
   }
+  for (const connection of slow) dropSlow(core, connection);
+  for (const connection of broken) {
+    if (!detach(core, connection)) continue;
+    connection.transport.destroy();
+    reportDisconnect(core, connection, 'client-gone');
+  }
+}
+
+/**
+ * The frames a connection holds and has not written: its run in the turn's batch, or its queue.
+ * Clears both.
+ */
+function takeUnwritten(core: EmitterCore, connection: Connection): Uint8Array[] {
+  const start = connection.runStart;
+  connection.runStart = NO_RUN;
+  if (start >= 0) return batchOf(core, flushBatch).frames.slice(start, connection.runEnd);
+  const queue = connection.queue;
+  connection.queue = null;
+  return queue ?? [];
 }
 
 /**
@@ -41,11 +123,11 @@ export function writeLive(core: EmitterCore, connection: Connection, frame: Uint
  *
  * @returns 1 when the connection takes the event, 0 when it is closed
  */
-function deliver(core: EmitterCore, connection: Connection, event: StoredEvent): number {
+function deliver(core: EmitterCore, batch: WriteBatch, connection: Connection, event: StoredEvent): number {
   if (connection.state === LIVE) {
     if (connection.covered !== null && replayedAlready(connection, event)) return 1;
     core.counters.sent += 1;
-    writeLive(core, connection, event.frame);
+    writeLive(core, batch, connection, event.frame);
     return 1;
   }
   if (connection.state === REPLAYING) {
@@ -84,16 +166,18 @@ let fanOuts = 0;
  */
 export function fanOut(core: EmitterCore, event: StoredEvent): number {
   const targets = event.channels;
+  const batch = batchOf(core, flushBatch);
+  beginFrame(batch, event.frame);
   let delivered = 0;
   if (targets === null) {
     for (const connection of core.registry.connections.values())
-      delivered += deliver(core, connection, event);
+      delivered += deliver(core, batch, connection, event);
     return delivered;
   }
   if (targets.length === 1) {
     const members = core.registry.channels.get(targets[0] as string);
     if (members !== undefined)
-      for (const connection of members) delivered += deliver(core, connection, event);
+      for (const connection of members) delivered += deliver(core, batch, connection, event);
     return delivered;
   }
   // Several channels: a connection in two of them still gets the event once (`mark`).
@@ -105,7 +189,7 @@ export function fanOut(core: EmitterCore, event: StoredEvent): number {
     for (const connection of members) {
       if (connection.mark === mark) continue;
       connection.mark = mark;
-      delivered += deliver(core, connection, event);
+      delivered += deliver(core, batch, connection, event);
     }
   }
   return delivered;
@@ -127,7 +211,8 @@ export function drained(connection: Connection): void {
     return;
   }
   const queue = connection.queue;
-  if (queue === null || connection.state !== LIVE) return;
+  // A connection with frames in the turn's batch gets them from the flush, in order.
+  if (queue === null || connection.state !== LIVE || connection.runStart !== NO_RUN) return;
   connection.queue = null;
   const bytes = connection.queuedBytes;
   connection.queuedBytes = 0;
@@ -165,8 +250,12 @@ export function writeReplayFrame(
  * @param core - the emitter
  */
 export function heartbeatTick(core: EmitterCore): void {
+  const batch = batchOf(core, flushBatch);
+  beginFrame(batch, core.ping);
   for (const connection of core.registry.connections.values()) {
-    if (connection.state === LIVE && connection.queue === null) writeLive(core, connection, core.ping);
+    if (connection.state === LIVE && connection.queue === null && connection.runStart === NO_RUN) {
+      writeLive(core, batch, connection, core.ping);
+    }
   }
 }
 
@@ -186,6 +275,7 @@ export function detach(core: EmitterCore, connection: Connection): boolean {
   connection.pendingBytes = 0;
   connection.queue = null;
   connection.queuedBytes = 0;
+  connection.runStart = NO_RUN;
   core.registry.remove(connection);
   core.heartbeat.update(core.registry.connections.size);
   const waiter = connection.waiter;
@@ -223,8 +313,7 @@ export function endConnection(
   last?: Uint8Array,
 ): void {
   if (connection.state === CLOSED) return;
-  const queue = connection.queue;
-  const chunks = queue === null ? [] : queue;
+  const chunks = takeUnwritten(core, connection);
   if (last !== undefined) chunks.push(last);
   detach(core, connection);
   if (chunks.length > 0) {

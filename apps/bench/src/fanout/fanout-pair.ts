@@ -28,7 +28,7 @@ export interface FanoutTiming {
   startedAt: number;
   /** When the last connection had its last tick. */
   completedAt: number;
-  /** Publish-to-received latency of each connection (µs), when asked for. */
+  /** Publish-to-received latency of every tick on every connection (µs), when asked for. */
   latencies: Float64Array | null;
   /** CPU time the server process used for it (µs), from before the publish to the last arrival. */
   serverCpuMicros: number;

@@ -20,7 +20,10 @@ const MAX_ATTEMPTS = 3;
 const connections: Connection[] = [];
 let armed = false;
 let remaining = 0;
+/** Latency of every expected tick, by connection then tick, when asked for. */
 let latencies: Float64Array | null = null;
+/** Ticks each connection expects in the current measurement. */
+let perConnection = 0;
 /** Read once per socket read, shared by every tick found in it. */
 let receivedAt = 0;
 
@@ -42,8 +45,9 @@ function fail(message: string): void {
 function attach(connection: Connection): (chunk: Buffer) => void {
   const onTick = (publishedAt: number) => {
     if (!armed || connection.reader.count > connection.target) return;
-    if (latencies !== null && connection.reader.count === connection.target) {
-      latencies[connection.index] = receivedAt - publishedAt;
+    if (latencies !== null) {
+      const slot = connection.reader.count - connection.target + perConnection - 1;
+      latencies[connection.index * perConnection + slot] = receivedAt - publishedAt;
     }
     if (--remaining === 0) {
       armed = false;
@@ -131,15 +135,16 @@ async function connectAll(port: number, count: number, concurrency: number): Pro
   reply({ type: 'connected', count: connections.length, failed, firstError });
 }
 
-function expect(perConnection: number, withLatencies: boolean): void {
+function expect(ticks: number, withLatencies: boolean): void {
   const lost = connections.findIndex((c) => c.socket.destroyed);
   if (lost !== -1) {
     fail(`connection #${lost} was closed by the server before the measurement`);
     return;
   }
-  for (const connection of connections) connection.target = connection.reader.count + perConnection;
-  remaining = connections.length * perConnection;
-  latencies = withLatencies ? new Float64Array(connections.length).fill(Number.NaN) : null;
+  perConnection = ticks;
+  for (const connection of connections) connection.target = connection.reader.count + ticks;
+  remaining = connections.length * ticks;
+  latencies = withLatencies ? new Float64Array(connections.length * ticks).fill(Number.NaN) : null;
   armed = remaining > 0;
   reply({ type: 'armed', cpuMicros: cpuMicros() });
 }

@@ -1,5 +1,11 @@
-/** The servers under test, in report order. */
-export const SERVER_KINDS = ['ours', 'better-sse', 'raw'] as const;
+/**
+ * The servers under test, in report order: ours under Express 5 (the README's code), on plain
+ * node:http and through the fetch adapter (Hono), better-sse under Express, and the raw writer.
+ */
+export const SERVER_KINDS = ['ours-express', 'ours-node', 'ours-fetch', 'better-sse', 'raw'] as const;
+
+/** The kinds that run `@app/sse-server`. */
+export const OURS_KINDS = ['ours-express', 'ours-node', 'ours-fetch'] as const;
 
 /** One of {@link SERVER_KINDS}. */
 export type ServerKind = (typeof SERVER_KINDS)[number];
@@ -38,7 +44,7 @@ export type ServerReply =
 export type LoadCommand =
   /** Open `count` connections to `127.0.0.1:port`, at most `concurrency` handshakes at a time. */
   | { type: 'connect'; port: number; count: number; concurrency: number }
-  /** Wait for `perConnection` more ticks on every connection; record each one's latency when asked. */
+  /** Wait for `perConnection` more ticks on every connection; record every tick's latency when asked. */
   | { type: 'expect'; perConnection: number; latencies: boolean }
   /** Close every connection. */
   | { type: 'disconnect' };
@@ -50,7 +56,8 @@ export type LoadReply =
   /** Ready for the publish; `cpuMicros` is the load process's CPU time so far. */
   | { type: 'armed'; cpuMicros: number }
   /**
-   * Every connection got its ticks; `latencies` (µs, one per connection) when they were asked for;
+   * Every connection got its ticks; `latencies` (µs, one per tick per connection, by connection) when
+   * they were asked for;
    * `cpuMicros` is the load process's CPU time so far.
    */
   | { type: 'received'; completedAt: number; latencies: Float64Array | null; cpuMicros: number }

@@ -39,11 +39,18 @@ describe('runFanoutBench', () => {
       expect(m.latencyP50Ms).toBeGreaterThanOrEqual(0);
       expect(m.latencyP99Ms).toBeGreaterThanOrEqual(m.latencyP50Ms);
       expect(m.fanoutCompleteMs).toBeGreaterThanOrEqual(0);
+      // Every event of every burst on every connection is timed.
+      expect(m.burstLatencyP50Ms).toBeGreaterThanOrEqual(0);
+      expect(m.burstLatencyP99Ms).toBeGreaterThanOrEqual(m.burstLatencyP50Ms);
       expect(Number.isFinite(m.rssPerConnectionBytes)).toBe(true);
       expect(m.connectSeconds).toBeGreaterThan(0);
     }
-    expect(measurements.find((m) => m.kind === 'better-sse')?.label).toMatch(/^better-sse \d+\.\d+\.\d+$/);
+    expect(measurements.find((m) => m.kind === 'better-sse')?.label).toMatch(
+      /^better-sse \d+\.\d+\.\d+ on express \d+\.\d+\.\d+$/,
+    );
+    expect(measurements.find((m) => m.kind === 'ours-fetch')?.label).toMatch(/hono/);
     expect(loadAverages).toHaveLength(1);
+    expect(loadAverages[0]?.highest).toBeGreaterThanOrEqual(loadAverages[0]?.during ?? Number.NaN);
     expect(lines.some((l) => l.includes('deliveries/s'))).toBe(true);
   });
 });

@@ -61,6 +61,9 @@ export interface FanoutMeasurement {
   latencyP99Ms: number;
   /** Median over single fan-outs of the time until the last connection had the event (ms). */
   fanoutCompleteMs: number;
+  /** Publish-to-received latency of every event of every burst, pooled over all connections (ms). */
+  burstLatencyP50Ms: number;
+  burstLatencyP99Ms: number;
   /** (RSS with every connection idle - RSS with none) / connections, both after full GCs. */
   rssPerConnectionBytes: number;
   /** The same for the V8 heap alone. */
@@ -71,8 +74,11 @@ export interface FanoutMeasurement {
 export interface FanoutBenchResult {
   /** One entry per connection count and server, in run order. */
   measurements: FanoutMeasurement[];
-  /** 1-minute load average of the machine before and after each connection count. */
-  loadAverages: { connections: number; before: number; after: number }[];
+  /**
+   * 1-minute load average of the machine before, during (mean and highest of readings taken every
+   * second) and after each connection count's run, which every server of that count shared.
+   */
+  loadAverages: { connections: number; before: number; during: number; highest: number; after: number }[];
 }
 
 interface Running {
@@ -81,6 +87,7 @@ interface Running {
   result: FanoutMeasurement;
   baseline: MemoryReading | null;
   latencies: Float64Array[];
+  burstLatencies: Float64Array[];
   completions: number[];
 }
 
@@ -98,12 +105,25 @@ function emptyResult(kind: ServerKind, connections: number, burstEvents: number)
     latencyP50Ms: Number.NaN,
     latencyP99Ms: Number.NaN,
     fanoutCompleteMs: Number.NaN,
+    burstLatencyP50Ms: Number.NaN,
+    burstLatencyP99Ms: Number.NaN,
     rssPerConnectionBytes: Number.NaN,
     heapPerConnectionBytes: Number.NaN,
   };
 }
 
 type Live = Running & { pair: FanoutPair };
+
+/** Every sample of `series` in one sorted array. */
+function pool(series: readonly Float64Array[]): Float64Array {
+  const pooled = new Float64Array(series.reduce((sum, s) => sum + s.length, 0));
+  let offset = 0;
+  for (const s of series) {
+    pooled.set(s, offset);
+    offset += s.length;
+  }
+  return pooled.sort();
+}
 
 const isLive = (r: Running): r is Live => r.pair !== null && r.result.error === null;
 
@@ -132,10 +152,17 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
     try {
       const pair = await startFanoutPair(kind, options);
       result.label = pair.label;
-      running.push({ pair, result, baseline: null, latencies: [], completions: [] });
+      running.push({ pair, result, baseline: null, latencies: [], burstLatencies: [], completions: [] });
     } catch (error) {
       result.error = error instanceof Error ? error.message : String(error);
-      running.push({ pair: null, result, baseline: null, latencies: [], completions: [] });
+      running.push({
+        pair: null,
+        result,
+        baseline: null,
+        latencies: [],
+        burstLatencies: [],
+        completions: [],
+      });
     }
   }
   const log = options.log;
@@ -158,7 +185,7 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
       r.result.rssPerConnectionBytes = (loaded.rss - baseline.rss) / n;
       r.result.heapPerConnectionBytes = (loaded.heapUsed - baseline.heapUsed) / n;
       log(
-        `  ${r.pair.kind.padEnd(10)} n=${n}: connected in ${r.result.connectSeconds.toFixed(1)} s, ` +
+        `  ${r.pair.kind.padEnd(12)} n=${n}: connected in ${r.result.connectSeconds.toFixed(1)} s, ` +
           `${(r.result.rssPerConnectionBytes / 1024).toFixed(1)} KiB RSS per connection`,
       );
     });
@@ -179,16 +206,12 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
     }
     for (const r of running.filter(isLive)) {
       if (r.latencies.length === 0) continue;
-      const pooled = new Float64Array(r.latencies.length * n);
-      r.latencies.forEach((l, i) => {
-        pooled.set(l, i * n);
-      });
-      pooled.sort();
+      const pooled = pool(r.latencies);
       r.result.latencyP50Ms = percentileOfSorted(pooled, 0.5) / 1000;
       r.result.latencyP99Ms = percentileOfSorted(pooled, 0.99) / 1000;
       r.result.fanoutCompleteMs = median(r.completions);
       log(
-        `  ${r.pair.kind.padEnd(10)} n=${n}: single fan-out p50 ${r.result.latencyP50Ms.toFixed(1)} ms, ` +
+        `  ${r.pair.kind.padEnd(12)} n=${n}: single fan-out p50 ${r.result.latencyP50Ms.toFixed(1)} ms, ` +
           `p99 ${r.result.latencyP99Ms.toFixed(1)} ms`,
       );
     }
@@ -196,7 +219,8 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
     if (profileDir !== null) await eachInTurn(running, 0, (r) => r.pair.startProfile());
     for (let round = 0; round < options.bursts; round++) {
       await eachInTurn(running, round, async (r) => {
-        const timing = await r.pair.fanOut(burstEvents, false);
+        const timing = await r.pair.fanOut(burstEvents, true);
+        if (timing.latencies !== null) r.burstLatencies.push(timing.latencies);
         const elapsedMicros = timing.completedAt - timing.startedAt;
         r.result.deliveriesPerSecond.push((n * burstEvents) / (elapsedMicros / 1e6));
         r.result.serverCpuMicrosPerDelivery.push(timing.serverCpuMicros / (n * burstEvents));
@@ -210,8 +234,14 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
       );
     }
     for (const r of running.filter(isLive)) {
+      if (r.burstLatencies.length > 0) {
+        const pooled = pool(r.burstLatencies);
+        r.burstLatencies = [];
+        r.result.burstLatencyP50Ms = percentileOfSorted(pooled, 0.5) / 1000;
+        r.result.burstLatencyP99Ms = percentileOfSorted(pooled, 0.99) / 1000;
+      }
       log(
-        `  ${r.pair.kind.padEnd(10)} n=${n}: ${(median(r.result.deliveriesPerSecond) / 1000).toFixed(0)}k deliveries/s, ` +
+        `  ${r.pair.kind.padEnd(12)} n=${n}: ${(median(r.result.deliveriesPerSecond) / 1000).toFixed(0)}k deliveries/s, ` +
           `${median(r.result.serverCpuMicrosPerDelivery).toFixed(2)} µs server CPU per delivery, ` +
           `load process ${(median(r.result.loadUtilization) * 100).toFixed(0)}% busy`,
       );
@@ -233,7 +263,7 @@ async function measureAt(n: number, options: FanoutBenchOptions): Promise<Fanout
  *
  * @example
  * ```ts
- * const { measurements } = await runFanoutBench({ connections: [1000], kinds: ['ours', 'raw'], ... });
+ * const { measurements } = await runFanoutBench({ connections: [1000], kinds: ['ours-express', 'raw'], ... });
  * ```
  */
 export async function runFanoutBench(options: FanoutBenchOptions): Promise<FanoutBenchResult> {
@@ -242,8 +272,25 @@ export async function runFanoutBench(options: FanoutBenchOptions): Promise<Fanou
   for (const n of options.connections) {
     options.log(`fan-out with ${n} connections`);
     const before = loadavg()[0] ?? 0;
-    measurements.push(...(await measureAt(n, options)));
-    loadAverages.push({ connections: n, before, after: loadavg()[0] ?? 0 });
+    const readings: number[] = [before];
+    const sampler = setInterval(() => readings.push(loadavg()[0] ?? 0), 1000);
+    try {
+      measurements.push(...(await measureAt(n, options)));
+    } finally {
+      clearInterval(sampler);
+    }
+    const after = loadavg()[0] ?? 0;
+    readings.push(after);
+    loadAverages.push({
+      connections: n,
+      before,
+      during: readings.reduce((sum, value) => sum + value, 0) / readings.length,
+      highest: Math.max(...readings),
+      after,
+    });
+    options.log(
+      `  load average during n=${n}: ${loadAverages.at(-1)?.during.toFixed(2)} (highest ${Math.max(...readings).toFixed(2)})`,
+    );
   }
   return { measurements, loadAverages };
 }

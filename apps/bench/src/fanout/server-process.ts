@@ -1,4 +1,4 @@
-// Child process that runs one server under test (`ours`, `better-sse` or `raw`) on loopback and
+// Child process that runs one server under test (one of SERVER_KINDS) on loopback and
 // obeys the orchestrator over IPC. Started by run-fanout.ts with --expose-gc.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { nowMicros } from './clock';
@@ -13,8 +13,12 @@ function reply(message: ServerReply): void {
 
 async function start(kind: ServerKind): Promise<FanoutServer> {
   switch (kind) {
-    case 'ours':
-      return (await import('./servers/ours')).createOursServer();
+    case 'ours-express':
+      return (await import('./servers/ours')).createOursServer('express');
+    case 'ours-node':
+      return (await import('./servers/ours')).createOursServer('node');
+    case 'ours-fetch':
+      return (await import('./servers/ours')).createOursServer('fetch');
     case 'better-sse':
       return (await import('./servers/better-sse')).createBetterSseServer();
     case 'raw':

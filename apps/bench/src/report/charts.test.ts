@@ -19,6 +19,8 @@ function measurement(kind: FanoutMeasurement['kind'], connections: number, scale
     latencyP50Ms: connections / 100 / scale,
     latencyP99Ms: connections / 50 / scale,
     fanoutCompleteMs: 1,
+    burstLatencyP50Ms: 5,
+    burstLatencyP99Ms: 9,
     rssPerConnectionBytes: 8000,
     heapPerConnectionBytes: 4000,
   };
@@ -42,7 +44,7 @@ describe('svg helpers', () => {
 
 describe('renderFanoutChart', () => {
   const measurements = [1000, 5000, 10000].flatMap((n) => [
-    measurement('ours', n, 1.2),
+    measurement('ours-express', n, 1.2),
     measurement('better-sse', n, 0.4),
     measurement('raw', n, 1),
   ]);
@@ -54,7 +56,7 @@ describe('renderFanoutChart', () => {
     expect(count(svg, '<path ')).toBe(3 + 3 * 2);
     expect(count(svg, '<circle ')).toBe(9 * 3);
     expect(count(svg, 'stroke-dasharray="6 4"')).toBe(3 + 1); // p50 lines + the legend key
-    for (const label of ['@app/sse-server', 'better-sse', 'raw node:http', '10,000', 'connections']) {
+    for (const label of ['ours, Express', 'better-sse', 'raw node:http', '10,000', 'connections']) {
       expect(svg).toContain(label);
     }
     expect(svg).not.toContain('NaN');

@@ -5,7 +5,9 @@ import { coordinate, escapeXml, niceCeil } from './svg';
 
 /** Line colour and legend name of each server (colour-blind safe pair for ours / better-sse). */
 const SERIES: Record<ServerKind, { color: string; name: string }> = {
-  ours: { color: '#2563eb', name: '@app/sse-server' },
+  'ours-express': { color: '#2563eb', name: 'ours, Express' },
+  'ours-node': { color: '#0891b2', name: 'ours, node:http' },
+  'ours-fetch': { color: '#7c3aed', name: 'ours, fetch (Hono)' },
   'better-sse': { color: '#d97706', name: 'better-sse' },
   raw: { color: '#4b5563', name: 'raw node:http' },
 };
@@ -124,7 +126,7 @@ export function renderFanoutChart(measurements: readonly FanoutMeasurement[]): s
   };
   const legend = kinds
     .map((kind, i) => {
-      const x = MARGIN.left + i * 190;
+      const x = MARGIN.left + i * 132;
       const { color, name } = SERIES[kind];
       return `<line x1="${x}" x2="${x + 26}" y1="16" y2="16" stroke="${color}" stroke-width="3"/><text x="${x + 32}" y="20">${escapeXml(name)}</text>`;
     })

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Buffer } from 'node:buffer';
+import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
 import type { EmitterCore } from '../core';
@@ -51,6 +52,12 @@ interface WritableResponse {
   readonly writableEnded: boolean;
   readonly writableLength: number;
   readonly destroyed?: boolean;
+  /** node:http only: whether the body goes out in HTTP/1.1 chunks. */
+  readonly chunkedEncoding?: boolean;
+  /** node:http only: bytes the response holds itself (before its socket was assigned). */
+  readonly outputSize?: number;
+  /** node:http only: the connection, once assigned. */
+  readonly socket?: StreamSocket | null;
   writeHead(status: number, headers: Readonly<Record<string, string>>): unknown;
   flush?(): void;
   write(chunk: Uint8Array): boolean;
@@ -60,10 +67,72 @@ interface WritableResponse {
   once(event: 'drain', listener: () => void): unknown;
 }
 
+/** The socket of a node:http response; `_httpMessage` is the response it currently serves. */
+interface StreamSocket {
+  readonly writableLength: number;
+  readonly _httpMessage?: unknown;
+  write(chunk: Uint8Array): boolean;
+  cork(): void;
+  uncork(): void;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/** `ServerResponse.prototype.write`: a response whose `write` is another was wrapped by middleware. */
+const NODE_WRITE = ServerResponse.prototype.write;
+const CRLF = Buffer.from('\r\n');
+/** Chunks up to this size are framed by copying them once; larger ones are sent as three parts. */
+const FRAME_COPY_LIMIT = 64 * 1024;
+
+// The last chunk framed for HTTP/1.1 and its framed bytes. A fan-out writes the same chunk to every
+// connection in a row, so one entry is enough for them all to share a single framed copy.
+let lastChunk: Uint8Array | null = null;
+let lastFramed: Uint8Array | null = null;
+// The last large chunk written unframed (a large chunk is copied only once a second connection writes it).
+let lastLarge: Uint8Array | null = null;
+
+/**
+ * Writes `chunk` to `socket` as one HTTP/1.1 chunk (RFC 9112, section 7.1: size in hex, CRLF,
+ * data, CRLF), which is what `res.write(chunk)` sends, in a single socket write for a chunk that
+ * many connections share: the framed copy is made once and reused.
+ */
+function writeChunked(socket: StreamSocket, chunk: Uint8Array): boolean {
+  if (chunk === lastChunk) return socket.write(lastFramed as Uint8Array);
+  const size = chunk.byteLength.toString(16);
+  if (chunk.byteLength > FRAME_COPY_LIMIT && chunk !== lastLarge) {
+    // A large chunk written once (a replay) is not worth a copy: three parts, one corked write.
+    lastLarge = chunk;
+    socket.cork();
+    socket.write(Buffer.from(`${size}\r\n`, 'latin1'));
+    socket.write(chunk);
+    const accepted = socket.write(CRLF);
+    socket.uncork();
+    return accepted;
+  }
+  const framed = Buffer.allocUnsafe(size.length + 2 + chunk.byteLength + 2);
+  framed.write(size, 0, 'latin1');
+  let at = size.length;
+  framed[at++] = 13;
+  framed[at++] = 10;
+  framed.set(chunk, at);
+  at += chunk.byteLength;
+  framed[at++] = 13;
+  framed[at] = 10;
+  lastChunk = chunk;
+  lastFramed = framed;
+  return socket.write(framed);
+}
+
 /**
  * The transport over one Node response. A class rather than an object of closures: thousands are
  * alive at once, and prototype methods cost nothing per connection. The `drain` listener is only
  * added when a write is refused, so an idle stream carries a single listener (`close`).
+ *
+ * Once the stream's first bytes went out through the response, a plain node:http response (no
+ * middleware wrapping `write`, its socket serving it alone) is written through its socket
+ * directly, with the chunk framing `res.write` would add. Framework responses (Express sets its own
+ * prototype on every response, so each one gets a V8 map of its own) make every property read
+ * inside `res.write` a megamorphic lookup; the socket is a plain `net.Socket`, the same shape for
+ * every connection, and one write per chunk instead of four.
  */
 class NodeTransport implements StreamTransport {
   private readonly res: WritableResponse;
@@ -72,6 +141,10 @@ class NodeTransport implements StreamTransport {
   private waitingDrain = false;
   /** Whether a middleware (`compression`) added `res.flush()`; looked up once, not per write. */
   private readonly flushes: boolean;
+  /** The socket written directly once the stream is open and that is safe; `null` before or never. */
+  private socket: StreamSocket | null = null;
+  /** Whether the response uses chunked encoding (HTTP/1.1), read once with `socket`. */
+  private chunked = false;
 
   constructor(res: WritableResponse) {
     this.res = res;
@@ -119,22 +192,54 @@ class NodeTransport implements StreamTransport {
     // write with an 'error' event that nobody listens to, which ends the process. Its 'close'
     // follows and forgets the stream.
     if (res.writableEnded) return true;
+    const socket = this.socket;
+    if (socket !== null) {
+      const accepted = this.chunked ? writeChunked(socket, chunk) : socket.write(chunk);
+      if (!accepted) this.awaitDrain(socket);
+      return accepted;
+    }
     const accepted = res.write(chunk);
     // `compression` (and similar middleware) hold bytes until flushed: flush after every write so
     // each event reaches the client at once.
     if (this.flushes) res.flush?.();
-    if (!accepted && !this.waitingDrain) {
-      this.waitingDrain = true;
-      res.once('drain', () => {
-        this.waitingDrain = false;
-        this.events?.drain();
-      });
-    }
+    else this.useSocket();
+    if (!accepted) this.awaitDrain(res);
     return accepted;
   }
 
+  /**
+   * After a write through the response: switches to the socket when the response is node:http's own
+   * (not wrapped by middleware, not HTTP/2), its headers and bytes are all on the socket, and the
+   * socket serves this response.
+   */
+  private useSocket(): void {
+    const { res } = this;
+    const socket = res.socket;
+    if (
+      socket == null ||
+      res.write !== NODE_WRITE ||
+      socket._httpMessage !== res ||
+      res.outputSize !== 0 ||
+      typeof res.chunkedEncoding !== 'boolean'
+    ) {
+      return;
+    }
+    this.chunked = res.chunkedEncoding;
+    this.socket = socket;
+  }
+
+  private awaitDrain(emitter: { once(event: 'drain', listener: () => void): unknown }): void {
+    if (this.waitingDrain) return;
+    this.waitingDrain = true;
+    emitter.once('drain', () => {
+      this.waitingDrain = false;
+      this.events?.drain();
+    });
+  }
+
   bufferedBytes(): number {
-    return this.res.writableLength;
+    const socket = this.socket;
+    return socket === null ? this.res.writableLength : socket.writableLength;
   }
 
   end(): void {
@@ -171,6 +276,10 @@ export function createNodeHandler<Req extends NodeRequest>(
   options: HandlerOptions<Req>,
 ): NodeHandler<Req> {
   return (req, res) => {
+    // Express's router leaves `req.next` on the request: its closure holds the router's per-request
+    // chain (about 0.8 KB) for as long as the stream lives. This handler never calls it (refusals
+    // are answered here), so the stream does not keep it.
+    if (typeof (req as { next?: unknown }).next === 'function') (req as { next?: unknown }).next = undefined;
     const transport = new NodeTransport(res as unknown as WritableResponse);
     const request = {
       lastEventId: lastEventIdFrom(req.headers[LAST_EVENT_ID_HEADER], req.url),

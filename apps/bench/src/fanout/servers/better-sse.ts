@@ -1,14 +1,15 @@
 import { createServer } from 'node:http';
 import { createChannel, createSession } from 'better-sse';
+import express from 'express';
 import { installedVersion } from '../../package-version';
 import { TICK_EVENT, type TickPayload } from '../payload';
 import type { FanoutServer } from './contract';
 import { closeServer, listenOnLoopback } from './listen';
 
 /**
- * `better-sse` as its documentation shows it: a session per request, registered on one channel,
- * and `channel.broadcast(data, eventName)` for every event. Its defaults are kept (keep-alive
- * comments, serializer), as a user would run it.
+ * `better-sse` as its documentation shows it, under Express 5: a session per request, registered
+ * on one channel, and `channel.broadcast(data, eventName)` for every event. Its defaults are kept
+ * (keep-alive comments, serializer), as a user would run it.
  *
  * @returns the listening server
  *
@@ -20,19 +21,18 @@ import { closeServer, listenOnLoopback } from './listen';
  */
 export async function createBetterSseServer(): Promise<FanoutServer> {
   const channel = createChannel();
-  const server = createServer((req, res) => {
-    if (req.url !== '/events') {
-      res.writeHead(404).end();
-      return;
+  const app = express();
+  app.get('/events', async (req, res) => {
+    try {
+      channel.register(await createSession(req, res));
+    } catch {
+      res.destroy();
     }
-    createSession(req, res).then(
-      (session) => channel.register(session),
-      () => res.destroy(),
-    );
   });
+  const server = createServer(app);
   const port = await listenOnLoopback(server);
   return {
-    label: `better-sse ${installedVersion('better-sse')}`,
+    label: `better-sse ${installedVersion('better-sse')} on express ${installedVersion('express')}`,
     port,
     clients: () => channel.sessionCount,
     publish(payload: TickPayload) {

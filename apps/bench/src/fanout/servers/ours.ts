@@ -1,7 +1,11 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { defineEvents } from '@app/sse-protocol';
 import { createEmitter } from '@app/sse-server';
+import { createAdaptorServer } from '@hono/node-server';
+import express from 'express';
+import { Hono } from 'hono';
 import { z } from 'zod';
+import { installedVersion } from '../../package-version';
 import { TICK_EVENT, type TickPayload } from '../payload';
 import type { FanoutServer } from './contract';
 import { closeServer, listenOnLoopback } from './listen';
@@ -11,32 +15,68 @@ const events = defineEvents({
   [TICK_EVENT]: z.object({ '^': z.number().int(), seq: z.number().int(), pad: z.string() }),
 });
 
+/** Which of the SDK's adapters serves the stream. */
+export type OursAdapter = 'express' | 'node' | 'fetch';
+
+type Emitter = ReturnType<typeof createEmitter<typeof events>>;
+
+/** The HTTP server of each adapter, set up as the README shows it. */
+function httpServer(adapter: OursAdapter, sse: Emitter): { server: Server; label: string } {
+  switch (adapter) {
+    case 'express': {
+      const app = express();
+      app.get('/events', sse.handler());
+      return {
+        server: createServer(app),
+        label: `@app/sse-server on express ${installedVersion('express')}`,
+      };
+    }
+    case 'node': {
+      const handle = sse.handler();
+      const server = createServer((req, res) => {
+        if (req.url !== '/events') {
+          res.writeHead(404).end();
+          return;
+        }
+        handle(req, res);
+      });
+      return { server, label: '@app/sse-server on node:http' };
+    }
+    case 'fetch': {
+      const app = new Hono();
+      app.get('/events', (c) => sse.fetchHandler(c.req.raw));
+      return {
+        server: createAdaptorServer({ fetch: app.fetch }) as Server,
+        label: `@app/sse-server fetchHandler on hono ${installedVersion('hono')} + @hono/node-server ${installedVersion('@hono/node-server')}`,
+      };
+    }
+  }
+}
+
 /**
- * `@app/sse-server` as its README shows it, on plain node:http: a typed catalog, the in-memory
- * replay store, shared heartbeats, and `await sse.broadcast(name, data)` for every event (so each
- * tick is validated, stored with an id, serialised once and written to every stream).
+ * `@app/sse-server` as its README shows it, through one of its adapters: a typed catalog, the
+ * in-memory replay store, shared heartbeats, and `await sse.broadcast(name, data)` for every event
+ * (so each tick is validated, stored with an id, serialised once and written to every stream).
  *
+ * - `express`: `app.get('/events', sse.handler())` on Express 5, the path the README leads with;
+ * - `node`: `sse.handler()` as a plain `node:http` request listener;
+ * - `fetch`: `sse.fetchHandler(request)` in a Hono route, served by `@hono/node-server`.
+ *
+ * @param adapter - which adapter serves the streams
  * @returns the listening server
  *
  * @example
  * ```ts
- * const server = await createOursServer();
+ * const server = await createOursServer('express');
  * await server.publish(tickPayload(1));
  * ```
  */
-export async function createOursServer(): Promise<FanoutServer> {
+export async function createOursServer(adapter: OursAdapter): Promise<FanoutServer> {
   const sse = createEmitter({ events, replay: { maxEvents: 1000 }, heartbeatMs: 15_000 });
-  const handle = sse.handler();
-  const server = createServer((req, res) => {
-    if (req.url !== '/events') {
-      res.writeHead(404).end();
-      return;
-    }
-    handle(req, res);
-  });
+  const { server, label } = httpServer(adapter, sse);
   const port = await listenOnLoopback(server);
   return {
-    label: '@app/sse-server (this repository)',
+    label,
     port,
     clients: () => sse.stats().clients,
     async publish(payload: TickPayload) {
