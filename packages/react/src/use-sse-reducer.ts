@@ -75,8 +75,8 @@ export interface SseReducerResult<S> {
 export type UseSseReducer<C extends EventCatalog> = <N extends EventName<C>, S>(
   names: readonly N[],
   reducer: (state: S, event: SseReducerEvent<C, N>) => S,
-  init: S | (() => S),
-  options?: SseReducerOptions<S>,
+  init: NoInfer<S> | (() => NoInfer<S>),
+  options?: SseReducerOptions<NoInfer<S>>,
 ) => SseReducerResult<S>;
 
 interface Folded<S> {

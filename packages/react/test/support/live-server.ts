@@ -36,7 +36,12 @@ export async function startServer(): Promise<LiveServer> {
   const { port } = server.address() as AddressInfo;
   cleanups.push(
     () => sse.close(),
-    () => new Promise<void>((resolve) => server.close(() => resolve())),
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets of the test's fetch would hold close() for seconds.
+        server.closeAllConnections();
+      }),
   );
   return {
     sse,
