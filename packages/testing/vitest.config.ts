@@ -1,27 +1,21 @@
-import { defineConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 import { sourceConditions } from '../../vitest.shared';
 
-const shared = {
+/** What the Node run (this file) and the jsdom run (`vitest.jsdom.config.ts`) share. */
+export const testingSuites = {
   include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
   testTimeout: 30_000,
   hookTimeout: 30_000,
 };
 
-// The same suites in Node and in jsdom: users run their component tests in either.
-export default defineConfig({
+// Node here (the React example says jsdom in its first line); every suite again in jsdom with
+// `vitest.jsdom.config.ts`: users run their tests in either.
+export default defineProject({
+  ...sourceConditions,
   test: {
-    projects: [
-      {
-        ...sourceConditions,
-        test: {
-          ...shared,
-          name: 'testing-node',
-          environment: 'node',
-          exclude: ['test/**/*.test.tsx'],
-          typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
-        },
-      },
-      { ...sourceConditions, test: { ...shared, name: 'testing-jsdom', environment: 'jsdom' } },
-    ],
+    ...testingSuites,
+    name: 'testing',
+    environment: 'node',
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
   },
 });

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 // The complete example from the README: a component using @app/sse-react, tested against the mock.
 import { createClient } from '@app/sse-client';
 import { defineEvents } from '@app/sse-protocol';
