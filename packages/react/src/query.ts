@@ -1,0 +1,5 @@
+export {
+  createSseQueryHooks,
+  type SseQueryHooks,
+  type SseQueryUpdateOptions,
+} from './create-sse-query-hooks';

@@ -1,0 +1,170 @@
+import type { ClientEvent, ResetInfo } from '@app/sse-client';
+import type { EventCatalog, EventName } from '@app/sse-protocol';
+import { useEffect, useInsertionEffect, useRef, useState } from 'react';
+import { type HooksContext, useLease } from './hooks-context';
+
+/**
+ * One event as a reducer of `useSseReducer` receives it: `{ type, data, id }`, narrowed to the
+ * names the hook was given.
+ *
+ * @typeParam C - the event catalog
+ * @typeParam N - the names the reducer folds
+ *
+ * @example
+ * ```ts
+ * const reducer = (count: number, event: SseReducerEvent<typeof events, 'user:joined'>) => count + 1;
+ * ```
+ */
+export type SseReducerEvent<C extends EventCatalog, N extends EventName<C>> = Extract<
+  ClientEvent<C>,
+  { type: N }
+>;
+
+/**
+ * Options of `useSseReducer`.
+ *
+ * @typeParam S - the state
+ *
+ * @example
+ * ```tsx
+ * const options: SseReducerOptions<Todo[]> = { refetch: () => fetch('/api/todos').then((r) => r.json()) };
+ * ```
+ */
+export interface SseReducerOptions<S> {
+  /**
+   * Called when the server could not replay what the client missed (`sse:reset`): the state those
+   * events built is stale. Its result replaces the state; events that arrive while it runs are
+   * queued and folded on top of it, in order, so none is lost (a reducer that upserts by key also
+   * tolerates an event the fresh state already holds). While it runs, `refetching` is `true`; if
+   * it rejects, the state is the initial state, `error` holds the reason and the queued events are
+   * folded on top of the initial state.
+   * @defaultValue none: on a reset the state goes back to `init` (called again when a function)
+   */
+  refetch?: (info: ResetInfo) => Promise<S>;
+}
+
+/**
+ * What `useSseReducer` returns.
+ *
+ * @typeParam S - the state
+ *
+ * @example
+ * ```tsx
+ * const { state, refetching, error }: SseReducerResult<number> = useSseReducer(['user:joined'], (n) => n + 1, 0);
+ * ```
+ */
+export interface SseReducerResult<S> {
+  /** The folded state. */
+  readonly state: S;
+  /** `true` while `refetch` runs after a reset. */
+  readonly refetching: boolean;
+  /** Why the last `refetch` failed, or `null`. */
+  readonly error: unknown;
+}
+
+/**
+ * The `useSseReducer` hook of one client; see {@link SseHooks.useSseReducer}.
+ *
+ * @typeParam C - the event catalog
+ *
+ * @example
+ * ```tsx
+ * const useReducer: UseSseReducer<typeof events> = hooks.useSseReducer;
+ * ```
+ */
+export type UseSseReducer<C extends EventCatalog> = <N extends EventName<C>, S>(
+  names: readonly N[],
+  reducer: (state: S, event: SseReducerEvent<C, N>) => S,
+  init: NoInfer<S> | (() => NoInfer<S>),
+  options?: SseReducerOptions<NoInfer<S>>,
+) => SseReducerResult<S>;
+
+interface Folded<S> {
+  state: S;
+  refetching: boolean;
+  error: unknown;
+}
+
+function initial<S>(init: S | (() => S)): S {
+  return typeof init === 'function' ? (init as () => S)() : init;
+}
+
+/**
+ * Makes the `useSseReducer` hook of one client.
+ *
+ * @param context - the client, its lease and stores
+ */
+export function makeUseSseReducer<C extends EventCatalog>(context: HooksContext<C>): UseSseReducer<C> {
+  const { client, lease } = context;
+  return function useSseReducer<N extends EventName<C>, S>(
+    names: readonly N[],
+    reducer: (state: S, event: SseReducerEvent<C, N>) => S,
+    init: S | (() => S),
+    options: SseReducerOptions<S> = {},
+  ): SseReducerResult<S> {
+    const [folded, setFolded] = useState<Folded<S>>(() => ({
+      state: initial(init),
+      refetching: false,
+      error: null,
+    }));
+    const latest = useRef({ reducer, init, refetch: options.refetch });
+    useInsertionEffect(() => {
+      latest.current = { reducer, init, refetch: options.refetch };
+    });
+    // A new array literal on every render must not re-register the handlers: key on the names.
+    const key = names.join('\u0000');
+
+    useEffect(() => {
+      const wanted = (key === '' ? [] : key.split('\u0000')) as N[];
+      let queue: SseReducerEvent<C, N>[] | null = null;
+      let generation = 0;
+      const fold = (state: S, events: readonly SseReducerEvent<C, N>[]) =>
+        events.reduce((next, event) => latest.current.reducer(next, event), state);
+
+      const offs = wanted.map((name) =>
+        client.on(name, (data, meta) => {
+          const event = { type: name, data, id: meta.id } as SseReducerEvent<C, N>;
+          if (queue !== null) queue.push(event);
+          // The updater runs with the state React holds then, so events arriving before a render
+          // are all folded, in order.
+          else
+            setFolded((previous) => ({ ...previous, state: latest.current.reducer(previous.state, event) }));
+        }),
+      );
+
+      const offReset = client.onReset((info) => {
+        const { refetch, init: fresh } = latest.current;
+        generation += 1;
+        if (refetch === undefined) {
+          queue = null;
+          setFolded({ state: initial(fresh), refetching: false, error: null });
+          return;
+        }
+        const mine = generation;
+        const pending: SseReducerEvent<C, N>[] = [];
+        queue = pending;
+        setFolded((previous) => ({ ...previous, refetching: true, error: null }));
+        const settle = (state: S, error: unknown) => {
+          // A later reset or an unmount owns the state now.
+          if (mine !== generation) return;
+          queue = null;
+          setFolded({ state: fold(state, pending), refetching: false, error });
+        };
+        Promise.resolve()
+          .then(() => refetch(info))
+          .then(
+            (state) => settle(state, null),
+            (error: unknown) => settle(initial(latest.current.init), error ?? new Error('refetch failed')),
+          );
+      });
+
+      return () => {
+        generation += 1;
+        for (const off of offs) off();
+        offReset();
+      };
+    }, [key]);
+    useLease(lease);
+    return folded;
+  };
+}

@@ -1,0 +1,451 @@
+import {
+  type EventCatalog,
+  type EventInput,
+  type EventName,
+  HELLO_EVENT,
+  LAST_EVENT_ID_HEADER,
+  LAST_EVENT_ID_QUERY,
+  RESET_EVENT,
+  type ResetReason,
+} from '@app/sse-protocol';
+import { type HttpHandler, http, type Path, sse } from 'msw';
+import { assertEpoch, createTestEpoch, parseTestEventId } from './event-ids';
+import {
+  bodyStreamWriter,
+  type MockFrame,
+  type MswSseClient,
+  mswSseWriter,
+  type StreamWriter,
+} from './stream-writer';
+
+/**
+ * Options of {@link mockEventStream}.
+ *
+ * @example
+ * ```ts
+ * const options: MockEventStreamOptions = { epoch: 'test', retryMs: 50 };
+ * ```
+ */
+export interface MockEventStreamOptions {
+  /**
+   * The epoch of the event IDs (`<epoch>-<seq>`), as the server's replay store names one life.
+   * @defaultValue a fresh random epoch per mock
+   */
+  epoch?: string;
+  /**
+   * The `retry:` sent as each stream starts: the client's base reconnection delay. Small by
+   * default, so reconnection tests run fast.
+   * @defaultValue `50`
+   */
+  retryMs?: number;
+  /**
+   * What carries the stream: msw's `sse()` handler, or a plain `http.get` handler with a streamed
+   * body. `sse()` needs a global `EventSource` when the handler is made (browsers; Node 22 and up
+   * with `--experimental-eventsource`), which Node 20 and jsdom lack; `'auto'` picks `sse()` where
+   * it can be built. Both write the same frames.
+   * @defaultValue `'auto'`
+   */
+  transport?: 'auto' | 'sse' | 'http';
+}
+
+/**
+ * One request the mock received.
+ *
+ * @example
+ * ```ts
+ * const connection: MockConnection = await stream.waitForConnection(1);
+ * expect(connection.lastEventId).toBe(firstId);
+ * ```
+ */
+export interface MockConnection {
+  /** Its position among the connections, from 0. */
+  readonly index: number;
+  /** The request, as msw received it. */
+  readonly request: Request;
+  /** The ID it resumed from (`Last-Event-ID` header, else `lastEventId` query parameter), `''` for none. */
+  readonly lastEventId: string;
+  /** The status it was answered with: 200 for a stream, or what `refuse()` set. */
+  readonly status: number;
+  /** The `clientId` its `sse:hello` announced; `null` for a refused connection. */
+  readonly clientId: string | null;
+  /** Whether its stream is still open. */
+  readonly open: boolean;
+  /** Settles when its stream ends, however it ends (at once for a refused connection). */
+  readonly closed: Promise<void>;
+}
+
+/**
+ * A typed mock of an `@app/sse-server` event stream, made by {@link mockEventStream}.
+ *
+ * @typeParam C - the event catalog
+ */
+export interface MockEventStream<C extends EventCatalog> {
+  /**
+   * The msw handlers: pass them to `setupServer(...)`, `setupWorker(...)` or `server.use(...)`.
+   *
+   * @example
+   * ```ts
+   * const server = setupServer(...stream.handlers);
+   * ```
+   */
+  readonly handlers: readonly HttpHandler[];
+  /**
+   * Every request received so far, in order.
+   *
+   * @example
+   * ```ts
+   * expect(stream.connections.map((c) => c.lastEventId)).toEqual(['', firstId]);
+   * ```
+   */
+  readonly connections: readonly MockConnection[];
+  /**
+   * The ID of the newest event sent (`<epoch>-0` before the first): what the server's `head()`
+   * would answer, for a snapshot endpoint that returns `{ state, lastEventId }`.
+   *
+   * @example
+   * ```ts
+   * http.get('/api/state', () => HttpResponse.json({ state, lastEventId: stream.head }));
+   * ```
+   */
+  readonly head: string;
+  /**
+   * Validates `data` against the catalog, gives the event the next ID and writes it to every open
+   * stream; it is kept, so a client resuming from an earlier ID gets it replayed.
+   *
+   * @param name - a catalog event name
+   * @param data - its payload (the schema's input type)
+   * @returns the event's ID
+   * @throws `EventValidationError` (from `@app/sse-protocol`) for an unknown name or a bad payload
+   *
+   * @example
+   * ```ts
+   * const id = stream.send('notification', { message: 'Shipped', severity: 'info' });
+   * ```
+   */
+  send<N extends EventName<C>>(name: N, data: EventInput<C, N>): string;
+  /**
+   * Sends `sse:reset` (the server cannot replay what the client missed) on every open stream, or,
+   * when none is open, on the next connection. Later resumes from an ID sent before are refused
+   * the same way, as the server does once the history is gone.
+   *
+   * @param reason - `evicted`, `epoch-changed` or `unknown-id` @defaultValue `'evicted'`
+   *
+   * @example
+   * ```ts
+   * stream.reset();
+   * await screen.findByText('Reloading…');
+   * ```
+   */
+  reset(reason?: ResetReason): void;
+  /**
+   * Sends `retry:` on every open stream (and on every later one), changing the client's base
+   * reconnection delay.
+   *
+   * @param ms - milliseconds, a non-negative integer
+   *
+   * @example
+   * ```ts
+   * stream.retry(10);
+   * ```
+   */
+  retry(ms: number): void;
+  /**
+   * Cuts every open stream in the middle, as a network failure: the client reconnects and sends
+   * its last event ID.
+   *
+   * @returns how many streams were cut
+   *
+   * @example
+   * ```ts
+   * stream.drop();
+   * expect((await stream.waitForConnection(1)).lastEventId).toBe(lastId);
+   * ```
+   */
+  drop(): number;
+  /**
+   * Ends every open stream cleanly (EOF), as a server that closes them; the client reconnects.
+   *
+   * @returns how many streams were ended
+   *
+   * @example
+   * ```ts
+   * stream.end();
+   * ```
+   */
+  end(): number;
+  /**
+   * Answers the next connection with `status` (and `headers`) instead of a stream. Calls queue up,
+   * one per connection. `204` tells the client to stop; `401`/`403` are fatal; `503` with
+   * `Retry-After` is retried after it; a `200` with another `content-type` is refused by the client.
+   *
+   * @param status - the HTTP status, 200 to 599
+   * @param headers - response headers @defaultValue none
+   *
+   * @example
+   * ```ts
+   * stream.refuse(503, { 'retry-after': '1' });
+   * ```
+   */
+  refuse(status: number, headers?: HeadersInit): void;
+  /**
+   * Resolves with connection `index` (from 0) once it arrived; without `index`, with the next
+   * connection after this call.
+   *
+   * @param index - the connection's position @defaultValue the next one
+   *
+   * @example
+   * ```ts
+   * stream.drop();
+   * const second = await stream.waitForConnection();
+   * ```
+   */
+  waitForConnection(index?: number): Promise<MockConnection>;
+}
+
+interface Sent extends MockFrame {
+  readonly id: string;
+  readonly seq: number;
+}
+
+interface LiveConnection {
+  readonly record: ConnectionRecord;
+  readonly writer: StreamWriter;
+}
+
+interface ConnectionRecord extends MockConnection {
+  open: boolean;
+  settle(): void;
+}
+
+function lastEventIdOf(request: Request): string {
+  const header = request.headers.get(LAST_EVENT_ID_HEADER);
+  if (header !== null) return header;
+  return new URL(request.url).searchParams.get(LAST_EVENT_ID_QUERY) ?? '';
+}
+
+function checkRetry(ms: number): void {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new RangeError(
+      `@app/sse-testing: retry must be a non-negative integer of milliseconds, got ${String(ms)}`,
+    );
+  }
+}
+
+function canBuildSse(): boolean {
+  return typeof (globalThis as { EventSource?: unknown }).EventSource === 'function';
+}
+
+/**
+ * Mocks an `@app/sse-server` event stream at `url` with msw, typed by the same catalog: every
+ * connection gets `sse:hello` with the catalog's real fingerprint, IDs in the server's
+ * `<epoch>-<seq>` format, a replay of what it missed when it resumes with `Last-Event-ID`, and
+ * `sse:reset` when it cannot be replayed. The test drives it: `send`, `reset`, `retry`, `drop`,
+ * `end`, `refuse`, and reads `connections`.
+ *
+ * @param events - the event catalog (from `defineEvents`)
+ * @param url - the stream's URL or msw path pattern, as the client requests it
+ * @param options - `epoch`, `retryMs` (default 50) and `transport` (default `'auto'`)
+ * @returns the mock; pass `stream.handlers` to msw
+ * @throws TypeError or RangeError for invalid arguments
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@app/sse-client';
+ * import { mockEventStream } from '@app/sse-testing';
+ * import { setupServer } from 'msw/node';
+ *
+ * const stream = mockEventStream(events, 'http://localhost/events');
+ * const server = setupServer(...stream.handlers);
+ * server.listen();
+ * const client = createClient({ url: 'http://localhost/events', events });
+ * await stream.waitForConnection(0);
+ * stream.send('notification', { message: 'Shipped', severity: 'info' });
+ * ```
+ */
+export function mockEventStream<C extends EventCatalog>(
+  events: C,
+  url: Path,
+  options: MockEventStreamOptions = {},
+): MockEventStream<C> {
+  if (typeof events?.has !== 'function' || typeof events.parse !== 'function') {
+    throw new TypeError('@app/sse-testing: mockEventStream() takes a catalog made by defineEvents()');
+  }
+  const epoch = options.epoch ?? createTestEpoch();
+  assertEpoch(epoch);
+  let retryMs = options.retryMs ?? 50;
+  checkRetry(retryMs);
+  const transport = options.transport ?? 'auto';
+  if (transport !== 'auto' && transport !== 'sse' && transport !== 'http') {
+    throw new TypeError(
+      `@app/sse-testing: transport must be 'auto', 'sse' or 'http', got ${String(transport)}`,
+    );
+  }
+  const useSse = transport === 'sse' || (transport === 'auto' && canBuildSse());
+
+  const sent: Sent[] = [];
+  const connections: ConnectionRecord[] = [];
+  const live = new Set<LiveConnection>();
+  const refusals: { status: number; headers: HeadersInit | undefined }[] = [];
+  const waiters: { index: number; resolve: (connection: MockConnection) => void }[] = [];
+  let seq = 0;
+  /** Events up to this sequence number can no longer be replayed (after `reset()`). */
+  let forgottenUpTo = 0;
+  let pendingReset: ResetReason | null = null;
+
+  const head = () => `${epoch}-${seq}`;
+
+  function record(request: Request, status: number, clientId: string | null): ConnectionRecord {
+    let settle!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const connection: ConnectionRecord = {
+      index: connections.length,
+      request,
+      lastEventId: lastEventIdOf(request),
+      status,
+      clientId,
+      open: status === 200 && clientId !== null,
+      closed,
+      settle() {
+        connection.open = false;
+        settle();
+      },
+    };
+    if (!connection.open) settle();
+    connections.push(connection);
+    for (const waiter of waiters.filter((w) => w.index === connection.index)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(connection);
+    }
+    return connection;
+  }
+
+  /** What a resume from `lastEventId` gets: the events after it, or the reason it cannot. */
+  function resumeFrom(lastEventId: string): { replay: readonly Sent[] } | { reset: ResetReason } {
+    if (lastEventId === '') return { replay: [] };
+    const position = parseTestEventId(lastEventId);
+    if (position === undefined) return { reset: 'unknown-id' };
+    if (position.epoch !== epoch) return { reset: 'epoch-changed' };
+    if (position.seq > seq) return { reset: 'unknown-id' };
+    if (position.seq < forgottenUpTo) return { reset: 'evicted' };
+    return { replay: sent.filter((event) => event.seq > position.seq) };
+  }
+
+  /** Starts one stream: the server's first frames, then the replay or the reset. */
+  function open(request: Request, writer: StreamWriter): LiveConnection {
+    const clientId = globalThis.crypto.randomUUID();
+    const connection = record(request, 200, clientId);
+    const entry: LiveConnection = { record: connection, writer };
+    live.add(entry);
+    request.signal.addEventListener('abort', () => close(entry), { once: true });
+    const resume = resumeFrom(connection.lastEventId);
+    writer.retry(retryMs);
+    // sse:hello carries the position the stream continues from: the client's own ID on a resume,
+    // else the head (as @app/sse-server does).
+    const position = 'replay' in resume && connection.lastEventId !== '' ? connection.lastEventId : head();
+    const hello = JSON.stringify({ clientId, fingerprint: events.fingerprint, heartbeatMs: 0 });
+    writer.event({ id: position, event: HELLO_EVENT, data: hello });
+    const reset = 'reset' in resume ? resume.reset : pendingReset;
+    pendingReset = null;
+    if (reset !== null) writer.event({ event: RESET_EVENT, data: resetData(reset, connection.lastEventId) });
+    else if ('replay' in resume) for (const event of resume.replay) writer.event(event);
+    return entry;
+  }
+
+  function close(entry: LiveConnection): void {
+    if (!live.delete(entry)) return;
+    entry.record.settle();
+  }
+
+  function resetData(reason: ResetReason, lastEventId: string): string {
+    return JSON.stringify({ reason, lastEventId });
+  }
+
+  function everyOpen(act: (entry: LiveConnection) => void): number {
+    const entries = [...live];
+    for (const entry of entries) act(entry);
+    return entries.length;
+  }
+
+  const refusalHandler = http.get(url, ({ request }) => {
+    const refusal = refusals.shift();
+    if (refusal === undefined) return undefined;
+    record(request, refusal.status, null);
+    const body = refusal.status === 204 ? null : `refused with ${refusal.status}`;
+    return new Response(body, { status: refusal.status, headers: refusal.headers });
+  });
+
+  const streamHandler = useSse
+    ? sse(url, ({ client, request }) => {
+        open(request, mswSseWriter(client as unknown as MswSseClient));
+      })
+    : http.get(url, ({ request }) => {
+        let entry: LiveConnection | undefined;
+        const { body, writer } = bodyStreamWriter(() => {
+          if (entry !== undefined) close(entry);
+        });
+        entry = open(request, writer);
+        return new Response(body, {
+          headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+        });
+      });
+
+  return {
+    handlers: Object.freeze([refusalHandler, streamHandler]),
+    connections,
+    get head() {
+      return head();
+    },
+    send(name, data) {
+      const parsed = events.parse(name, data);
+      seq += 1;
+      const event: Sent = { id: head(), seq, event: name, data: JSON.stringify(parsed) };
+      sent.push(event);
+      everyOpen((entry) => entry.writer.event(event));
+      return event.id;
+    },
+    reset(reason = 'evicted') {
+      if (!['evicted', 'epoch-changed', 'unknown-id'].includes(reason)) {
+        throw new TypeError(
+          `@app/sse-testing: reset reason must be evicted, epoch-changed or unknown-id, got ${String(reason)}`,
+        );
+      }
+      forgottenUpTo = seq;
+      const count = everyOpen((entry) =>
+        entry.writer.event({ event: RESET_EVENT, data: resetData(reason, entry.record.lastEventId) }),
+      );
+      if (count === 0) pendingReset = reason;
+    },
+    retry(ms) {
+      checkRetry(ms);
+      retryMs = ms;
+      everyOpen((entry) => entry.writer.retry(ms));
+    },
+    drop() {
+      return everyOpen((entry) => {
+        close(entry);
+        entry.writer.cut();
+      });
+    },
+    end() {
+      return everyOpen((entry) => {
+        close(entry);
+        entry.writer.end();
+      });
+    },
+    refuse(status, headers) {
+      if (!Number.isInteger(status) || status < 200 || status > 599) {
+        throw new RangeError(
+          `@app/sse-testing: refuse() takes an HTTP status from 200 to 599, got ${String(status)}`,
+        );
+      }
+      refusals.push({ status, headers });
+    },
+    waitForConnection(index = connections.length) {
+      const existing = connections[index];
+      if (existing !== undefined) return Promise.resolve(existing);
+      return new Promise((resolve) => waiters.push({ index, resolve }));
+    },
+  };
+}
