@@ -1,4 +1,4 @@
-import type { DisconnectHook } from './connection-hooks';
+import type { DisconnectHook } from './connection-info';
 import type { EventPosition } from './event-id';
 import type { EventTargets, StoredEvent } from './replay-store';
 import type { StreamTransport } from './transport';

@@ -1,5 +1,6 @@
 import { CLOSED, type Connection, isCovered, LIVE, NO_RUN, REPLAYING, SCATTERED_RUN } from './connection';
-import { type DisconnectReason, reportDisconnect } from './connection-hooks';
+import { reportDisconnect } from './connection-hooks';
+import type { DisconnectReason } from './connection-info';
 import type { EmitterCore } from './core';
 import { joinFrames } from './frames';
 import type { StoredEvent } from './replay-store';

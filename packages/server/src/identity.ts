@@ -1,5 +1,6 @@
+import type { ConnectionIdentity } from './connection-info';
 import { SseServerError } from './errors';
-import type { AuthorizeResult, ConnectionIdentity, HandlerOptions } from './options';
+import type { AuthorizeResult, HandlerOptions } from './options';
 
 /** The channel every connection joins: `client:<clientId>`. */
 export function clientChannel(clientId: string): string {

@@ -1,5 +1,10 @@
 export type { NodeHandler, NodeRequest, NodeResponse } from './adapters/node-http';
-export type { ConnectionInfo, DisconnectInfo, DisconnectReason } from './connection-hooks';
+export type {
+  ConnectionIdentity,
+  ConnectionInfo,
+  DisconnectInfo,
+  DisconnectReason,
+} from './connection-info';
 export { type ChannelSender, createEmitter, type Emitter, type PublishResult } from './emitter';
 export {
   httpError,
@@ -19,7 +24,6 @@ export {
 export {
   type AuthorizeResult,
   type CloseOptions,
-  type ConnectionIdentity,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_RETRY_MS,

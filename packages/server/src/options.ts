@@ -1,5 +1,5 @@
 import type { EventCatalog } from '@app/sse-protocol';
-import type { ConnectionInfo, DisconnectInfo } from './connection-hooks';
+import type { ConnectionIdentity, ConnectionInfo, DisconnectInfo } from './connection-info';
 import { SseServerError } from './errors';
 import type { MemoryStoreOptions } from './memory-store';
 import type { ReplayStore } from './replay-store';
@@ -85,21 +85,6 @@ export interface EmitterOptions<C extends EventCatalog> {
  * ```
  */
 export type AuthorizeResult = { userId: string } | boolean;
-
-/**
- * The identity of a connection being opened, passed to `channels`.
- *
- * @example
- * ```ts
- * const channels = (_req: Request, { userId }: ConnectionIdentity) => (userId ? [`team:${teamOf(userId)}`] : []);
- * ```
- */
-export interface ConnectionIdentity {
-  /** The connection's ID (it is in `client:<clientId>`). */
-  clientId: string;
-  /** The user `authorize` returned, if any (it is in `user:<userId>`). */
-  userId: string | undefined;
-}
 
 /**
  * Per-endpoint options of `handler()` and `fetchHandler()`. `Req` is the request type the

@@ -1,13 +1,14 @@
 import { EVENT_STREAM_CONTENT_TYPE } from '@app/sse-protocol';
 import { CLOSED, type Connection, createConnection, isCovered, isEntitled, LIVE } from './connection';
 import { reportConnect } from './connection-hooks';
+import type { ConnectionIdentity } from './connection-info';
 import type { EmitterCore } from './core';
 import { ConnectionEvents, detach, endConnection, writeReplayFrame } from './delivery';
 import { SseServerError } from './errors';
 import { parseEventId } from './event-id';
 import { helloFrame, resetFrame } from './frames';
 import { resolveChannels, resolveIdentity } from './identity';
-import type { ConnectionIdentity, HandlerOptions } from './options';
+import type { HandlerOptions } from './options';
 import { badRequest, methodNotAllowed, refusalFor, unavailable } from './refusals';
 import type { ReplayRead, StoredEvent } from './replay-store';
 import type { StreamTransport } from './transport';
