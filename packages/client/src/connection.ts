@@ -157,9 +157,7 @@ export function createConnection<C extends EventCatalog>(
       },
       parseError(error) {
         if (!live()) return;
-        hooks.report(
-          new SseClientError('parse', error.message.replace(/^@app\/sse-protocol: /, ''), { cause: error }),
-        );
+        hooks.report(new SseClientError('parse', error.reason, { cause: error }));
       },
       end(outcome) {
         if (live()) ended(outcome);

@@ -154,9 +154,8 @@ export function createDispatcher(
     if (validate) {
       const result = events.safeParse(name, json.value);
       if (!result.success) {
-        const detail = result.error.message.replace(/^@app\/sse-protocol: /, '');
         report(
-          new SseClientError('validation-failed', `${detail}; the event was dropped`, {
+          new SseClientError('validation-failed', `${result.error.reason}; the event was dropped`, {
             cause: result.error,
             event: name,
             paths: result.error.paths,

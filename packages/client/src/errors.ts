@@ -1,3 +1,5 @@
+import { SseError } from '@app/sse-protocol';
+
 /**
  * Every reason `@app/sse-client` reports, as a literal union so handlers can switch on it.
  *
@@ -99,9 +101,15 @@ const brand = Symbol.for('@app/sse-client/error');
  * });
  * ```
  */
-export class SseClientError extends Error {
-  /** Why it failed. */
-  readonly code: SseClientErrorCode;
+export class SseClientError extends SseError<
+  SseClientErrorCode,
+  {
+    readonly event: string | undefined;
+    readonly paths: readonly string[];
+    readonly status: number | undefined;
+    readonly fatal: boolean;
+  }
+> {
   /** The event name, for event errors (`invalid-json`, `validation-failed`, `unknown-event`, ...). */
   readonly event: string | undefined;
   /** Each failing path, for `validation-failed` (empty otherwise). */
@@ -118,13 +126,13 @@ export class SseClientError extends Error {
    * @param details - `cause`, `event`, `paths`, `status`, `fatal`
    */
   constructor(code: SseClientErrorCode, message: string, details: SseClientErrorDetails = {}) {
-    super(`@app/sse-client: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
+    const { event, paths = [], status, fatal = false } = details;
+    super('@app/sse-client', code, message, { event, paths, status, fatal }, details.cause);
     this.name = 'SseClientError';
-    this.code = code;
-    this.event = details.event;
-    this.paths = details.paths ?? [];
-    this.status = details.status;
-    this.fatal = details.fatal ?? false;
+    this.event = event;
+    this.paths = paths;
+    this.status = status;
+    this.fatal = fatal;
   }
 }
 

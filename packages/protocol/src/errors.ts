@@ -1,4 +1,5 @@
 import type { core } from 'zod';
+import { SseError } from './sse-error';
 
 /**
  * Every reason `@app/sse-protocol` reports or throws, as a literal union so callers can switch on it.
@@ -34,20 +35,17 @@ const brand = Symbol.for('@app/sse-protocol/error');
  * catch (error) { if (isProtocolError(error)) console.log(error.code); } // 'invalid-field'
  * ```
  */
-export class ProtocolError extends Error {
-  /** Why it failed. */
-  readonly code: ProtocolErrorCode;
+export class ProtocolError<Detail extends object = object> extends SseError<ProtocolErrorCode, Detail> {
   readonly [brand] = true;
 
   /**
    * @param code - the reason, see {@link ProtocolErrorCode}
    * @param message - what happened, without the package prefix
-   * @param options - `cause`: the underlying error or data
+   * @param options - `cause`: the underlying error or data; `detail`: structured facts (default `{}`)
    */
-  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`@app/sse-protocol: ${message}`, options);
+  constructor(code: ProtocolErrorCode, message: string, options: { cause?: unknown; detail?: Detail } = {}) {
+    super('@app/sse-protocol', code, message, options.detail ?? ({} as Detail), options.cause);
     this.name = 'ProtocolError';
-    this.code = code;
   }
 }
 
@@ -63,7 +61,10 @@ export class ProtocolError extends Error {
  * // @app/sse-protocol: invalid "user:joined" payload: data.userId: expected string, received number
  * ```
  */
-export class EventValidationError extends ProtocolError {
+export class EventValidationError extends ProtocolError<{
+  readonly event: string;
+  readonly paths: readonly string[];
+}> {
   /** The event name whose payload failed. */
   readonly event: string;
   /** Each failing path, formatted like `data.items[0].name`. */
@@ -82,15 +83,15 @@ export class EventValidationError extends ProtocolError {
   ) {
     const paths = issues.map((issue) => formatPath(issue.path));
     // A custom zod message may span lines; the error message stays one line (logs, headers).
-    const detail = issues
+    const failures = issues
       .map((issue, index) => `${paths[index]}: ${issue.message.replace(/\s*[\r\n]+\s*/g, ' ')}`)
       .join('; ');
     super(
       code,
       code === 'unknown-event'
         ? `unknown event ${JSON.stringify(event)}: the catalog does not define it`
-        : `invalid ${JSON.stringify(event)} payload: ${detail}`,
-      { cause: issues },
+        : `invalid ${JSON.stringify(event)} payload: ${failures}`,
+      { cause: issues, detail: { event, paths } },
     );
     this.name = 'EventValidationError';
     this.event = event;

@@ -38,6 +38,7 @@ export {
   type ParsedEvent,
   type ParserOptions,
 } from './parser-options';
+export { isSseError, SseError } from './sse-error';
 export { createParserStream, type ParserStreamOptions } from './stream';
 export {
   EVENT_STREAM_CONTENT_TYPE,

@@ -1,3 +1,4 @@
+import { isSseError, SseError } from '@app/sse-protocol';
 import { describe, expect, it } from 'vitest';
 import { httpError, isSseServerError, SseServerError } from './errors';
 
@@ -22,6 +23,9 @@ describe('SseServerError', () => {
     const custom = httpError(429, 'slow down', { 'Retry-After': '10' });
     expect(custom).toMatchObject({ status: 429, reason: 'slow down', headers: { 'Retry-After': '10' } });
     expect(httpError(418).reason).toBe('HTTP 418');
+    expect(custom.detail).toEqual({ status: 429, headers: { 'Retry-After': '10' } });
+    expect(custom).toBeInstanceOf(SseError);
+    expect(isSseError(custom)).toBe(true);
     expect(() => httpError(200)).toThrow(
       '@app/sse-server: httpError() takes a status from 400 to 599, got 200',
     );

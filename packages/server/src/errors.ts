@@ -1,3 +1,5 @@
+import { SseError } from '@app/sse-protocol';
+
 /**
  * Every reason `@app/sse-server` reports or throws, as a literal union so callers can switch on it.
  *
@@ -45,7 +47,6 @@ export interface SseServerErrorDetails {
 }
 
 const brand = Symbol.for('@app/sse-server/error');
-const PREFIX = '@app/sse-server: ';
 
 /**
  * The one error class of `@app/sse-server`. Its message starts with the package name; `code` tells
@@ -58,29 +59,36 @@ const PREFIX = '@app/sse-server: ';
  * catch (error) { if (isSseServerError(error) && error.code === 'closed') console.log('shutting down'); }
  * ```
  */
-export class SseServerError extends Error {
-  /** Why it failed. */
-  readonly code: SseServerErrorCode;
-  /** The HTTP status a connection is refused with (`http-error` only). */
-  readonly status: number | undefined;
-  /** Extra response headers sent with the refusal (`http-error` only). */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The message without the package prefix: the body of an `http-error` refusal. */
-  readonly reason: string;
+export class SseServerError extends SseError<
+  SseServerErrorCode,
+  { readonly status: number | undefined; readonly headers: Readonly<Record<string, string>> }
+> {
   readonly [brand] = true;
 
   /**
    * @param code - the reason, see {@link SseServerErrorCode}
-   * @param message - what happened, without the package prefix
+   * @param message - what happened, without the package prefix (the body of an `http-error` refusal)
    * @param details - `cause`, and `status` and `headers` for `http-error`
    */
   constructor(code: SseServerErrorCode, message: string, details: SseServerErrorDetails = {}) {
-    super(`${PREFIX}${message}`, details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      '@app/sse-server',
+      code,
+      message,
+      { status: details.status, headers: details.headers ?? {} },
+      details.cause,
+    );
     this.name = 'SseServerError';
-    this.code = code;
-    this.status = details.status;
-    this.headers = details.headers ?? {};
-    this.reason = message;
+  }
+
+  /** The HTTP status a connection is refused with (`http-error` only); the same as `detail.status`. */
+  get status(): number | undefined {
+    return this.detail.status;
+  }
+
+  /** Extra response headers sent with the refusal (`http-error` only); the same as `detail.headers`. */
+  get headers(): Readonly<Record<string, string>> {
+    return this.detail.headers;
   }
 }
 
