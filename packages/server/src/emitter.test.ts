@@ -129,6 +129,26 @@ describe('createEmitter', () => {
     await vi.waitFor(() => expect(stream.ended() && other.ended()).toBe(true));
   });
 
+  it('tells the stream position with head(), and a resume from it gets exactly the events after it', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    const empty = await emitter.head();
+    expect(empty).toMatch(/-0$/);
+    await emitter.broadcast('note', { text: 'before' });
+    const { id } = await emitter.broadcast('note', { text: 'in the snapshot' });
+    const position = await emitter.head();
+    expect(position).toBe(id);
+    await emitter.broadcast('note', { text: 'after' });
+    const stream = await open(
+      await emitter.fetchHandler(new Request('http://localhost/', { headers: { 'Last-Event-ID': position } })),
+    );
+    await vi.waitFor(() => expect(stream.received.length).toBe(2));
+    expect(stream.received.map((event) => [event.event, event.data])).toEqual([
+      ['sse:hello', expect.any(String)],
+      ['note', '{"text":"after"}'],
+    ]);
+    await emitter.close();
+  });
+
   it('counts what it sends in stats()', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
     const first = await open(await emitter.fetchHandler(new Request('http://localhost/')));

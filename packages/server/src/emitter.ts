@@ -162,6 +162,25 @@ export interface Emitter<C extends EventCatalog> {
    */
   unsubscribe(clientId: string, channel: string): boolean;
   /**
+   * The stream's position now: the ID of the newest event the replay store holds (every publish
+   * that resolved before this call is at or before it). A REST endpoint returns it beside its
+   * state as `{ state, lastEventId }`, and the client starts there with
+   * `createClient({ lastEventId })`, so no event between the snapshot and the first connection is
+   * lost. Read the position first and the state second: an event published in between then
+   * arrives once more on the stream (apply events idempotently, for example keyed by ID), and
+   * none can be missed.
+   *
+   * @returns the newest event ID (`<epoch>-0` while nothing was published)
+   * @example
+   * ```ts
+   * app.get('/api/orders', async (req, res) => {
+   *   const lastEventId = await sse.head();
+   *   res.json({ orders: await db.orders.list(), lastEventId });
+   * });
+   * ```
+   */
+  head(): Promise<string>;
+  /**
    * A snapshot of connections and counters; see {@link EmitterStats}.
    *
    * @example
@@ -274,6 +293,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     },
     subscribe: (clientId, channel) => membership(clientId, channel, true),
     unsubscribe: (clientId, channel) => membership(clientId, channel, false),
+    head: () => core.store.head(),
     stats() {
       let bufferedBytes = 0;
       for (const connection of core.registry.connections.values()) {
