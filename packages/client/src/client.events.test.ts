@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { events, frame, helloFrame, resetFrame } from '../test/support/catalog';
 import { STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint, settle, until } from '../test/support/mock-endpoint';
-import type { EventMeta, ResetInfo } from './types';
+import type { EventMeta, ResetInfo } from './client-api';
 
 const { server, connect } = useMockNetwork();
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint, until } from '../test/support/mock-endpoint';
-import { HEALTHY_AFTER_MS } from './connection';
+import { HEALTHY_AFTER_MS } from './reconnect-loop';
 
 const { server, connect } = useMockNetwork();
 

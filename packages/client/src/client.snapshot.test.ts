@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { frame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint, until } from '../test/support/mock-endpoint';
-import type { ClientSnapshot } from './types';
+import type { ClientSnapshot } from './client-api';
 
 const { server, connect } = useMockNetwork();
 

@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { events } from '../test/support/catalog';
 import { createClient } from './client';
+import type { ClientEvent, ClientSnapshot, ClientState, EventMeta, ResetInfo } from './client-api';
 import type { SseClientError, SseClientErrorCode } from './errors';
-import type { ClientEvent, ClientSnapshot, ClientState, EventMeta, ResetInfo } from './types';
 
 const client = createClient({ url: '/events', events, autoConnect: false });
 

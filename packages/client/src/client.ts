@@ -1,14 +1,14 @@
 import { type EventCatalog, type EventName, HELLO_EVENT, RESET_EVENT } from '@app/sse-protocol';
-import { type Connection, createConnection } from './connection';
+import type { ClientEvent, EventHandler, EventMeta, ResetInfo, SseClient } from './client-api';
 import { createDispatcher } from './dispatch';
 import { SseClientError } from './errors';
 import { createEventStream, DEFAULT_STREAM_BUFFER, type StreamSink } from './event-stream';
 import { createEventSourceTransport } from './eventsource-transport';
-import { fetchTransport } from './fetch-transport';
+import { createFetchTransport } from './fetch-transport';
 import { createListeners, type Listeners } from './listeners';
 import { type ClientOptions, resolveOptions } from './options';
+import { createReconnectLoop, type ReconnectLoop } from './reconnect-loop';
 import { createSnapshotStore } from './snapshot-store';
-import type { ClientEvent, EventHandler, EventMeta, ResetInfo, SseClient } from './types';
 
 interface HandlerSet {
   listeners: Listeners<unknown, EventMeta>;
@@ -89,7 +89,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     resolved.validate,
     {
       report,
-      hello: (hello) => connection.hello(hello),
+      hello: (hello) => loop.hello(hello),
       reset: (info) => resetListeners.emit(info, undefined, onResetThrow),
       deliver(name, data, meta) {
         const set = handlers.get(name);
@@ -105,10 +105,10 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
 
   const transport =
     resolved.transport === 'fetch'
-      ? fetchTransport
+      ? createFetchTransport()
       : createEventSourceTransport([...new Set([...events.names, HELLO_EVENT, RESET_EVENT, 'message'])]);
 
-  const connection: Connection = createConnection(resolved, store, transport, {
+  const loop: ReconnectLoop = createReconnectLoop(resolved, store, transport, {
     dispatch,
     report,
     closed(error) {
@@ -192,10 +192,10 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     get state() {
       return store.get().state;
     },
-    connect: () => connection.connect(),
-    close: () => connection.close(),
+    connect: () => loop.connect(),
+    close: () => loop.close(),
   };
 
-  if (resolved.autoConnect) connection.connect();
+  if (resolved.autoConnect) loop.connect();
   return client;
 }

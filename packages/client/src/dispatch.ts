@@ -9,10 +9,10 @@ import {
   resetSchema,
 } from '@app/sse-protocol';
 import type { ZodMiniType } from 'zod/mini';
+import type { EventMeta, ResetInfo } from './client-api';
 import { SseClientError } from './errors';
 import { DEFAULT_MAX_EVENT_ID_LENGTH } from './options';
 import { createRecentIds, RECENT_IDS_CAPACITY } from './recent-ids';
-import type { EventMeta, ResetInfo } from './types';
 
 /** One event ready for routing. */
 export interface RoutedEvent {

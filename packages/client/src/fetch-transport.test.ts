@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mockStream, sseResponse, until } from '../test/support/mock-endpoint';
-import { fetchTransport } from './fetch-transport';
+import { createFetchTransport } from './fetch-transport';
 import type { ConnectionEnd, ConnectRequest, TransportSink } from './transport';
 
 /** A sink recording what the transport reports; `onOpen` runs inside `open()`. */
@@ -50,12 +50,12 @@ function detachedBodyFetch() {
   return { request, stream, cancelled: () => cancelled };
 }
 
-describe('fetchTransport', () => {
+describe('createFetchTransport', () => {
   it('cancels the body when aborted from inside open(), before reading it', async () => {
     const target = detachedBodyFetch();
     let abort = () => {};
     const { sink, calls, ends } = recordingSink(() => abort());
-    abort = fetchTransport(target.request, sink);
+    abort = createFetchTransport()(target.request, sink);
     await until(() => target.cancelled(), 'the body to be cancelled');
     target.stream.send('data: late\n\n');
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -66,7 +66,7 @@ describe('fetchTransport', () => {
   it('cancels the body when aborted while reading it', async () => {
     const target = detachedBodyFetch();
     const { sink, calls } = recordingSink();
-    const abort = fetchTransport(target.request, sink);
+    const abort = createFetchTransport()(target.request, sink);
     await until(() => calls.includes('open'));
     target.stream.send('event: a\ndata: 1\n\n');
     await until(() => calls.includes('event:a'));

@@ -26,7 +26,7 @@ function describe(error: unknown): string {
  * @param sink - where to report
  * @returns a function that aborts the connection
  */
-export const fetchTransport: Transport = (request: ConnectRequest, sink: TransportSink) => {
+const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSink) => {
   const controller = new AbortController();
   let aborted = false;
   let parser: EventStreamParser | undefined;
@@ -152,3 +152,13 @@ export const fetchTransport: Transport = (request: ConnectRequest, sink: Transpo
     controller.abort();
   };
 };
+
+/**
+ * Creates the `fetch` transport (the counterpart of `createEventSourceTransport`): one `fetch`
+ * with a streaming body per connection.
+ *
+ * @returns the transport
+ */
+export function createFetchTransport(): Transport {
+  return connectOverFetch;
+}

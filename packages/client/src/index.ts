@@ -1,6 +1,16 @@
 export { type BackoffConfig, type BackoffJitter, backoffDelay, retryAfterDelay } from './backoff';
 export { createClient } from './client';
-export { HEALTHY_AFTER_MS, MIN_SERVER_RETRY_MS } from './connection';
+export type {
+  ClientEvent,
+  ClientSnapshot,
+  ClientState,
+  EventHandler,
+  EventMeta,
+  PauseReason,
+  ResetInfo,
+  SseClient,
+  StreamOptions,
+} from './client-api';
 export {
   isSseClientError,
   SseClientError,
@@ -14,15 +24,5 @@ export {
   DEFAULT_WATCHDOG,
 } from './options';
 export { RECENT_IDS_CAPACITY } from './recent-ids';
+export { HEALTHY_AFTER_MS, MIN_SERVER_RETRY_MS } from './reconnect-loop';
 export type { EventSourceConstructor, EventSourceLike, FetchLike, Resolvable } from './runtime-types';
-export type {
-  ClientEvent,
-  ClientSnapshot,
-  ClientState,
-  EventHandler,
-  EventMeta,
-  PauseReason,
-  ResetInfo,
-  SseClient,
-  StreamOptions,
-} from './types';

@@ -1,5 +1,5 @@
+import type { ClientSnapshot, ClientState } from './client-api';
 import { createListeners } from './listeners';
-import type { ClientSnapshot, ClientState } from './types';
 
 /** Holds the client's {@link ClientSnapshot} and tells listeners when it changes. */
 export interface SnapshotStore {

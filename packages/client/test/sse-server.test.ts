@@ -1,9 +1,9 @@
 import { createEmitter, createMemoryStore, type ReplayStore } from '@app/sse-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../src/client';
+import type { ResetInfo, SseClient } from '../src/client-api';
 import type { SseClientError } from '../src/errors';
 import type { ClientOptions } from '../src/options';
-import type { ResetInfo, SseClient } from '../src/types';
 import { events } from './support/catalog';
 import { eventually, faultyProxy, listen } from './support/servers';
 

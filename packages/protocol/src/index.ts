@@ -37,7 +37,7 @@ export {
   type EventStreamParser,
   type ParsedEvent,
   type ParserOptions,
-} from './parser-options';
+} from './parser-types';
 export { isSseError, SseError } from './sse-error';
 export { createParserStream, type ParserStreamOptions } from './stream';
 export {

@@ -5,7 +5,7 @@ import {
   type EventStreamParser,
   type ParsedEvent,
   type ParserOptions,
-} from './parser-options';
+} from './parser-types';
 
 const LF = 10;
 const CR = 13;

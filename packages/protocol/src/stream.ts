@@ -1,6 +1,6 @@
 import type { ProtocolError } from './errors';
 import { createParser } from './parse';
-import type { ParsedEvent, ParserOptions } from './parser-options';
+import type { ParsedEvent, ParserOptions } from './parser-types';
 
 /** Options for {@link createParserStream}: the parser's, without `onEvent` (events are the stream's output). */
 export type ParserStreamOptions = Omit<ParserOptions, 'onEvent'>;

@@ -1,6 +1,6 @@
 import type { Connection } from './connection';
 import type { DisconnectReason } from './connection-info';
-import type { EmitterCore } from './core';
+import type { EmitterCore } from './emitter-core';
 import type { HandlerOptions } from './options';
 
 /**

@@ -1,7 +1,7 @@
 import { CLOSED, type Connection, isCovered, LIVE, NO_RUN, REPLAYING, SCATTERED_RUN } from './connection';
 import { reportDisconnect } from './connection-hooks';
 import type { DisconnectReason } from './connection-info';
-import type { EmitterCore } from './core';
+import type { EmitterCore } from './emitter-core';
 import { joinFrames } from './frames';
 import type { StoredEvent } from './replay-store';
 import type { TransportEvents } from './transport';

@@ -139,7 +139,9 @@ describe('createEmitter', () => {
     expect(position).toBe(id);
     await emitter.broadcast('note', { text: 'after' });
     const stream = await open(
-      await emitter.fetchHandler(new Request('http://localhost/', { headers: { 'Last-Event-ID': position } })),
+      await emitter.fetchHandler(
+        new Request('http://localhost/', { headers: { 'Last-Event-ID': position } }),
+      ),
     );
     await vi.waitFor(() => expect(stream.received.length).toBe(2));
     expect(stream.received.map((event) => [event.event, event.data])).toEqual([

@@ -1,8 +1,8 @@
 import { type EventCatalog, type EventInput, type EventName, encodeEvent } from '@app/sse-protocol';
-import { fetchHandler } from './adapters/fetch';
+import { createFetchHandler } from './adapters/fetch';
 import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
-import type { EmitterCore } from './core';
 import { endConnection, fanOut, heartbeatTick } from './delivery';
+import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames';
 import { createHeartbeat } from './heartbeat';
@@ -282,7 +282,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     },
     async fetchHandler(request, handlerOptions = {}) {
       assertHandlerOptions(handlerOptions);
-      return fetchHandler(core, request, handlerOptions);
+      return createFetchHandler(core, handlerOptions)(request);
     },
     broadcast: (name, data) => publish(name, data, null),
     to(channel, ...more) {

@@ -1,4 +1,4 @@
-import type { EmitterCore } from './core';
+import type { EmitterCore } from './emitter-core';
 import { isSseServerError, STATUS_TEXT } from './errors';
 import type { Refusal } from './transport';
 

@@ -1,5 +1,5 @@
 import type { Connection } from './connection';
-import type { EmitterCore } from './core';
+import type { EmitterCore } from './emitter-core';
 import { joinFrames } from './frames';
 
 /**

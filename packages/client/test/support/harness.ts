@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { createClient } from '../../src/client';
 import type { SseClientError } from '../../src/errors';
 import type { ClientOptions } from '../../src/options';
-import type { ClientState, SseClient } from '../../src/types';
+import type { ClientState, SseClient } from '../../src/client-api';
 import { events } from './catalog';
 
 export const STREAM_URL = 'http://sse.test/events';

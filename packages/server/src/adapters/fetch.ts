@@ -1,5 +1,5 @@
 import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
-import type { EmitterCore } from '../core';
+import type { EmitterCore } from '../emitter-core';
 import { SseServerError } from '../errors';
 import { lastEventIdFrom } from '../last-event-id';
 import type { HandlerOptions } from '../options';
@@ -13,12 +13,12 @@ import type { StreamTransport, TransportEvents } from '../transport';
  */
 const HIGH_WATER_MARK = 64 * 1024;
 
-interface FetchTransport {
+interface ResponseStream {
   transport: StreamTransport;
   response(): Response;
 }
 
-function fetchTransport(request: Request): FetchTransport {
+function createResponseStream(request: Request): ResponseStream {
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let events: TransportEvents | undefined;
   let response: Response | undefined;
@@ -91,18 +91,25 @@ function fetchTransport(request: Request): FetchTransport {
 }
 
 /**
- * Answers a web-standard `Request` with a streaming `Response`, or a refusal.
+ * Creates the handler of one fetch-style endpoint: it answers a web-standard `Request` with a
+ * streaming `Response`, or a refusal (the counterpart of `createNodeHandler`).
  *
  * @param core - the emitter
- * @param request - the request
- * @param options - `authorize` and `channels`
+ * @param options - the endpoint's `authorize`, `channels` and hooks
  */
-export async function fetchHandler(
+export function createFetchHandler(
+  core: EmitterCore,
+  options: HandlerOptions<Request>,
+): (request: Request) => Promise<Response> {
+  return (request) => serveFetchRequest(core, request, options);
+}
+
+async function serveFetchRequest(
   core: EmitterCore,
   request: Request,
   options: HandlerOptions<Request>,
 ): Promise<Response> {
-  const { transport, response } = fetchTransport(request);
+  const { transport, response } = createResponseStream(request);
   const streamRequest = {
     lastEventId: lastEventIdFrom(request.headers.get(LAST_EVENT_ID_HEADER), request.url),
     // Connection is hop-by-hop: the runtime's HTTP layer owns it (and HTTP/2 forbids it).

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
-import type { EmitterCore } from '../core';
+import type { EmitterCore } from '../emitter-core';
 import { lastEventIdFrom } from '../last-event-id';
 import type { HandlerOptions } from '../options';
 import { refusal } from '../refusals';

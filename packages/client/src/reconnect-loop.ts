@@ -1,5 +1,6 @@
 import type { EventCatalog, HelloData } from '@app/sse-protocol';
 import { backoffDelay } from './backoff';
+import type { ClientSnapshot } from './client-api';
 import type { Dispatch } from './dispatch';
 import { type EnvironmentWatch, watchEnvironment } from './environment';
 import { SseClientError } from './errors';
@@ -7,7 +8,6 @@ import type { ResolvedOptions } from './options';
 import type { SnapshotStore } from './snapshot-store';
 import { clampDelay, setClampedTimeout } from './timer';
 import type { ConnectionEnd, Transport, TransportSink } from './transport';
-import type { ClientSnapshot } from './types';
 import { createWatchdog } from './watchdog';
 
 /**
@@ -36,7 +36,7 @@ export const HEALTHY_AFTER_MS = 5000;
 export const MIN_SERVER_RETRY_MS = 100;
 
 /** What the connection calls. */
-export interface ConnectionHooks {
+export interface ReconnectLoopHooks {
   /** Routes an event of the live connection; says whether it was delivered. */
   dispatch: Dispatch;
   /** An error to hand to `onError` listeners. */
@@ -46,7 +46,7 @@ export interface ConnectionHooks {
 }
 
 /** The connection state machine behind a client. */
-export interface Connection {
+export interface ReconnectLoop {
   /** Opens the connection unless one is open, coming or awaited. */
   connect(): void;
   /** Closes everything; the client stays usable with `connect()`. */
@@ -65,12 +65,12 @@ export interface Connection {
  * @param transport - opens one connection
  * @param hooks - where events, errors and the end go
  */
-export function createConnection<C extends EventCatalog>(
+export function createReconnectLoop<C extends EventCatalog>(
   options: ResolvedOptions<C>,
   store: SnapshotStore,
   transport: Transport,
-  hooks: ConnectionHooks,
-): Connection {
+  hooks: ReconnectLoopHooks,
+): ReconnectLoop {
   let generation = 0; // bumped whenever the current connection is dropped: stale callbacks see it
   let abort: (() => void) | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
