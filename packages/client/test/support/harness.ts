@@ -1,9 +1,9 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { createClient } from '../../src/client';
+import type { ClientState, SseClient } from '../../src/client-api';
 import type { SseClientError } from '../../src/errors';
 import type { ClientOptions } from '../../src/options';
-import type { ClientState, SseClient } from '../../src/client-api';
 import { events } from './catalog';
 
 export const STREAM_URL = 'http://sse.test/events';
