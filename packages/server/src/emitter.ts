@@ -1,12 +1,12 @@
 import { type EventCatalog, type EventInput, type EventName, encodeEvent } from '@app/sse-protocol';
 import { createFetchHandler } from './adapters/fetch';
 import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
+import { assertChannel } from './channels';
 import { endConnection, fanOut, heartbeatTick } from './delivery';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames';
 import { createHeartbeat } from './heartbeat';
-import { assertChannel } from './identity';
 import { createMemoryStore } from './memory-store';
 import {
   assertHandlerOptions,

@@ -1,4 +1,6 @@
 import { EVENT_STREAM_CONTENT_TYPE } from '@app/sse-protocol';
+import { resolveIdentity } from './authorize';
+import { resolveChannels } from './channels';
 import { CLOSED, type Connection, createConnection, isCovered, isEntitled, LIVE } from './connection';
 import { reportConnect } from './connection-hooks';
 import type { ConnectionIdentity } from './connection-info';
@@ -7,7 +9,6 @@ import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { parseEventId } from './event-id';
 import { helloFrame, resetFrame } from './frames';
-import { resolveChannels, resolveIdentity } from './identity';
 import type { HandlerOptions } from './options';
 import { badRequest, methodNotAllowed, refusalFor, unavailable } from './refusals';
 import type { ReplayRead, StoredEvent } from './replay-store';

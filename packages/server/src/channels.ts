@@ -1,6 +1,8 @@
+// Channel names: the built-in `client:` and `user:` channels, the check every name passes, and the
+// list a new connection joins.
 import type { ConnectionIdentity } from './connection-info';
 import { SseServerError } from './errors';
-import type { AuthorizeResult, HandlerOptions } from './options';
+import type { HandlerOptions } from './options';
 
 /** The channel every connection joins: `client:<clientId>`. */
 export function clientChannel(clientId: string): string {
@@ -24,31 +26,6 @@ export function assertChannel(channel: unknown): asserts channel is string {
       `channel names must be non-empty strings, got ${JSON.stringify(channel)}`,
     );
   }
-}
-
-/**
- * Runs `authorize` and checks its answer.
- *
- * @throws {@link SseServerError} `http-error` 401 for `false`, `invalid-authorization` for an
- * answer that is not `{ userId }` or a boolean; and whatever `authorize` throws
- */
-export async function resolveIdentity<Req>(
-  req: Req,
-  clientId: string,
-  authorize: HandlerOptions<Req>['authorize'],
-): Promise<ConnectionIdentity> {
-  const verdict: AuthorizeResult = authorize === undefined ? true : await authorize(req);
-  if (verdict === true) return { clientId, userId: undefined };
-  if (verdict === false) throw new SseServerError('http-error', 'Unauthorized', { status: 401 });
-  const userId =
-    typeof verdict === 'object' && verdict !== null ? (verdict as { userId?: unknown }).userId : undefined;
-  if (typeof userId !== 'string' || userId === '') {
-    throw new SseServerError(
-      'invalid-authorization',
-      `authorize() must return { userId: non-empty string }, true or false; got ${JSON.stringify(verdict)}`,
-    );
-  }
-  return { clientId, userId };
 }
 
 /**
