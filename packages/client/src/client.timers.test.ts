@@ -1,9 +1,9 @@
+import { MAX_TIMER_DELAY_MS } from '@app/sse-protocol';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint, until } from '../test/support/mock-endpoint';
-import { MAX_TIMER_DELAY_MS } from './timer';
 
 const { server, connect } = useMockNetwork();
 

@@ -1,4 +1,4 @@
-import type { EventCatalog } from '@app/sse-protocol';
+import { type EventCatalog, MAX_EVENT_ID_LENGTH } from '@app/sse-protocol';
 import type { BackoffConfig, BackoffJitter } from './backoff';
 import type { EventSourceConstructor, FetchLike, Resolvable } from './runtime-types';
 
@@ -199,7 +199,7 @@ export const DEFAULT_WATCHDOG = 3;
  * createClient({ url: '/events', events, maxEventIdLength: DEFAULT_MAX_EVENT_ID_LENGTH * 4 });
  * ```
  */
-export const DEFAULT_MAX_EVENT_ID_LENGTH = 256;
+export const DEFAULT_MAX_EVENT_ID_LENGTH = MAX_EVENT_ID_LENGTH;
 
 const JITTERS: readonly BackoffJitter[] = ['full', 'equal', 'none'];
 const FORBIDDEN_IN_ID = /[\r\n\0]/;

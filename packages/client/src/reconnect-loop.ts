@@ -1,4 +1,5 @@
 import type { EventCatalog, HelloData } from '@app/sse-protocol';
+import { clampDelay } from '@app/sse-protocol';
 import { backoffDelay } from './backoff';
 import type { ClientSnapshot } from './client-api';
 import type { Dispatch } from './dispatch';
@@ -6,7 +7,7 @@ import { type EnvironmentWatch, watchEnvironment } from './environment';
 import { SseClientError } from './errors';
 import type { ResolvedOptions } from './options';
 import type { SnapshotStore } from './snapshot-store';
-import { clampDelay, setClampedTimeout } from './timer';
+import { setClampedTimeout } from './timer';
 import type { ConnectionEnd, Transport, TransportSink } from './transport';
 import { createWatchdog } from './watchdog';
 

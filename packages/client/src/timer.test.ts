@@ -1,5 +1,6 @@
+import { clampDelay, MAX_TIMER_DELAY_MS } from '@app/sse-protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clampDelay, MAX_TIMER_DELAY_MS, setClampedTimeout } from './timer';
+import { setClampedTimeout } from './timer';
 
 afterEach(() => vi.useRealTimers());
 

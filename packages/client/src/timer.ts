@@ -1,25 +1,7 @@
-/**
- * The longest delay a timer can be given: 2^31 - 1 ms (about 24.8 days). Browsers, Node, Deno and
- * Bun store the delay as a signed 32-bit integer; a longer one does not wait longer, it fires at
- * once (Node: after 1 ms, with a `TimeoutOverflowWarning`). A timer that re-arms itself for a
- * computed delay would then spin in a hot loop.
- */
-export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+import { clampDelay } from '@app/sse-protocol';
 
-/**
- * A computed delay made safe for `setTimeout`: `NaN` and negatives become 0, anything above
- * {@link MAX_TIMER_DELAY_MS} (including `Infinity`) becomes that maximum.
- *
- * Every delay the client computes from outside input (the server's `heartbeatMs`, `retry:`,
- * `Retry-After`, the backoff options) goes through here, so none can overflow.
- *
- * @param ms - the wanted delay in milliseconds
- * @returns a delay in `[0, MAX_TIMER_DELAY_MS]`
- */
-export function clampDelay(ms: number): number {
-  if (!(ms > 0)) return 0;
-  return Math.min(ms, MAX_TIMER_DELAY_MS);
-}
+// Every delay the client computes from outside input (the server's `heartbeatMs`, `retry:`,
+// `Retry-After`, the backoff options) goes through the protocol's `clampDelay`, so none can overflow.
 
 /**
  * `setTimeout` with the delay passed through {@link clampDelay}: the only way the client arms a

@@ -1,4 +1,5 @@
-import { clampDelay, setClampedTimeout } from './timer';
+import { clampDelay } from '@app/sse-protocol';
+import { setClampedTimeout } from './timer';
 
 /** Notices a connection that went silent. */
 export interface Watchdog {

@@ -28,6 +28,13 @@ export {
   ProtocolError,
   type ProtocolErrorCode,
 } from './errors';
+export {
+  createEpoch,
+  type EventPosition,
+  formatEventId,
+  MAX_EVENT_ID_LENGTH,
+  parseEventId,
+} from './event-id';
 export { assertEventName, RESERVED_PREFIX } from './event-name';
 export { canonicalJson, catalogFingerprint } from './fingerprint';
 export type { JsonSchema } from './json-schema';
@@ -53,3 +60,4 @@ export {
   resetReasonSchema,
   resetSchema,
 } from './system-events';
+export { clampDelay, MAX_TIMER_DELAY_MS } from './timer-limit';

@@ -1,5 +1,5 @@
+import type { EventPosition } from '@app/sse-protocol';
 import type { DisconnectHook } from './connection-info';
-import type { EventPosition } from './event-id';
 import type { EventTargets, StoredEvent } from './replay-store';
 import type { StreamTransport } from './transport';
 

@@ -1,3 +1,4 @@
+export { type EventPosition, formatEventId, MAX_EVENT_ID_LENGTH, parseEventId } from '@app/sse-protocol';
 export type { NodeHandler, NodeRequest, NodeResponse } from './adapters/node-http';
 export type {
   ConnectionIdentity,
@@ -13,7 +14,6 @@ export {
   type SseServerErrorCode,
   type SseServerErrorDetails,
 } from './errors';
-export { type EventPosition, formatEventId, MAX_EVENT_ID_LENGTH, parseEventId } from './event-id';
 export { lastEventIdFrom } from './last-event-id';
 export {
   createMemoryStore,

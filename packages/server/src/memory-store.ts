@@ -1,5 +1,5 @@
+import { createEpoch, formatEventId, parseEventId } from '@app/sse-protocol';
 import { SseServerError } from './errors';
-import { createEpoch, formatEventId, parseEventId } from './event-id';
 import type { AppendRequest, ReplayRead, ReplayStore, StoredEvent } from './replay-store';
 
 /**

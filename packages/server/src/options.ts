@@ -1,4 +1,4 @@
-import type { EventCatalog } from '@app/sse-protocol';
+import { type EventCatalog, MAX_TIMER_DELAY_MS } from '@app/sse-protocol';
 import type { ConnectionIdentity, ConnectionInfo, DisconnectInfo } from './connection-info';
 import { SseServerError } from './errors';
 import type { MemoryStoreOptions } from './memory-store';
@@ -202,7 +202,6 @@ export const DEFAULT_RETRY_MS = 3000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
 
 // setInterval cannot wait longer than a signed 32-bit number of milliseconds.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function integer(name: string, value: number, min: number, max: number, allowInfinity = false): number {
   if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
@@ -273,7 +272,7 @@ export function resolveOptions<C extends EventCatalog>(options: EmitterOptions<C
   }
   const max = Number.MAX_SAFE_INTEGER;
   return {
-    heartbeatMs: integer('heartbeatMs', options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, 0, MAX_TIMER_MS),
+    heartbeatMs: integer('heartbeatMs', options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, 0, MAX_TIMER_DELAY_MS),
     retryMs: integer('retryMs', options.retryMs ?? DEFAULT_RETRY_MS, 0, max),
     maxBufferedBytes: integer(
       'maxBufferedBytes',

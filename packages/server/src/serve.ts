@@ -1,4 +1,4 @@
-import { EVENT_STREAM_CONTENT_TYPE } from '@app/sse-protocol';
+import { EVENT_STREAM_CONTENT_TYPE, parseEventId } from '@app/sse-protocol';
 import { resolveIdentity } from './authorize';
 import { resolveChannels } from './channels';
 import { CLOSED, type Connection, createConnection, isCovered, isEntitled, LIVE } from './connection';
@@ -7,7 +7,6 @@ import type { ConnectionIdentity } from './connection-info';
 import { ConnectionEvents, detach, endConnection, writeReplayFrame } from './delivery';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
-import { parseEventId } from './event-id';
 import { helloFrame, resetFrame } from './frames';
 import type { HandlerOptions } from './options';
 import { badRequest, methodNotAllowed, refusalFor, unavailable } from './refusals';

@@ -5,11 +5,12 @@ import {
   HELLO_EVENT,
   LAST_EVENT_ID_HEADER,
   LAST_EVENT_ID_QUERY,
+  parseEventId,
   RESET_EVENT,
   type ResetReason,
 } from '@app/sse-protocol';
 import { type HttpHandler, http, type Path, sse } from 'msw';
-import { assertEpoch, createTestEpoch, parseTestEventId } from './event-ids';
+import { assertEpoch, createTestEpoch } from './event-ids';
 import {
   bodyStreamWriter,
   type MockFrame,
@@ -324,7 +325,7 @@ export function mockEventStream<C extends EventCatalog>(
   /** What a resume from `lastEventId` gets: the events after it, or the reason it cannot. */
   function resumeFrom(lastEventId: string): { replay: readonly Sent[] } | { reset: ResetReason } {
     if (lastEventId === '') return { replay: [] };
-    const position = parseTestEventId(lastEventId);
+    const position = parseEventId(lastEventId);
     if (position === undefined) return { reset: 'unknown-id' };
     if (position.epoch !== epoch) return { reset: 'epoch-changed' };
     if (position.seq > seq) return { reset: 'unknown-id' };

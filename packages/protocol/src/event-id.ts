@@ -1,11 +1,12 @@
-/**
- * Event IDs are `<epoch>-<seq>`: the epoch names one life of a replay store (it changes when an
- * in-memory store is recreated, for example on a restart), the sequence number counts the events
- * that store has published, from 1. The epoch never contains `-`, so the ID splits unambiguously.
- */
+// The event ID format, defined once for every package: `@app/sse-server`'s stores issue these IDs,
+// `@app/sse-testing` mocks them, and the length limit bounds what a client stores and echoes.
+// Event IDs are `<epoch>-<seq>`: the epoch names one life of a replay store (it changes when an
+// in-memory store is recreated, for example on a restart), the sequence number counts the events
+// that store has published, from 1. The epoch never contains `-`, so the ID splits unambiguously.
 
 /**
- * The longest `Last-Event-ID` a server accepts; anything longer is refused with 400.
+ * The longest event ID: a server refuses a longer `Last-Event-ID` with 400, and a client neither
+ * stores nor echoes a longer `id:` by default.
  *
  * @example
  * ```ts
