@@ -117,7 +117,9 @@ describe('a URL fetch cannot take', () => {
     expect(() => connect({ url: '/events', baseUrl: '/api' })).toThrow(
       /baseUrl option must be an absolute URL.*"\/api"/,
     );
-    expect(() => connect({ url: '/events', baseUrl: 42 as unknown as string })).toThrow(TypeError);
+    expect(() => connect({ url: '/events', baseUrl: 42 as unknown as string })).toThrow(
+      expect.objectContaining({ code: 'invalid-option' }),
+    );
   });
 
   it('resolves a relative URL against the page', async () => {

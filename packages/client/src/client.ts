@@ -35,7 +35,7 @@ function surface(error: unknown): void {
  *
  * @param options - see {@link ClientOptions}; `url` and `events` are required
  * @returns the client
- * @throws TypeError or RangeError at once for invalid options
+ * @throws {@link SseClientError} `invalid-option` at once for invalid options
  *
  * @example
  * ```ts
@@ -122,12 +122,13 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     once: boolean,
   ): () => void {
     if (typeof event !== 'string' || !events.has(event)) {
-      throw new TypeError(
-        `@app/sse-client: the catalog has no event ${JSON.stringify(event)}; it defines ${events.names.map((name) => JSON.stringify(name)).join(', ')}`,
+      throw new SseClientError(
+        'invalid-option',
+        `the catalog has no event ${JSON.stringify(event)}; it defines ${events.names.map((name) => JSON.stringify(name)).join(', ')}`,
       );
     }
     if (typeof handler !== 'function')
-      throw new TypeError('@app/sse-client: an event handler must be a function');
+      throw new SseClientError('invalid-option', 'an event handler must be a function');
     let set = handlers.get(event);
     if (set === undefined) {
       set = {
@@ -144,7 +145,8 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     listener: (value: T) => unknown,
     name: string,
   ): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`@app/sse-client: ${name} takes a function`);
+    if (typeof listener !== 'function')
+      throw new SseClientError('invalid-option', `${name} takes a function`);
     return listeners.add(listener);
   }
 
@@ -152,7 +154,8 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     on: (event, handler) => addHandler(event, handler, false),
     once: (event, handler) => addHandler(event, handler, true),
     onState: (listener) => {
-      if (typeof listener !== 'function') throw new TypeError('@app/sse-client: onState() takes a function');
+      if (typeof listener !== 'function')
+        throw new SseClientError('invalid-option', 'onState() takes a function');
       return store.onState(listener);
     },
     onError: (listener) => addListener(errorListeners, listener, 'onError()'),
@@ -160,8 +163,9 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     stream(streamOptions = {}) {
       const { signal, maxBuffered = DEFAULT_STREAM_BUFFER } = streamOptions;
       if (!(maxBuffered === Number.POSITIVE_INFINITY || (Number.isInteger(maxBuffered) && maxBuffered > 0))) {
-        throw new RangeError(
-          `@app/sse-client: stream() maxBuffered must be a positive integer or Infinity, got ${String(maxBuffered)}`,
+        throw new SseClientError(
+          'invalid-option',
+          `stream() maxBuffered must be a positive integer or Infinity, got ${String(maxBuffered)}`,
         );
       }
       // `onDone` may run inside createEventStream (an already aborted signal): no reference to
@@ -182,7 +186,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     },
     subscribe: (listener) => {
       if (typeof listener !== 'function')
-        throw new TypeError('@app/sse-client: subscribe() takes a function');
+        throw new SseClientError('invalid-option', 'subscribe() takes a function');
       return store.subscribe(listener);
     },
     getSnapshot: () => store.get(),

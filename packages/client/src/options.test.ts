@@ -45,26 +45,34 @@ describe('resolveOptions', () => {
     [
       'a negative initialMs',
       { backoff: { initialMs: -1 } },
-      /backoff.initialMs must be a non-negative number/,
+      /backoff.initialMs must be a number at least 0, or Infinity, got -1/,
     ],
     [
       'maxMs below initialMs',
       { backoff: { initialMs: 5000, maxMs: 1000 } },
       /backoff.maxMs \(1000\) is below/,
     ],
-    ['a factor below 1', { backoff: { factor: 0.5 } }, /backoff.factor must be a finite number >= 1/],
+    ['a factor below 1', { backoff: { factor: 0.5 } }, /backoff.factor must be a number at least 1, got 0.5/],
     [
       'an unknown jitter',
       { backoff: { jitter: 'some' as 'full' } },
       /backoff.jitter must be one of full, equal, none/,
     ],
-    ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries must be a non-negative integer or Infinity/],
+    [
+      'a fractional maxRetries',
+      { maxRetries: 1.5 },
+      /maxRetries must be an integer at least 0, or Infinity, got 1.5/,
+    ],
     ['an ID with LF', { lastEventId: 'a\nb' }, /lastEventId must be a string without CR, LF or NUL/],
-    ['a zero maxEventIdLength', { maxEventIdLength: 0 }, /maxEventIdLength must be a positive integer/],
+    [
+      'a zero maxEventIdLength',
+      { maxEventIdLength: 0 },
+      /maxEventIdLength must be an integer at least 1, got /,
+    ],
     [
       'an endless maxEventIdLength',
       { maxEventIdLength: Number.POSITIVE_INFINITY },
-      /maxEventIdLength must be a positive integer/,
+      /maxEventIdLength must be an integer at least 1, got /,
     ],
     [
       'a lastEventId over maxEventIdLength',

@@ -1,5 +1,11 @@
-import { type EventCatalog, MAX_EVENT_ID_LENGTH } from '@app/sse-protocol';
+import {
+  type EventCatalog,
+  MAX_EVENT_ID_LENGTH,
+  type NumberRange,
+  numberOptionProblem,
+} from '@app/sse-protocol';
 import type { BackoffConfig, BackoffJitter } from './backoff';
+import { SseClientError } from './errors';
 import type { EventSourceConstructor, FetchLike, Resolvable } from './runtime-types';
 
 /**
@@ -204,26 +210,23 @@ export const DEFAULT_MAX_EVENT_ID_LENGTH = MAX_EVENT_ID_LENGTH;
 const JITTERS: readonly BackoffJitter[] = ['full', 'equal', 'none'];
 const FORBIDDEN_IN_ID = /[\r\n\0]/;
 
-function fail(message: string, Kind: typeof TypeError | typeof RangeError = TypeError): never {
-  throw new Kind(`@app/sse-client: ${message}`);
+function fail(message: string): never {
+  throw new SseClientError('invalid-option', message);
 }
 
-function checkMs(name: string, value: number): void {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    fail(`${name} must be a non-negative number of milliseconds, got ${String(value)}`, RangeError);
-  }
+function checkNumber(name: string, value: unknown, range: NumberRange): void {
+  const problem = numberOptionProblem(name, value, range);
+  if (problem !== undefined) fail(problem);
 }
 
 function resolveBackoff(backoff: Partial<BackoffConfig> | undefined): BackoffConfig {
   const config = { ...DEFAULT_BACKOFF, ...backoff };
-  checkMs('backoff.initialMs', config.initialMs);
-  checkMs('backoff.maxMs', config.maxMs);
+  checkNumber('backoff.initialMs', config.initialMs, { min: 0, infinity: true });
+  checkNumber('backoff.maxMs', config.maxMs, { min: 0, infinity: true });
   if (config.maxMs < config.initialMs) {
-    fail(`backoff.maxMs (${config.maxMs}) is below backoff.initialMs (${config.initialMs})`, RangeError);
+    fail(`backoff.maxMs (${config.maxMs}) is below backoff.initialMs (${config.initialMs})`);
   }
-  if (typeof config.factor !== 'number' || !(config.factor >= 1) || !Number.isFinite(config.factor)) {
-    fail(`backoff.factor must be a finite number >= 1, got ${String(config.factor)}`, RangeError);
-  }
+  checkNumber('backoff.factor', config.factor, { min: 1 });
   if (!JITTERS.includes(config.jitter)) {
     fail(`backoff.jitter must be one of ${JITTERS.join(', ')}, got ${String(config.jitter)}`);
   }
@@ -306,13 +309,9 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
     fail('this runtime has no global fetch: pass one as the fetch option');
   }
   const maxRetries = options.maxRetries ?? Number.POSITIVE_INFINITY;
-  if (!(maxRetries === Number.POSITIVE_INFINITY || (Number.isInteger(maxRetries) && maxRetries >= 0))) {
-    fail(`maxRetries must be a non-negative integer or Infinity, got ${String(maxRetries)}`, RangeError);
-  }
+  checkNumber('maxRetries', maxRetries, { min: 0, integer: true, infinity: true });
   const maxEventIdLength = options.maxEventIdLength ?? DEFAULT_MAX_EVENT_ID_LENGTH;
-  if (!(Number.isSafeInteger(maxEventIdLength) && maxEventIdLength > 0)) {
-    fail(`maxEventIdLength must be a positive integer, got ${String(maxEventIdLength)}`, RangeError);
-  }
+  checkNumber('maxEventIdLength', maxEventIdLength, { min: 1, integer: true });
   const lastEventId = options.lastEventId ?? '';
   if (typeof lastEventId !== 'string' || FORBIDDEN_IN_ID.test(lastEventId)) {
     fail('lastEventId must be a string without CR, LF or NUL (an SSE id field cannot hold them)');
@@ -320,14 +319,12 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
   if (lastEventId.length > maxEventIdLength) {
     fail(
       `lastEventId is ${lastEventId.length} characters long, over maxEventIdLength (${maxEventIdLength}); raise maxEventIdLength if the server's IDs are that long`,
-      RangeError,
     );
   }
   const watchdog = options.watchdog ?? DEFAULT_WATCHDOG;
   if (watchdog !== false && !(typeof watchdog === 'number' && watchdog > 1 && Number.isFinite(watchdog))) {
     fail(
       `watchdog must be false or a number of heartbeat intervals above 1 (a healthy stream would be cut otherwise), got ${String(watchdog)}`,
-      RangeError,
     );
   }
   return {

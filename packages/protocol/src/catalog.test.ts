@@ -32,17 +32,23 @@ describe('defineEvents', () => {
   });
 
   it('refuses a value that is not a zod schema', () => {
-    expect(() => defineEvents({ a: { parse: (x: unknown) => x } as never })).toThrow(TypeError);
+    expect(() => defineEvents({ a: { parse: (x: unknown) => x } as never })).toThrow(
+      expect.objectContaining({ code: 'invalid-option' }),
+    );
     expect(() => defineEvents({ a: { parse: (x: unknown) => x } as never })).toThrow(
       /"a" is not a zod schema/,
     );
-    expect(() => defineEvents({ a: undefined as never })).toThrow(TypeError);
+    expect(() => defineEvents({ a: undefined as never })).toThrow(
+      expect.objectContaining({ code: 'invalid-option' }),
+    );
   });
 
   it('refuses an empty catalog and a non-object', () => {
     expect(() => defineEvents({})).toThrow(/at least one event/);
-    expect(() => defineEvents(null as never)).toThrow(TypeError);
-    expect(() => defineEvents('events' as never)).toThrow(TypeError);
+    expect(() => defineEvents(null as never)).toThrow(expect.objectContaining({ code: 'invalid-option' }));
+    expect(() => defineEvents('events' as never)).toThrow(
+      expect.objectContaining({ code: 'invalid-option' }),
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
 import { $ZodType } from 'zod/v4/core';
 import { type AsyncApiDocument, type AsyncApiOptions, catalogAsyncApi } from './asyncapi';
-import { EventValidationError } from './errors';
+import { EventValidationError, ProtocolError } from './errors';
 import { assertEventName } from './event-name';
 import { catalogFingerprint } from './fingerprint';
 import { catalogJsonSchema, type JsonSchema } from './json-schema';
@@ -103,19 +103,20 @@ export type EventUnion<C extends EventCatalog> = C extends EventCatalog<infer S>
  */
 export function defineEvents<const S extends EventSchemas>(schemas: S): EventCatalog<S> {
   if (typeof schemas !== 'object' || schemas === null) {
-    throw new TypeError('@app/sse-protocol: defineEvents() takes an object of event name to zod schema');
+    throw new ProtocolError('invalid-option', 'defineEvents() takes an object of event name to zod schema');
   }
   const names = Object.keys(schemas) as (keyof S & string)[];
   if (names.length === 0) {
-    throw new TypeError('@app/sse-protocol: defineEvents() needs at least one event');
+    throw new ProtocolError('invalid-option', 'defineEvents() needs at least one event');
   }
   for (const name of names) {
     assertEventName(name);
     // Zod's core classes recognise their instances by trait, not by prototype: classic and mini
     // schemas both pass, and so does a schema made by another copy of zod 4.
     if (!(schemas[name] instanceof $ZodType)) {
-      throw new TypeError(
-        `@app/sse-protocol: the schema of event ${JSON.stringify(name)} is not a zod schema`,
+      throw new ProtocolError(
+        'invalid-option',
+        `the schema of event ${JSON.stringify(name)} is not a zod schema`,
       );
     }
   }

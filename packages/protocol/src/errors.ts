@@ -12,6 +12,7 @@ import { SseError } from './sse-error';
  * - `buffer-overflow`: the parser discarded a line or event larger than `maxBufferSize`.
  * - `invalid-retry`: a `retry:` field whose value is not ASCII digits (ignored, per the spec).
  * - `unknown-field`: a field name the spec does not define (ignored, per the spec).
+ * - `invalid-option`: a function of this package was called with arguments it cannot work with.
  */
 export type ProtocolErrorCode =
   | 'invalid-event-name'
@@ -21,7 +22,8 @@ export type ProtocolErrorCode =
   | 'invalid-field'
   | 'buffer-overflow'
   | 'invalid-retry'
-  | 'unknown-field';
+  | 'unknown-field'
+  | 'invalid-option';
 
 const brand = Symbol.for('@app/sse-protocol/error');
 

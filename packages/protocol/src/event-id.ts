@@ -16,6 +16,7 @@
 export const MAX_EVENT_ID_LENGTH = 256;
 
 const EVENT_ID = /^([0-9A-Za-z_]{1,64})-([0-9]{1,16})$/;
+const EPOCH = /^[0-9A-Za-z_]{1,64}$/;
 
 /**
  * An event ID taken apart.
@@ -80,4 +81,18 @@ export function formatEventId(epoch: string, seq: number): string {
 export function createEpoch(): string {
   const random = globalThis.crypto.getRandomValues(new Uint32Array(1))[0] as number;
   return `${Date.now().toString(36)}${random.toString(36).padStart(7, '0')}`;
+}
+
+/**
+ * Whether `epoch` can name a store life in an event ID: 1 to 64 letters, digits or underscores.
+ *
+ * @param epoch - a candidate epoch, such as a store option
+ * @example
+ * ```ts
+ * isEpoch('m3k9x2ab4f1c0d2e'); // true
+ * isEpoch('a-b'); // false: `-` separates the epoch from the sequence number
+ * ```
+ */
+export function isEpoch(epoch: unknown): epoch is string {
+  return typeof epoch === 'string' && EPOCH.test(epoch);
 }

@@ -32,12 +32,14 @@ export {
   createEpoch,
   type EventPosition,
   formatEventId,
+  isEpoch,
   MAX_EVENT_ID_LENGTH,
   parseEventId,
 } from './event-id';
 export { assertEventName, RESERVED_PREFIX } from './event-name';
 export { canonicalJson, catalogFingerprint } from './fingerprint';
 export type { JsonSchema } from './json-schema';
+export { type NumberRange, numberOptionProblem } from './option-checks';
 export { createParser } from './parse';
 export {
   DEFAULT_MAX_BUFFER_SIZE,

@@ -154,21 +154,27 @@ describe('createParser: errors and misuse', () => {
     expect(() => parser.feed(': c\nbogus\nretry: x\ndata: a\n\n')).not.toThrow();
   });
 
-  it('throws a TypeError when given a function instead of options', () => {
+  it('throws invalid-option when given a function instead of options', () => {
     const onEvent = (_event: ParsedEvent): void => {};
-    expect(() => createParser(onEvent as never)).toThrow(TypeError);
+    expect(() => createParser(onEvent as never)).toThrow(expect.objectContaining({ code: 'invalid-option' }));
     expect(() => createParser(onEvent as never)).toThrow(/createParser\(\{ onEvent \}\)/);
   });
 
-  it('throws a TypeError when fed anything but a string', () => {
+  it('throws invalid-option when fed anything but a string', () => {
     const parser = createParser();
-    expect(() => parser.feed(new TextEncoder().encode('data: a\n\n') as never)).toThrow(TypeError);
+    expect(() => parser.feed(new TextEncoder().encode('data: a\n\n') as never)).toThrow(
+      expect.objectContaining({ code: 'invalid-option' }),
+    );
     expect(() => parser.feed(42 as never)).toThrow(/decode bytes first/);
-    expect(() => parser.feed(undefined as never)).toThrow(TypeError);
+    expect(() => parser.feed(undefined as never)).toThrow(
+      expect.objectContaining({ code: 'invalid-option' }),
+    );
   });
 
-  it.each([0, -1, Number.NaN])('throws a RangeError for maxBufferSize %s', (maxBufferSize) => {
-    expect(() => createParser({ maxBufferSize })).toThrow(RangeError);
+  it.each([0, -1, Number.NaN])('throws invalid-option for maxBufferSize %s', (maxBufferSize) => {
+    expect(() => createParser({ maxBufferSize })).toThrow(
+      expect.objectContaining({ code: 'invalid-option' }),
+    );
   });
 
   it('defaults maxBufferSize to 16 MiB', () => {

@@ -1,5 +1,6 @@
 import { ProtocolError } from './errors';
 import { isDataField, isEventField, isIdField, valueStart } from './field-prefix';
+import { numberOptionProblem } from './option-checks';
 import {
   DEFAULT_MAX_BUFFER_SIZE,
   type EventStreamParser,
@@ -33,8 +34,9 @@ function noop(): void {}
  */
 export function createParser(options: ParserOptions = {}): EventStreamParser {
   if (typeof options === 'function') {
-    throw new TypeError(
-      '@app/sse-protocol: createParser() takes an options object, not a function. Did you mean createParser({ onEvent })?',
+    throw new ProtocolError(
+      'invalid-option',
+      'createParser() takes an options object, not a function. Did you mean createParser({ onEvent })?',
     );
   }
   const onEvent = options.onEvent ?? noop;
@@ -42,9 +44,8 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   const onComment = options.onComment;
   const onError = options.onError ?? noop;
   const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER_SIZE;
-  if (!(maxBufferSize > 0)) {
-    throw new RangeError(`@app/sse-protocol: maxBufferSize must be a positive number, got ${maxBufferSize}`);
-  }
+  const problem = numberOptionProblem('maxBufferSize', maxBufferSize, { min: 0, minInclusive: false });
+  if (problem !== undefined) throw new ProtocolError('invalid-option', problem);
 
   // The unfinished line, as the pieces it arrived in. Only each new chunk is ever searched for line
   // ends, never these: searching the growing line again on every chunk would make a long line in
@@ -348,8 +349,9 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   function feed(chunk: string): void {
     if (typeof chunk !== 'string') {
-      throw new TypeError(
-        '@app/sse-protocol: feed() takes decoded text; decode bytes first (TextDecoder with { stream: true }) or use createParserStream()',
+      throw new ProtocolError(
+        'invalid-option',
+        'feed() takes decoded text; decode bytes first (TextDecoder with { stream: true }) or use createParserStream()',
       );
     }
     if (pendingLength !== 0 || skippingLine) {

@@ -1,4 +1,4 @@
-import { createEpoch, formatEventId, parseEventId } from '@app/sse-protocol';
+import { createEpoch, formatEventId, isEpoch, numberOptionProblem, parseEventId } from '@app/sse-protocol';
 import { SseServerError } from './errors';
 import type { AppendRequest, ReplayRead, ReplayStore, StoredEvent } from './replay-store';
 
@@ -44,27 +44,12 @@ export const DEFAULT_MAX_EVENTS = 1000;
  */
 export const DEFAULT_MAX_BYTES = 1 << 20;
 
-const EPOCH = /^[0-9A-Za-z_]{1,64}$/;
-
 /** The most slots a JavaScript array (the ring) can have. */
 const MAX_RING_SIZE = 2 ** 32 - 1;
 
-function assertLimit(
-  name: string,
-  value: number,
-  allowInfinity: boolean,
-  max = Number.MAX_SAFE_INTEGER,
-): void {
-  const ok =
-    allowInfinity && value === Number.POSITIVE_INFINITY
-      ? true
-      : Number.isSafeInteger(value) && value >= 0 && value <= max;
-  if (!ok) {
-    throw new SseServerError(
-      'invalid-option',
-      `replay.${name} must be an integer from 0 to ${max}${allowInfinity ? ' or Infinity' : ''}, got ${value}`,
-    );
-  }
+function assertLimit(name: string, value: number, infinity: boolean, max = Number.MAX_SAFE_INTEGER): void {
+  const problem = numberOptionProblem(`replay.${name}`, value, { min: 0, max, integer: true, infinity });
+  if (problem !== undefined) throw new SseServerError('invalid-option', problem);
 }
 
 /**
@@ -92,7 +77,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ReplayStore
   assertLimit('maxBytes', maxBytes, true);
   assertLimit('maxAgeMs', maxAgeMs, true);
   const epoch = options.epoch ?? createEpoch();
-  if (!EPOCH.test(epoch)) {
+  if (!isEpoch(epoch)) {
     throw new SseServerError(
       'invalid-option',
       `replay epoch must match [0-9A-Za-z_]{1,64}, got ${JSON.stringify(epoch)}`,

@@ -1,4 +1,4 @@
-import { type EventCatalog, MAX_TIMER_DELAY_MS } from '@app/sse-protocol';
+import { type EventCatalog, MAX_TIMER_DELAY_MS, numberOptionProblem } from '@app/sse-protocol';
 import type { ConnectionIdentity, ConnectionInfo, DisconnectInfo } from './connection-info';
 import { SseServerError } from './errors';
 import type { MemoryStoreOptions } from './memory-store';
@@ -201,16 +201,9 @@ export const DEFAULT_RETRY_MS = 3000;
  */
 export const DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
 
-// setInterval cannot wait longer than a signed 32-bit number of milliseconds.
-
-function integer(name: string, value: number, min: number, max: number, allowInfinity = false): number {
-  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new SseServerError(
-      'invalid-option',
-      `${name} must be an integer from ${min} to ${max}, got ${value}`,
-    );
-  }
+function integer(name: string, value: number, min: number, max: number, infinity = false): number {
+  const problem = numberOptionProblem(name, value, { min, max, integer: true, infinity });
+  if (problem !== undefined) throw new SseServerError('invalid-option', problem);
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { createEpoch, parseEventId } from '@app/sse-protocol';
+import { createEpoch, isEpoch } from '@app/sse-protocol';
 
 /**
  * A fresh epoch in the format `@app/sse-server`'s stores use (the protocol's `createEpoch`), so that
@@ -17,10 +17,10 @@ export function createTestEpoch(): string {
  * Checks an epoch given in the options.
  *
  * @param epoch - the epoch
- * @throws TypeError when `<epoch>-0` is not an event ID (1 to 64 of `[0-9A-Za-z_]`)
+ * @throws TypeError when it is not 1 to 64 of `[0-9A-Za-z_]`
  */
 export function assertEpoch(epoch: string): void {
-  if (typeof epoch !== 'string' || parseEventId(`${epoch}-0`) === undefined) {
+  if (!isEpoch(epoch)) {
     throw new TypeError(
       `@app/sse-testing: epoch must be 1 to 64 letters, digits or underscores (the server's ID format), got ${JSON.stringify(epoch)}`,
     );
