@@ -109,6 +109,28 @@ describe('authorization', () => {
   });
 });
 
+describe('a refusal whose headers cannot be sent', () => {
+  it("answers 500 Internal Server Error, not the refused status's reason phrase, and reports it", async () => {
+    const onError = vi.fn();
+    const emitter = createEmitter({ events, heartbeatMs: 0, onError });
+    const url = await fixture.serve(
+      emitter,
+      emitter.handler({
+        authorize: () => {
+          throw httpError(403, 'no', { 'X-Reason': 'line\nbreak' });
+        },
+      }),
+    );
+    const refused = await fetchRaw(url);
+    expect([refused.status, refused.res.statusMessage, refused.text]).toEqual([
+      500,
+      'Internal Server Error',
+      'Internal Server Error',
+    ]);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'ERR_INVALID_CHAR' }));
+  });
+});
+
 describe('limits', () => {
   it('answers 503 with Retry-After over maxClients, and admits again once a client left', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 0, maxClients: 2, retryMs: 2500 });

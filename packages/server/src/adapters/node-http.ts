@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { type IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
 import type { EmitterCore } from '../emitter-core';
@@ -175,6 +175,11 @@ class NodeTransport implements StreamTransport {
       res.destroy();
       return;
     }
+    // A writeHead that threw (a header value `httpError()` was given with a CR or LF) already set
+    // the reason phrase of its own status, and a second writeHead keeps a phrase it finds: the
+    // fallback 500 would go out as `500 Forbidden`. HTTP/2 has no reason phrase (and warns when
+    // one is read or set), so only node:http's response is touched.
+    if (res instanceof ServerResponse) res.statusMessage = STATUS_CODES[status] ?? '';
     res.writeHead(status, headers);
     res.end(body);
   }
