@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { RESET_EVENT } from '@app/sse-protocol';
+import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmitter, isSseServerError } from '../src/index';
 import { events } from './helpers/catalog';
@@ -117,6 +119,49 @@ describe('cleanup', () => {
     const again = await fixture.open(url, { headers: { 'x-user': 'user-0' } });
     expect(again.status).toBe(200);
   }, 30_000);
+
+  it.each([
+    ['node:http', false],
+    ['Express', true],
+  ])(
+    'forgets at once a %s stream whose request carried a large body the client then dropped',
+    async (_name, viaExpress) => {
+      // Nothing reads a GET's body: were it left unread, Node would pause the socket once its
+      // buffers are full, and a paused socket never sees the client's FIN. With no heartbeat and no
+      // publish, nothing would ever be written either, so the stream would hold its maxClients and
+      // maxClientsPerUser slots forever and onDisconnect would never run.
+      const disconnected: string[] = [];
+      const emitter = createEmitter({ events, heartbeatMs: 0, maxClientsPerUser: 1 });
+      const handler = emitter.handler({
+        authorize: () => ({ userId: 'ada' }),
+        onDisconnect: ({ reason }) => disconnected.push(reason),
+      });
+      const app = express();
+      app.get('/events', handler);
+      const url = new URL(await fixture.serve(emitter, viaExpress ? app : handler));
+      const socket = connect(Number(url.port), url.hostname);
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        received += chunk;
+      });
+      const body = 'x'.repeat(256 * 1024);
+      socket.write(
+        `GET /events HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${body.length + 1}\r\n\r\n${body}`,
+      );
+      await waitUntil(() => received.includes('sse:hello'), 'the stream to open');
+      expect(emitter.stats().clients).toBe(1);
+      socket.destroy();
+      await waitUntil(() => disconnected.length === 1, 'onDisconnect after the client dropped the socket');
+      expect({ disconnected, clients: emitter.stats().clients }).toEqual({
+        disconnected: ['client-gone'],
+        clients: 0,
+      });
+      // The user's slot is free again: a new stream is admitted, not answered 503.
+      const again = await fixture.open(url.href);
+      expect(again.status).toBe(200);
+    },
+  );
 
   it('holds nothing after 1,000 fetchHandler streams cancelled by their reader or aborted', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 10_000, maxClientsPerUser: 1 });

@@ -285,6 +285,12 @@ export function createNodeHandler<Req extends NodeRequest>(
     // chain (about 0.8 KB) for as long as the stream lives. This handler never calls it (refusals
     // are answered here), so the stream does not keep it.
     if (typeof (req as { next?: unknown }).next === 'function') (req as { next?: unknown }).next = undefined;
+    // An event stream reads nothing from its request, but a body nobody reads fills Node's buffers
+    // and pauses the socket, and a paused socket never sees the client's FIN: the stream would stay
+    // registered (holding its `maxClients` slots, `onDisconnect` never called) until a write failed,
+    // which with no heartbeat and no publish is never. Discard the body, so a client that leaves is
+    // seen leaving whatever its request carried. (A no-op when middleware already read it.)
+    req.resume();
     const transport = new NodeTransport(res as unknown as WritableResponse);
     const request = {
       lastEventId: lastEventIdFrom(req.headers[LAST_EVENT_ID_HEADER], req.url),
