@@ -60,15 +60,16 @@ export function retryFrame(retryMs: number): Uint8Array {
 /**
  * The `sse:hello` event. Its `id` is the position the stream continues from, so the client's last
  * event ID is right even before the first catalog event (an `id` field sets it, spec step
- * "If the field name is id").
+ * "If the field name is id"). Before an `sse:reset` it has none: see {@link resetFrame}.
  *
- * @param id - the position: the client's own `Last-Event-ID` on a resume, else the store's head
+ * @param id - the position: the client's own `Last-Event-ID` on a resume, the store's head on a
+ * first connection; `undefined` when a reset follows (the position moves with the reset only)
  * @param clientId - the connection's ID
  * @param fingerprint - the catalog fingerprint
  * @param heartbeatMs - the heartbeat interval
  */
 export function helloFrame(
-  id: string,
+  id: string | undefined,
   clientId: string,
   fingerprint: string,
   heartbeatMs: number,
@@ -79,14 +80,23 @@ export function helloFrame(
 }
 
 /**
- * The `sse:reset` event: the store could not replay from `lastEventId`. It has no `id` field, so
- * the client keeps the position set by `sse:hello` (the store's head).
+ * The `sse:reset` event: the store could not replay from `lastEventId`. It carries the store's
+ * head as its `id`, and it alone moves the client there: the spec drops an event the stream was
+ * cut inside of ("If the file ends in the middle of an event, before the final empty line, the
+ * incomplete event is not dispatched"), so a cut before the reset's last byte leaves the client at
+ * its old position, its next resume is answered with a reset again, and no gap is ever silent. Were
+ * the position moved by the hello before it, such a cut would leave the client at the head without
+ * the reset, and the events in between would be lost unannounced. Any store keeps this order: the
+ * emitter writes these frames, not the store.
  *
  * @param reason - why the replay was impossible
  * @param lastEventId - the ID the client asked to resume from
+ * @param head - the position the stream goes on from: the newest event the store holds
  */
-export function resetFrame(reason: ResetReason, lastEventId: string): Uint8Array {
-  return toBytes(encodeEvent({ event: RESET_EVENT, data: JSON.stringify({ reason, lastEventId }) }));
+export function resetFrame(reason: ResetReason, lastEventId: string, head: string): Uint8Array {
+  return toBytes(
+    encodeEvent({ id: head, event: RESET_EVENT, data: JSON.stringify({ reason, lastEventId }) }),
+  );
 }
 
 /**

@@ -174,15 +174,17 @@ async function replay(core: EmitterCore, connection: Connection, from: string): 
       if (step !== true && !(await step)) return;
     }
   } else {
-    // Never a partial replay that looks complete: the client is told plainly, and goes on from the head.
+    // Never a partial replay that looks complete: the client is told plainly, and goes on from the
+    // head. The hello has no ID and the reset carries the head's: the position moves only with a
+    // reset that arrived whole (see resetFrame).
     step = writeReplayFrame(
       core,
       connection,
-      helloFrame(read.head, connection.id, fingerprint, options.heartbeatMs),
+      helloFrame(undefined, connection.id, fingerprint, options.heartbeatMs),
     );
     if (step !== true && !(await step)) return;
     counters.resets += 1;
-    step = writeReplayFrame(core, connection, resetFrame(read.reason, from));
+    step = writeReplayFrame(core, connection, resetFrame(read.reason, from, read.head));
     if (step !== true && !(await step)) return;
   }
 

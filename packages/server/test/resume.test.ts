@@ -1,5 +1,5 @@
 import type { RequestListener } from 'node:http';
-import { HELLO_EVENT, RESET_EVENT, resetSchema } from '@app/sse-protocol';
+import { createParser, HELLO_EVENT, type ParsedEvent, RESET_EVENT, resetSchema } from '@app/sse-protocol';
 import { describe, expect, it } from 'vitest';
 import { createEmitter, createMemoryStore, parseEventId, type ReplayStore } from '../src/index';
 import { events, type TestEvents } from './helpers/catalog';
@@ -150,9 +150,10 @@ describe('reset', () => {
       reason: 'epoch-changed',
       lastEventId: before.id,
     });
-    const hellos = await source.waitFor(HELLO_EVENT, 2);
-    // The hello of the new stream carries the new store's head: its epoch, and the one event it holds.
-    const head = parseEventId(hellos[1]?.lastEventId ?? '');
+    await source.waitFor(HELLO_EVENT, 2);
+    // The reset carries the new store's head (the hello before it carries no ID): its epoch, and
+    // the one event it holds.
+    const head = parseEventId(reset?.lastEventId ?? '');
     expect(head?.seq).toBe(1);
     expect(head?.epoch).not.toBe(parseEventId(before.id)?.epoch);
     await restarted.broadcast('tick', { n: 2 });
@@ -174,15 +175,61 @@ describe('reset', () => {
     for (let n = 4; n <= 5; n++) await emitter.broadcast('tick', { n });
     const late = await connect(url, { 'Last-Event-ID': start0 });
     await late.waitForEvents(2);
-    expect(seqOf(late.events[0]?.id ?? '')).toBe(5);
+    // The hello has no id field before a reset; the reset carries the head, and only it moves the
+    // client's last event ID there.
+    expect(late.events[0]?.id).toBe('');
     expect(late.events[1]?.event).toBe(RESET_EVENT);
     expect(JSON.parse(late.events[1]?.data ?? '')).toEqual({ reason: 'evicted', lastEventId: start0 });
-    // sse:reset has no id field: the client's last event ID stays the head that sse:hello announced.
-    expect(late.lastEventId).toBe(late.events[0]?.id);
+    expect(seqOf(late.events[1]?.id ?? '')).toBe(5);
+    expect(late.lastEventId).toBe(late.events[1]?.id);
     await emitter.broadcast('tick', { n: 6 });
     await late.waitForEvents(3);
     expect(ticks(late)).toEqual([6]);
     expect(late.lastEventId).toMatch(/-6$/);
+  });
+
+  it('moves the client only with a whole reset: a cut at any byte of hello + reset leaves it where a resume is reset again', async () => {
+    const { emitter, url } = await start({ replay: { maxEvents: 2 } });
+    const first = await connect(url);
+    const old = first.lastEventId;
+    first.destroy();
+    for (let n = 1; n <= 4; n++) await emitter.broadcast('tick', { n });
+    const whole = await connect(url, { 'Last-Event-ID': old });
+    await whole.waitForEvents(2);
+    expect(whole.events.map((event) => event.event)).toEqual([HELLO_EVENT, RESET_EVENT]);
+    const bytes = whole.text;
+
+    // What a client that resumed from `old` holds when the connection is cut after `offset`
+    // characters: the spec's parser drops the unterminated event at the cut, and the last event ID
+    // it reports is where the client resumes next (its old one if no `id:` field was dispatched).
+    const positions = new Set<string>();
+    for (let offset = 0; offset <= bytes.length; offset++) {
+      const seen: ParsedEvent[] = [];
+      const parser = createParser({ onEvent: (event) => seen.push(event) });
+      parser.feed(bytes.slice(0, offset));
+      const resetSeen = seen.some((event) => event.event === RESET_EVENT);
+      const position = seen.at(-1)?.id || old;
+      // Either the client was told (the whole reset arrived), or it is still at its old position.
+      expect({ offset, resetSeen, moved: position !== old }).toEqual({ offset, resetSeen, moved: resetSeen });
+      positions.add(position);
+    }
+    expect(positions.size).toBe(2);
+    // Resuming from every position a cut can leave: the old one is reset again, the head goes on.
+    const resumes = await Promise.all(
+      [...positions].map((position) => connect(url, { 'Last-Event-ID': position })),
+    );
+    await emitter.broadcast('tick', { n: 5 });
+    const seen = await Promise.all(
+      resumes.map(async (resume, index) => {
+        const expected = [...positions][index] === old ? 3 : 2;
+        return (await resume.waitForEvents(expected)).map((event) => event.event);
+      }),
+    );
+    expect(seen).toEqual(
+      [...positions].map((position) =>
+        position === old ? [HELLO_EVENT, RESET_EVENT, 'tick'] : [HELLO_EVENT, 'tick'],
+      ),
+    );
   });
 
   it('sends sse:reset (unknown-id) for an ID of this epoch that was never issued', async () => {

@@ -342,15 +342,21 @@ export function mockEventStream<C extends EventCatalog>(
     request.signal.addEventListener('abort', () => close(entry), { once: true });
     const resume = resumeFrom(connection.lastEventId);
     writer.retry(retryMs);
-    // sse:hello carries the position the stream continues from: the client's own ID on a resume,
-    // else the head (as @app/sse-server does).
-    const position = 'replay' in resume && connection.lastEventId !== '' ? connection.lastEventId : head();
     const hello = JSON.stringify({ clientId, fingerprint: events.fingerprint, heartbeatMs: 0 });
-    writer.event({ id: position, event: HELLO_EVENT, data: hello });
     const reset = 'reset' in resume ? resume.reset : pendingReset;
     pendingReset = null;
-    if (reset !== null) writer.event({ event: RESET_EVENT, data: resetData(reset, connection.lastEventId) });
-    else if ('replay' in resume) for (const event of resume.replay) writer.event(event);
+    if (reset !== null) {
+      // As @app/sse-server does: the hello carries no ID and the reset carries the head, so the
+      // client's position moves only with a reset that arrived whole.
+      writer.event({ event: HELLO_EVENT, data: hello });
+      writer.event({ id: head(), event: RESET_EVENT, data: resetData(reset, connection.lastEventId) });
+      return entry;
+    }
+    // sse:hello carries the position the stream continues from: the client's own ID on a resume,
+    // else the head.
+    const position = connection.lastEventId !== '' ? connection.lastEventId : head();
+    writer.event({ id: position, event: HELLO_EVENT, data: hello });
+    if ('replay' in resume) for (const event of resume.replay) writer.event(event);
     return entry;
   }
 
@@ -414,7 +420,11 @@ export function mockEventStream<C extends EventCatalog>(
       }
       forgottenUpTo = seq;
       const count = everyOpen((entry) =>
-        entry.writer.event({ event: RESET_EVENT, data: resetData(reason, entry.record.lastEventId) }),
+        entry.writer.event({
+          id: head(),
+          event: RESET_EVENT,
+          data: resetData(reason, entry.record.lastEventId),
+        }),
       );
       if (count === 0) pendingReset = reason;
     },
