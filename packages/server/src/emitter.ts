@@ -1,4 +1,10 @@
-import { type EventCatalog, type EventInput, type EventName, encodeEvent } from '@app/sse-protocol';
+import {
+  assertFieldValue,
+  type EventCatalog,
+  type EventInput,
+  type EventName,
+  encodeEvent,
+} from '@app/sse-protocol';
 import { createFetchHandler } from './adapters/fetch';
 import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
 import { assertChannel } from './channels';
@@ -7,6 +13,7 @@ import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames';
 import { createHeartbeat } from './heartbeat';
+import { connectLiveFeed } from './live-feed';
 import { createMemoryStore } from './memory-store';
 import {
   assertHandlerOptions,
@@ -17,7 +24,7 @@ import {
 } from './options';
 import { createPublishOrder } from './publish-order';
 import { createRegistry } from './registry';
-import type { EventTargets, StoredEvent } from './replay-store';
+import type { AppendRequest, EventTargets, StoredEvent } from './replay-store';
 import { createCounters, type EmitterStats } from './stats';
 
 /**
@@ -234,6 +241,10 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     closed: false,
   };
 
+  // A shared store's feed brings every instance's events, this one's included, in one order: the
+  // fan-out follows it. A store of this process alone is fanned out as its appends settle, in the
+  // order they were made.
+  const feed = core.store.subscribe === undefined ? undefined : connectLiveFeed(core, core.store.subscribe);
   const order = createPublishOrder((event) => (core.closed ? 0 : fanOut(core, event)));
 
   async function publish(name: string, data: unknown, channels: EventTargets): Promise<PublishResult> {
@@ -248,23 +259,53 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
         cause: error,
       });
     }
-    const text = json ?? 'null';
+    // Encoded once: the `id:` line is the only part that waits for the store.
+    const body = encodeEvent({ event: name, data: json ?? 'null' });
+    const request: AppendRequest = {
+      channels,
+      body,
+      encode(id) {
+        assertFieldValue('id', id); // a store's ID must not end the line early
+        return toOwnedBytes(`id: ${id}\n${body}`);
+      },
+    };
+    if (feed !== undefined) {
+      const done = feed.begin();
+      try {
+        const stored = await append(name, request);
+        const delivered = feed.deliveries(stored.id);
+        return { id: stored.id, delivered: typeof delivered === 'number' ? delivered : await delivered };
+      } finally {
+        done();
+      }
+    }
     const ticket = order.enter();
     let stored: StoredEvent;
     try {
-      stored = await core.store.append({
-        channels,
-        encode: (id) => toOwnedBytes(encodeEvent({ id, event: name, data: text })),
-      });
+      stored = await append(name, request);
     } catch (error) {
       void order.settle(ticket, undefined);
-      throw new SseServerError('store-failed', `the replay store could not append "${name}"`, {
-        cause: error,
-      });
+      throw error;
     }
-    core.counters.published += 1;
     const delivered = order.settle(ticket, stored);
     return { id: stored.id, delivered: typeof delivered === 'number' ? delivered : await delivered };
+  }
+
+  async function append(name: string, request: AppendRequest): Promise<StoredEvent> {
+    let stored: StoredEvent;
+    try {
+      stored = await core.store.append(request);
+    } catch (error) {
+      // A store that could not reach its backend says so with the code `store-unavailable`.
+      const unavailable = (error as { code?: unknown } | null)?.code === 'store-unavailable';
+      throw new SseServerError(
+        unavailable ? 'store-unavailable' : 'store-failed',
+        `the replay store could not ${unavailable ? 'be reached to append' : 'append'} "${name}"`,
+        { cause: error },
+      );
+    }
+    core.counters.published += 1;
+    return stored;
   }
 
   function membership(clientId: string, channel: string, join: boolean): boolean {
@@ -319,6 +360,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
       const frame = retryFrame(retryMs);
       core.closed = true;
       core.heartbeat.stop();
+      feed?.stop();
       for (const connection of [...core.registry.connections.values()])
         endConnection(core, connection, 'closed', frame);
       try {

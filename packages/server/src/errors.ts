@@ -11,6 +11,8 @@ import { SseError } from '@app/sse-protocol';
  * - `closed`: the emitter was closed; it publishes nothing more.
  * - `serialization-failed`: the parsed payload could not be turned into JSON (a `BigInt`, a cycle).
  * - `store-failed`: the replay store rejected; `cause` holds its error.
+ * - `store-unavailable`: a publish could not reach the store's backend (its error has that `code`);
+ *   nothing was stored, and nothing was delivered.
  * - `slow-consumer`: a connection's unsent bytes passed `maxBufferedBytes`; it was closed and will
  *   resume from the replay store.
  *
@@ -27,6 +29,7 @@ export type SseServerErrorCode =
   | 'closed'
   | 'serialization-failed'
   | 'store-failed'
+  | 'store-unavailable'
   | 'slow-consumer';
 
 /**

@@ -30,5 +30,12 @@ export {
   type EmitterOptions,
   type HandlerOptions,
 } from './options';
-export type { AppendRequest, EventTargets, ReplayRead, ReplayStore, StoredEvent } from './replay-store';
+export type {
+  AppendRequest,
+  EventTargets,
+  LiveFeedListener,
+  ReplayRead,
+  ReplayStore,
+  StoredEvent,
+} from './replay-store';
 export type { EmitterStats } from './stats';

@@ -6,7 +6,11 @@ import type { ReplayStore } from './replay-store';
 const encoder = new TextEncoder();
 
 function append(store: ReplayStore, body = 'x', channels: readonly string[] | null = null) {
-  return store.append({ channels, encode: (id) => encoder.encode(`id: ${id}\ndata: ${body}\n\n`) });
+  return store.append({
+    channels,
+    body: `data: ${body}\n\n`,
+    encode: (id) => encoder.encode(`id: ${id}\ndata: ${body}\n\n`),
+  });
 }
 
 afterEach(() => {
@@ -109,6 +113,7 @@ describe('createMemoryStore', () => {
     await expect(
       store.append({
         channels: null,
+        body: 'data: x\n\n',
         encode: () => {
           throw new Error('boom');
         },

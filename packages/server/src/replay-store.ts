@@ -52,6 +52,38 @@ export interface AppendRequest {
    * assigns, and keep the bytes it returns: those bytes are written to live and replayed clients.
    */
   encode(id: string): Uint8Array;
+  /**
+   * The event already encoded without its `id:` line (its `event:` and `data:` lines and the blank
+   * line): what a store shared by several processes keeps, since there the ID is assigned where the
+   * entry is written. A reader rebuilds the frame as `id: <id>\n` followed by these bytes, which is
+   * exactly what `encode(id)` returns.
+   */
+  readonly body: string;
+}
+
+/**
+ * What a shared store tells the emitter through {@link ReplayStore.subscribe}.
+ *
+ * @example
+ * ```ts
+ * const stop = store.subscribe?.({
+ *   onEvent: (event) => console.log('appended by some instance', event.id),
+ *   onReset: () => console.warn('the history was lost; every stream must resume'),
+ * });
+ * ```
+ */
+export interface LiveFeedListener {
+  /**
+   * An event appended by any process, this one included: every event exactly once, in the
+   * history's one order (its `seq` order), each right after the one before it.
+   */
+  onEvent(event: StoredEvent): void;
+  /**
+   * The feed lost continuity: the history was lost (flushed, deleted, a restart without
+   * persistence: the store's epoch changed), or events were trimmed before this process read them.
+   * The emitter ends every open stream; each client resumes and is told `sse:reset` by `readAfter`.
+   */
+  onReset(): void;
 }
 
 /**
@@ -117,6 +149,17 @@ export interface ReplayStore {
   readAfter(lastEventId: string): Promise<ReplayRead>;
   /** The newest ID, `<epoch>-0` when the store never held an event. */
   head(): Promise<string>;
+  /**
+   * For a store shared by several processes (Redis Streams, a database): the live feed of what any
+   * of them appends. When a store has it, the emitter fans out only what the feed delivers (its own
+   * appends included, so every instance delivers in the same order) and never at append time; a
+   * store without it (the in-memory one) is one process, and the emitter fans out each append as
+   * it settles. Called once, by `createEmitter`.
+   *
+   * @param listener - where to report appended events and lost continuity
+   * @returns a function that stops the feed
+   */
+  subscribe?(listener: LiveFeedListener): () => void;
   /** Releases the store's resources; called by the emitter's `close()`. */
   close?(): Promise<void>;
 }

@@ -89,7 +89,7 @@ describe('injection', () => {
       append: (request) =>
         evilId === undefined
           ? inner.append(request)
-          : inner.append({ channels: request.channels, encode: () => request.encode(evilId as string) }),
+          : inner.append({ ...request, encode: () => request.encode(evilId as string) }),
       readAfter: (id) => inner.readAfter(id),
       head: () => inner.head(),
     };
