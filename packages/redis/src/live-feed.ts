@@ -1,0 +1,148 @@
+import type { LiveFeedListener } from '@app/sse-server';
+import { RedisStoreError } from './errors';
+import type { RedisConnection } from './redis-connection';
+import { toStoredEvent, xreadEntries } from './stream-entries';
+
+/** What {@link startLiveFeed} needs from the store. */
+export interface LiveFeedOptions {
+  /** The store's client; the feed reads on a duplicate of it (a blocking read holds its connection). */
+  readonly writer: RedisConnection;
+  readonly stream: string;
+  readonly listener: LiveFeedListener;
+  readonly onError: (error: RedisStoreError) => void;
+  /** The epoch and the newest sequence number when the feed starts: it delivers what comes after. */
+  start(): Promise<{ epoch: string; seq: number }>;
+  /** The stream's epoch now (renewed if the stream lost it). */
+  currentEpoch(): Promise<string>;
+}
+
+/** How many entries one blocking read takes at most: a burst is read in a few round trips. */
+const BATCH = 512;
+/** How long one blocking read waits; when it ends with nothing, the epoch is checked (a flush leaves no entry behind). */
+const BLOCK_MS = 1000;
+
+/**
+ * Reads every entry appended to the stream, by any instance, in order, and hands each to the
+ * listener once (`XREAD BLOCK` from the last sequence number delivered). After a lost connection it
+ * goes on from that number, so nothing published meanwhile is skipped or delivered twice. It tells
+ * the listener `onReset` when continuity is lost: entries trimmed before they were read (a
+ * sequence number skipped) or a new epoch (the history was flushed or lost).
+ *
+ * @param options - see {@link LiveFeedOptions}
+ * @returns a function that stops the feed and closes its connection
+ */
+export function startLiveFeed(options: LiveFeedOptions): () => void {
+  const { stream, listener, onError } = options;
+  const reader = options.writer.duplicate();
+  reader.on('error', (error) =>
+    onError(new RedisStoreError('store-unavailable', 'the live feed connection failed', stream, error)),
+  );
+  let stopped = false;
+  let wake: (() => void) | undefined;
+
+  async function pause(attempt: number): Promise<void> {
+    const ms = Math.min(100 * 2 ** attempt, 2000);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
+  }
+
+  async function run(): Promise<void> {
+    let epoch = '';
+    let seq = 0;
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        if (!reader.isOpen) await reader.connect();
+        ({ epoch, seq } = await options.start());
+        break;
+      } catch (error) {
+        if (stopped) return;
+        onError(new RedisStoreError('store-unavailable', 'the live feed could not start', stream, error));
+        await pause(attempt);
+      }
+    }
+    let failures = 0;
+    while (!stopped) {
+      let reply: unknown;
+      try {
+        reply = await reader.sendCommand([
+          'XREAD',
+          'COUNT',
+          String(BATCH),
+          'BLOCK',
+          String(BLOCK_MS),
+          'STREAMS',
+          stream,
+          `0-${seq}`,
+        ]);
+        failures = 0;
+      } catch (error) {
+        if (stopped) return;
+        onError(
+          new RedisStoreError(
+            'store-unavailable',
+            'the live feed lost Redis; it goes on from where it stopped',
+            stream,
+            error,
+          ),
+        );
+        await pause(failures++);
+        continue;
+      }
+      if (stopped) return;
+      const entries = xreadEntries(reply);
+      if (entries.length === 0) {
+        try {
+          const current = await options.currentEpoch();
+          if (current !== epoch) {
+            epoch = current;
+            seq = 0;
+            listener.onReset();
+          }
+        } catch {
+          // Redis is away: the next read fails and says so.
+        }
+        continue;
+      }
+      for (const entry of entries) {
+        const { event, epoch: written } = toStoredEvent(entry);
+        if (written !== epoch) {
+          // Written in another life of the stream: this process may have missed its beginning.
+          try {
+            epoch = await options.currentEpoch();
+          } catch {
+            break;
+          }
+          seq = 0;
+          listener.onReset();
+          break;
+        }
+        // Trimmed before this process read them: the events in between are gone for it.
+        if (event.seq !== seq + 1) listener.onReset();
+        seq = event.seq;
+        listener.onEvent(event);
+      }
+    }
+  }
+
+  function disconnect(): void {
+    try {
+      if (reader.isOpen) reader.destroy();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  void run().finally(disconnect);
+  return () => {
+    stopped = true;
+    wake?.();
+    // A blocking read in progress ends with the connection.
+    disconnect();
+  };
+}

@@ -1,0 +1,183 @@
+import { createEpoch, parseEventId } from '@app/sse-protocol';
+import type { AppendRequest, ReplayRead, ReplayStore, StoredEvent } from '@app/sse-server';
+import { createClient } from '@redis/client';
+import { RedisStoreError } from './errors';
+import { startLiveFeed } from './live-feed';
+import { type RedisStoreOptions, resolveOptions } from './options';
+import { luaScript, type RedisConnection } from './redis-connection';
+import { APPEND_SCRIPT, INIT_SCRIPT, READ_SCRIPT } from './scripts';
+import { seqOf, toStoredEvent } from './stream-entries';
+
+const init = luaScript(INIT_SCRIPT);
+const appendEntry = luaScript(APPEND_SCRIPT);
+const readEntries = luaScript(READ_SCRIPT);
+
+/** How many entries one replay read asks Redis for: bounded, so one resume never blocks Redis long. */
+const PAGE = 1000;
+
+/**
+ * A replay store on a Redis Stream, shared by every instance of an application: publish on any
+ * instance reaches the matching connections of every instance, exactly once each, in one order,
+ * and a client resumes on any instance with no gap and no duplicate. See the package README.
+ *
+ * @param options - `redis`, `stream`, `maxLen`, ...; see {@link RedisStoreOptions}
+ * @returns the store, for `createEmitter({ events, store })`
+ * @throws {@link RedisStoreError} `invalid-option` for options it cannot work with
+ * @example
+ * ```ts
+ * const store = createRedisStore({ redis: process.env.REDIS_URL as string, stream: 'sse:app' });
+ * const sse = createEmitter({ events, store });
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): ReplayStore {
+  const { stream, maxLen, trimming, timeoutMs, onError } = resolveOptions(options);
+  const owned = typeof options.redis === 'string' || options.redis instanceof URL;
+  const writer: RedisConnection = owned
+    ? (createClient({ url: String(options.redis), RESP: 2 }) as unknown as RedisConnection)
+    : (options.redis as RedisConnection);
+  if (owned) writer.on('error', (error) => onError(unavailable('the Redis connection failed', error)));
+
+  let epoch = '';
+  let ready: Promise<void> | undefined;
+  let closed = false;
+  const stops: (() => void)[] = [];
+
+  function unavailable(message: string, cause: unknown): RedisStoreError {
+    return new RedisStoreError('store-unavailable', message, stream, cause);
+  }
+
+  /** Sends a script, failing with `store-unavailable` past `timeoutMs`. */
+  async function run(script: typeof init, args: readonly string[], what: string): Promise<unknown> {
+    if (closed) throw new RedisStoreError('store-unavailable', 'the store is closed', stream);
+    try {
+      return await script(writer, [stream], args, timeoutMs);
+    } catch (error) {
+      throw unavailable(`Redis did not ${what}`, error);
+    }
+  }
+
+  /** (Re)reads the stream's epoch, making one if the stream has none (new, flushed, deleted). */
+  async function refreshEpoch(): Promise<string> {
+    epoch = String(await run(init, [createEpoch()], 'tell the stream epoch'));
+    return epoch;
+  }
+
+  function ensureReady(): Promise<void> {
+    ready ??= (async () => {
+      if (owned && !writer.isOpen) await writer.connect();
+      await refreshEpoch();
+    })().catch((error: unknown) => {
+      ready = undefined;
+      throw error instanceof RedisStoreError ? error : unavailable('Redis could not be reached', error);
+    });
+    return ready;
+  }
+
+  /** The read script's answer for the current epoch, refreshing the epoch once if it changed. */
+  async function read(after: number, count: number): Promise<[string, string, unknown[]]> {
+    for (let attempt = 0; ; attempt++) {
+      const reply = (await run(
+        readEntries,
+        [epoch, String(after), String(count)],
+        'read the stream',
+      )) as unknown[];
+      if (String(reply[0]) === 'ok')
+        return [String(reply[1]), String(reply[2]), (reply[3] as unknown[]) ?? []];
+      if (attempt > 0) throw new RedisStoreError('store-failed', 'the stream epoch keeps changing', stream);
+      await refreshEpoch();
+    }
+  }
+
+  async function head(): Promise<string> {
+    await ensureReady();
+    const [newest] = await read(0, 0);
+    return `${epoch}-${seqOf(newest)}`;
+  }
+
+  return {
+    async append(request: AppendRequest): Promise<StoredEvent> {
+      await ensureReady();
+      const channels = request.channels === null ? '' : JSON.stringify(request.channels);
+      for (let attempt = 0; ; attempt++) {
+        const written = epoch;
+        const reply = await run(
+          appendEntry,
+          [written, trimming, String(maxLen), channels, request.body],
+          'store the event',
+        );
+        if (reply !== null && reply !== false && reply !== undefined) {
+          const seq = seqOf(reply);
+          const id = `${written}-${seq}`;
+          return { id, seq, channels: request.channels, frame: request.encode(id) };
+        }
+        // The stream lost its epoch (flushed, deleted, Redis restarted empty): the event is new,
+        // so it goes into the new life of the stream; the live feed tells every instance.
+        if (attempt > 0) throw new RedisStoreError('store-failed', 'the stream epoch keeps changing', stream);
+        await refreshEpoch();
+      }
+    },
+
+    async readAfter(lastEventId: string): Promise<ReplayRead> {
+      await ensureReady();
+      const position = parseEventId(lastEventId);
+      if (position === undefined || position.epoch !== epoch) {
+        // Ask Redis: this instance's epoch may be the stale one.
+        const current = await head();
+        if (position === undefined) return { ok: false, reason: 'unknown-id', head: current };
+        if (position.epoch !== epoch) return { ok: false, reason: 'epoch-changed', head: current };
+      }
+      const [newest, oldest, first] = await read(position.seq, PAGE);
+      const headSeq = seqOf(newest);
+      const headId = `${epoch}-${headSeq}`;
+      if (position.seq > headSeq) return { ok: false, reason: 'unknown-id', head: headId };
+      if (position.seq === headSeq) return { ok: true, events: [], head: headId };
+      if (oldest === '' || seqOf(oldest) > position.seq + 1)
+        return { ok: false, reason: 'evicted', head: headId };
+      const events: StoredEvent[] = [];
+      let entries = first;
+      for (;;) {
+        for (const entry of entries) {
+          const { event } = toStoredEvent(entry);
+          if (event.seq > headSeq) return { ok: true, events, head: headId };
+          // Trimmed between two pages: what is left would look complete and is not.
+          if (event.seq !== position.seq + events.length + 1)
+            return { ok: false, reason: 'evicted', head: headId };
+          events.push(event);
+        }
+        if (events.length === headSeq - position.seq || entries.length < PAGE) break;
+        [, , entries] = await read(position.seq + events.length, PAGE);
+      }
+      if (events.length !== headSeq - position.seq) return { ok: false, reason: 'evicted', head: headId };
+      return { ok: true, events, head: headId };
+    },
+
+    head,
+
+    subscribe(listener) {
+      const stop = startLiveFeed({
+        writer,
+        stream,
+        onError,
+        listener,
+        start: async () => {
+          await ensureReady();
+          return { epoch, seq: seqOf((await read(0, 0))[0]) };
+        },
+        currentEpoch: async () => {
+          await ensureReady();
+          await read(0, 0);
+          return epoch;
+        },
+      });
+      stops.push(stop);
+      return stop;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const stop of stops.splice(0)) stop();
+      if (owned) writer.destroy();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { EventTargets, StoredEvent } from '@app/sse-server';
+
+/** One stream entry as Redis returns it: `[id, [field, value, ...]]`. */
+type RawEntry = [unknown, unknown[]];
+
+const encoder = new TextEncoder();
+
+/**
+ * The sequence number of an entry ID `0-<seq>`.
+ *
+ * @param entryId - the Redis entry ID
+ */
+export function seqOf(entryId: unknown): number {
+  const text = String(entryId);
+  return Number(text.slice(text.indexOf('-') + 1));
+}
+
+/**
+ * Reads one entry into the event the emitter fans out and replays: the frame is the `id:` line
+ * (the store's epoch and the entry's sequence number) followed by the body the publisher encoded
+ * once, which is exactly what the publisher's `encode(id)` returns.
+ *
+ * @param entry - `[id, [field, value, ...]]`
+ * @returns the event and the epoch it was written under (`e`)
+ */
+export function toStoredEvent(entry: unknown): { event: StoredEvent; epoch: string } {
+  const [entryId, fields] = entry as RawEntry;
+  let epoch = '';
+  let channels = '';
+  let body = '';
+  for (let index = 0; index < fields.length; index += 2) {
+    const value = String(fields[index + 1]);
+    const field = String(fields[index]);
+    if (field === 'e') epoch = value;
+    else if (field === 'c') channels = value;
+    else if (field === 'b') body = value;
+  }
+  const seq = seqOf(entryId);
+  const id = `${epoch}-${seq}`;
+  const targets: EventTargets = channels === '' ? null : (JSON.parse(channels) as string[]);
+  return { event: { id, seq, channels: targets, frame: encoder.encode(`id: ${id}\n${body}`) }, epoch };
+}
+
+/**
+ * The entries of an `XREAD` reply for one stream, whatever the client's protocol: RESP2 answers
+ * `[[key, entries]]`, RESP3 a map (a `Map` or a plain object, by the client's type mapping); `null`
+ * when the block timed out.
+ *
+ * @param reply - the raw reply
+ */
+export function xreadEntries(reply: unknown): unknown[] {
+  if (reply === null || reply === undefined) return [];
+  if (Array.isArray(reply)) return ((reply[0] as unknown[] | undefined)?.[1] as unknown[] | undefined) ?? [];
+  if (reply instanceof Map) return ([...reply.values()][0] as unknown[] | undefined) ?? [];
+  return (Object.values(reply as object)[0] as unknown[] | undefined) ?? [];
+}
