@@ -1,7 +1,7 @@
 import { isSseServerError } from '@app/sse-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Instance, type OpenStream, openStream, startInstance } from './instances';
-import { type RedisServer, startRedisServer } from './redis-server';
+import { startRedisServer } from './redis-server';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
