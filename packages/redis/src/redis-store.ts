@@ -38,6 +38,9 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
   if (owned) writer.on('error', (error) => onError(unavailable('the Redis connection failed', error)));
 
   let epoch = '';
+  // Where the live feed starts: the head when the store became ready, read before any append of
+  // this process can run (appends wait for the same readiness), so the feed misses none of them.
+  let readyAt = { epoch: '', seq: 0 };
   let ready: Promise<void> | undefined;
   let closed = false;
   const stops: (() => void)[] = [];
@@ -66,6 +69,7 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
     ready ??= (async () => {
       if (owned && !writer.isOpen) await writer.connect();
       await refreshEpoch();
+      readyAt = { epoch, seq: seqOf((await read(0, 0))[0]) };
     })().catch((error: unknown) => {
       ready = undefined;
       throw error instanceof RedisStoreError ? error : unavailable('Redis could not be reached', error);
@@ -161,7 +165,7 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
         listener,
         start: async () => {
           await ensureReady();
-          return { epoch, seq: seqOf((await read(0, 0))[0]) };
+          return readyAt;
         },
         currentEpoch: async () => {
           await ensureReady();

@@ -68,6 +68,19 @@ describe('several instances on one Redis stream', () => {
     expect(results[0]?.delivered).toBe(2);
   });
 
+  it('resolves a publish made right after the emitter was created, before any stream opened', async () => {
+    const [a, b] = await cluster(2);
+    const results = await Promise.all([
+      a?.emitter.broadcast('tick', { n: 1 }),
+      b?.emitter.broadcast('tick', { n: 2 }),
+    ]);
+    expect(results.map((result) => result?.delivered)).toEqual([0, 0]);
+    const onA = await stream(`${a?.url}`);
+    await b?.emitter.broadcast('tick', { n: 3 });
+    await onA.waitForEvents(2);
+    expect(onA.ticks()).toEqual([3]);
+  });
+
   it('resumes on another instance with exactly what was missed while another keeps publishing', async () => {
     const [a, b] = await cluster(2);
     const first = await stream(`${a?.url}?user=ada`);
