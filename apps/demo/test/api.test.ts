@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiErrorSchema, ROUTES } from '../src/api-contract';
+import { API_LIMITS, fromLoopback } from '../src/server/demo-app';
 import { createDemoServer, type DemoServer } from '../src/server/demo-server';
 import { snapshotSchema } from '../src/snapshot';
 
@@ -77,6 +78,40 @@ describe('POST /api/notifications', () => {
     expect(await errorOf(huge)).toMatchObject({ code: 'payload-too-large' });
     expect(demo.sse.stats().published).toBe(0);
   });
+
+  it('answers 415 to a charset or Content-Encoding it cannot read, without reporting an error', async () => {
+    const errors: unknown[] = [];
+    await demo.close();
+    demo = await createDemoServer({ port: 0, metricsIntervalMs: 0, onError: (error) => errors.push(error) });
+    const body = JSON.stringify({ from: 'ada', message: 'Hi', severity: 'info' });
+    const latin = await post(ROUTES.notifications, body, 'application/json; charset=latin9');
+    const compress = await fetch(`${demo.url}${ROUTES.notifications}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'compress' },
+      body,
+    });
+    // A supported encoding whose bytes do not decode is the client's mistake too: 400, not 500.
+    const corrupt = await fetch(`${demo.url}${ROUTES.notifications}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body,
+    });
+    expect([latin.status, compress.status, corrupt.status]).toEqual([415, 415, 400]);
+    expect(await errorOf(latin)).toMatchObject({ code: 'unsupported-media-type' });
+    expect({ errors, published: demo.sse.stats().published }).toEqual({ errors: [], published: 0 });
+  });
+
+  it('limits notifications per user with 429 and Retry-After', async () => {
+    const send = (from: string) => post(ROUTES.notifications, { from, message: 'Hi', severity: 'info' });
+    const statuses: number[] = [];
+    for (let index = 0; index <= API_LIMITS.notificationsPerUser; index++)
+      statuses.push((await send('ada')).status);
+    expect(statuses).toEqual([...Array(API_LIMITS.notificationsPerUser).fill(201), 429]);
+    const limited = await send('ada');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await errorOf(limited)).toMatchObject({ code: 'rate-limited' });
+    expect((await send('grace')).status).toBe(201); // another user is not limited
+  });
 });
 
 describe('POST /api/outage', () => {
@@ -92,6 +127,28 @@ describe('POST /api/outage', () => {
       );
     await expect.poll(reachable, { interval: 50 }).toBe(false);
     await expect.poll(reachable, { interval: 100, timeout: 5000 }).toBe(true);
+  });
+
+  it('refuses a second outage while one runs (409), so the server cannot be kept offline', async () => {
+    const first = await post(ROUTES.outage, { seconds: 1 });
+    expect(first.status).toBe(202);
+    const reachable = () =>
+      fetch(`${demo.url}${ROUTES.state}?user=ada`).then(
+        (answer) => answer.ok,
+        () => false,
+      );
+    await expect.poll(reachable, { interval: 100, timeout: 5000 }).toBe(true);
+    const again = await post(ROUTES.outage, { seconds: 1 });
+    expect(again.status).toBe(409);
+    expect(await errorOf(again)).toMatchObject({ code: 'outage-in-progress' });
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('serves the outage route to loopback callers only (403 for any other address)', () => {
+    const from = (remoteAddress: string | undefined) => fromLoopback({ socket: { remoteAddress } });
+    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1', '192.168.1.20', '10.0.0.1', undefined].map(from)).toEqual(
+      [true, true, true, false, false, false],
+    );
   });
 
   it('refuses a duration outside 1 to 30 s, and is not mounted when not allowed', async () => {
@@ -134,6 +191,22 @@ describe('POST /api/jobs', () => {
           snapshotSchema.parse(demo.dashboard.snapshot('ada')).jobs.find((job) => job.jobId === jobId)?.stage,
       )
       .toBe('Done');
+  });
+
+  it('limits job starts per user and in total, so the published rate and the state stay bounded', async () => {
+    const start = (by: string) => post(ROUTES.jobs, { label: 'Report', by, steps: 50 });
+    const ada: number[] = [];
+    for (let index = 0; index <= API_LIMITS.jobStartsPerUser; index++) ada.push((await start('ada')).status);
+    expect(ada).toEqual([...Array(API_LIMITS.jobStartsPerUser).fill(202), 429]);
+    const others: number[] = [];
+    for (const by of ['grace', 'grace', 'grace', 'linus']) others.push((await start(by)).status);
+    // Six jobs run now (the total cap): the next start is refused whoever asks.
+    expect(others).toEqual([202, 202, 202, 429]);
+    const refused = await start('linus');
+    expect(await errorOf(refused)).toMatchObject({ code: 'too-many-jobs' });
+    expect(refused.headers.get('retry-after')).not.toBeNull();
+    expect(demo.dashboard.runningJobs).toBe(API_LIMITS.runningJobs);
+    expect(snapshotSchema.parse(demo.dashboard.snapshot('ada')).jobs).toHaveLength(API_LIMITS.runningJobs);
   });
 
   it('answers 400 for a bad step count or an unknown user', async () => {

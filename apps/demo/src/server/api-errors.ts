@@ -59,6 +59,16 @@ export function apiErrorHandler(log: (error: unknown) => void): ErrorRequestHand
     if (parserError.type === 'entity.parse.failed') {
       return sendApiError(res, 400, 'invalid-json', 'the request body is not valid JSON');
     }
+    // An unsupported charset (`Content-Type: application/json; charset=latin9`) or
+    // `Content-Encoding` (anything but identity, gzip, deflate and br): the client's mistake.
+    if (parserError.type === 'charset.unsupported' || parserError.type === 'encoding.unsupported') {
+      return sendApiError(
+        res,
+        415,
+        'unsupported-media-type',
+        'send the body as UTF-8 JSON, with no Content-Encoding or gzip, deflate or br',
+      );
+    }
     if (parserError.type === 'entity.too.large') {
       return sendApiError(
         res,
@@ -66,6 +76,10 @@ export function apiErrorHandler(log: (error: unknown) => void): ErrorRequestHand
         'payload-too-large',
         `the request body is larger than ${parserError.limit} bytes`,
       );
+    }
+    // Any other body the parser refused as the client's fault (truncated, or not decodable).
+    if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      return sendApiError(res, 400, 'invalid-request', 'the request body could not be read');
     }
     if (isSseServerError(error) && error.code === 'closed') {
       res.set('Retry-After', '1');

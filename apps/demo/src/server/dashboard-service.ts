@@ -45,6 +45,8 @@ export interface DashboardService {
   notify(request: NotificationRequest): Promise<{ id: string; eventId: string }>;
   /** Starts a job; its progress follows as events. @returns the job's ID */
   startJob(request: JobRequest): Promise<string>;
+  /** How many jobs are running now. */
+  readonly runningJobs: number;
   /** Records an event stream opened by `userId` (presence). */
   streamOpened(userId: string): void;
   /** Records an event stream of `userId` that closed (presence). */
@@ -139,6 +141,9 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
       return { id, eventId };
     },
     startJob: (request) => jobs.start(request),
+    get runningJobs() {
+      return jobs.running;
+    },
     streamOpened: (userId) => presence.connected(userId),
     streamClosed: (userId) => presence.disconnected(userId),
     snapshot: (userId) => toSnapshot(state, userId, lastEventId),

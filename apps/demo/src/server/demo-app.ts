@@ -18,6 +18,7 @@ import type { DashboardCatalog } from '../catalog';
 import { DEMO_USERS, findUser } from '../users';
 import { apiErrorHandler, sendApiError, sendValidationError } from './api-errors';
 import type { DashboardService } from './dashboard-service';
+import { createRateLimiter } from './rate-limiter';
 import { securityHeaders } from './security-headers';
 
 /** Where the page's files are: `public/` next to `src/`. */
@@ -45,6 +46,46 @@ function refuseUnknownUser(res: Response, field: string, userId: string): void {
 }
 
 /** Options of {@link createDemoApp}. */
+/**
+ * The API's limits: what a careful app bounds when anyone can call it. A job publishes an event
+ * per step to every tab, so job starts are limited per user and in total (which also bounds the
+ * state `/api/state` returns: running jobs are always part of it); notifications are limited per
+ * user; an outage cannot be started again while one runs or cools down.
+ */
+export const API_LIMITS = {
+  /** Job starts per user per window. */
+  jobStartsPerUser: 3,
+  /** Notifications per user per window. */
+  notificationsPerUser: 10,
+  /** The window of the per-user limits. */
+  windowMs: 10_000,
+  /** Jobs running at once, all users together. */
+  runningJobs: 6,
+  /** How long after an outage ends before another may start. */
+  outageCooldownMs: 10_000,
+} as const;
+
+/**
+ * Whether the request came over the loopback interface (the outage route only serves those).
+ *
+ * @param req - the request (its socket's remote address is read)
+ */
+export function fromLoopback(req: { socket: { remoteAddress?: string | undefined } }): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** Answers 429 with `Retry-After` (whole seconds, at least 1). */
+function tooMany(
+  res: Response,
+  code: 'rate-limited' | 'too-many-jobs',
+  message: string,
+  retryMs: number,
+): void {
+  res.set('Retry-After', String(Math.max(1, Math.ceil(retryMs / 1000))));
+  sendApiError(res, 429, code, message);
+}
+
 export interface DemoAppOptions {
   sse: Emitter<DashboardCatalog>;
   dashboard: DashboardService;
@@ -100,6 +141,8 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '16kb' }));
+  const jobStarts = createRateLimiter(API_LIMITS.jobStartsPerUser, API_LIMITS.windowMs);
+  const notifications = createRateLimiter(API_LIMITS.notificationsPerUser, API_LIMITS.windowMs);
 
   api.get(ROUTES.state, (req, res) => {
     const userId = requestedUser(req);
@@ -132,6 +175,11 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
     const { from, to } = parsed.data;
     if (!findUser(from)) return refuseUnknownUser(res, 'from', from);
     if (to !== undefined && !findUser(to)) return refuseUnknownUser(res, 'to', to);
+    const wait = notifications.take(from);
+    if (wait > 0) {
+      const limit = `${API_LIMITS.notificationsPerUser} per ${API_LIMITS.windowMs / 1000} s`;
+      return tooMany(res, 'rate-limited', `${from} sent ${limit} notifications already`, wait);
+    }
     const result: NotifyResponse = await dashboard.notify(parsed.data);
     res.status(201).json(result);
   });
@@ -141,17 +189,43 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
     if (!parsed.success) return sendValidationError(res, 'job', parsed.error);
     const { label, by, steps = DEFAULT_JOB_STEPS } = parsed.data;
     if (!findUser(by)) return refuseUnknownUser(res, 'by', by);
+    if (dashboard.runningJobs >= API_LIMITS.runningJobs) {
+      const message = `${API_LIMITS.runningJobs} jobs are running already; start one when one finished`;
+      return tooMany(res, 'too-many-jobs', message, 5000);
+    }
+    const wait = jobStarts.take(by);
+    if (wait > 0) {
+      const limit = `${API_LIMITS.jobStartsPerUser} per ${API_LIMITS.windowMs / 1000} s`;
+      return tooMany(res, 'rate-limited', `${by} started ${limit} jobs already`, wait);
+    }
     const result: StartJobResponse = { jobId: await dashboard.startJob({ label, by, steps }) };
     res.status(202).json(result);
   });
 
   const { simulateOutage } = options;
   if (simulateOutage) {
+    // When the outage (plus its cooldown) ends: before that, another one is refused.
+    let outageOverAt = 0;
     api.post(ROUTES.outage, (req, res) => {
+      // Taking the server offline is for the person at this machine, never for the network.
+      if (!fromLoopback(req)) {
+        return sendApiError(res, 403, 'forbidden', 'an outage can only be started from this machine');
+      }
       const parsed = outageRequestSchema.safeParse(req.body);
       if (!parsed.success) return sendValidationError(res, 'outage', parsed.error);
+      const now = Date.now();
+      if (now < outageOverAt) {
+        res.set('Retry-After', String(Math.ceil((outageOverAt - now) / 1000)));
+        return sendApiError(
+          res,
+          409,
+          'outage-in-progress',
+          'an outage is running or just ended; try again later',
+        );
+      }
       const ms = parsed.data.seconds * 1000;
-      const result: OutageResponse = { until: Date.now() + ms };
+      outageOverAt = now + ms + API_LIMITS.outageCooldownMs;
+      const result: OutageResponse = { until: now + ms };
       // Answer first: the outage cuts every connection, this one included.
       res.once('finish', () => simulateOutage(ms));
       res.status(202).json(result);
