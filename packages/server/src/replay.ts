@@ -1,0 +1,87 @@
+import { parseEventId } from '@app/sse-protocol';
+import { CLOSED, type Connection, isCovered, isEntitled, LIVE } from './connection';
+import { endConnection, writeReplayFrame } from './delivery';
+import type { EmitterCore } from './emitter-core';
+import { SseServerError } from './errors';
+import { helloFrame, resetFrame } from './frames';
+import type { ReplayRead, StoredEvent } from './replay-store';
+
+// The second half of opening a stream, once serve.ts admitted and registered it: what the client
+// missed (or the reset that says it cannot be told), then the live events held meanwhile, then
+// the switch to live delivery, with no gap and no duplicate between the three.
+
+/**
+ * Writes `sse:hello`, then the missed events (or `sse:reset`), then the live events published
+ * meanwhile, and switches the connection to live.
+ */
+export async function replay(core: EmitterCore, connection: Connection, from: string): Promise<void> {
+  let read: ReplayRead;
+  try {
+    read = await core.store.readAfter(from);
+  } catch (error) {
+    // A read nobody waits for any more (the client left, close() ended the stream and closed the
+    // store) failed harmlessly.
+    if (connection.state === CLOSED) return;
+    core.options.onError(
+      new SseServerError('store-failed', `the replay store could not read after ${from}`, { cause: error }),
+    );
+    // Ending the stream makes the client reconnect with the same Last-Event-ID and try again.
+    endConnection(core, connection, 'store-failed');
+    return;
+  }
+  if (connection.state === CLOSED) return;
+  const covered = parseEventId(read.head);
+  if (covered === undefined) {
+    throw new SseServerError(
+      'store-failed',
+      `the replay store answered a head that is not an event ID: ${JSON.stringify(read.head)}`,
+    );
+  }
+  const { fingerprint, options, counters } = core;
+  let step: true | Promise<boolean>;
+
+  if (read.ok) {
+    step = writeReplayFrame(
+      core,
+      connection,
+      helloFrame(from, connection.id, fingerprint, options.heartbeatMs),
+    );
+    if (step !== true && !(await step)) return;
+    for (const event of read.events) {
+      if (!isEntitled(connection, event.channels)) continue;
+      counters.replayed += 1;
+      step = writeReplayFrame(core, connection, event.frame);
+      if (step !== true && !(await step)) return;
+    }
+  } else {
+    // Never a partial replay that looks complete: the client is told plainly, and goes on from the
+    // head. The hello has no ID and the reset carries the head's: the position moves only with a
+    // reset that arrived whole (see resetFrame).
+    step = writeReplayFrame(
+      core,
+      connection,
+      helloFrame(undefined, connection.id, fingerprint, options.heartbeatMs),
+    );
+    if (step !== true && !(await step)) return;
+    counters.resets += 1;
+    step = writeReplayFrame(core, connection, resetFrame(read.reason, from, read.head));
+    if (step !== true && !(await step)) return;
+  }
+
+  // Live events published since the connection was registered, minus those the read covered.
+  // `pending` may grow while this loop waits for drain; the switch to LIVE happens with no await
+  // after the last check, so no event falls between the two.
+  const pending = connection.pending as StoredEvent[];
+  for (let index = 0; index < pending.length; index++) {
+    const event = pending[index] as StoredEvent;
+    if (isCovered(covered, event)) continue;
+    counters.sent += 1;
+    step = writeReplayFrame(core, connection, event.frame);
+    if (step !== true && !(await step)) return;
+  }
+  connection.pending = null;
+  connection.pendingBytes = 0;
+  // Events the read returned may still be fanned out (their append settles later): LIVE skips them.
+  connection.covered = covered;
+  connection.state = LIVE;
+}
