@@ -1,0 +1,31 @@
+// `pnpm --filter @app/bench bench:scale-out [-- --connections=N --events=N --rounds=N]`: runs the
+// scale-out benchmark and prints its table, ratios to the one in-memory instance of the same run.
+import { runScaleOutBench } from './run-scale-out';
+
+function option(name: string, fallback: number): number {
+  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  return given === undefined ? fallback : Number(given.slice(name.length + 3));
+}
+
+const options = {
+  connections: option('connections', 500),
+  events: option('events', 200),
+  rounds: option('rounds', 3),
+};
+const results = await runScaleOutBench(options);
+const base = results[0];
+if (base === undefined) throw new Error('no result');
+const ratio = (value: number, reference: number) => `${(value / reference).toFixed(2)}x`;
+const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
+console.log(
+  `${options.connections} connections, ${options.events} events of ~1 KB per round, ${options.rounds} rounds; median (range); ratios to the in-memory instance`,
+);
+console.log(
+  '| configuration | deliveries/s | ratio | p50 ms | p99 ms | p99 ratio | resume of 1,000 events ms | ratio |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const row of results) {
+  console.log(
+    `| ${row.label} | ${row.deliveriesPerSecond.toFixed(0)} (${spread(row.all.map((f) => f.deliveriesPerSecond))}) | ${ratio(row.deliveriesPerSecond, base.deliveriesPerSecond)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} (${spread(row.all.map((f) => f.p99Ms))}) | ${ratio(row.p99Ms, base.p99Ms)} | ${row.resume1000Ms.toFixed(1)} | ${ratio(row.resume1000Ms, base.resume1000Ms)} |`,
+  );
+}
