@@ -1,5 +1,5 @@
 export { type EventPosition, formatEventId, MAX_EVENT_ID_LENGTH, parseEventId } from '@app/sse-protocol';
-export type { NodeHandler, NodeRequest, NodeResponse } from './adapters/node-http';
+export type { NodeHandler, NodeRequest, NodeRequestHeaders, NodeResponse } from './adapters/node-http';
 export type {
   ConnectionIdentity,
   ConnectionInfo,

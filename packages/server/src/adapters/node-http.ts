@@ -1,6 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { ServerResponse, STATUS_CODES } from 'node:http';
 import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
 import type { EmitterCore } from '../emitter-core';
 import { lastEventIdFrom } from '../last-event-id';
@@ -10,23 +9,68 @@ import { serveStream } from '../serve';
 import type { Refusal, StreamTransport, TransportEvents } from '../transport';
 
 /**
- * A request `handler()` serves: `node:http`'s (Express's extends it) or `node:http2`'s compatibility one.
+ * The headers of a {@link NodeRequest}: Node's shape (one string per header, an array for repeated
+ * ones such as `set-cookie`), with the headers an `authorize` usually reads typed as strings.
+ *
+ * @example
+ * ```ts
+ * const token = (headers: NodeRequestHeaders) => headers.authorization?.replace(/^Bearer /, '');
+ * ```
+ */
+export interface NodeRequestHeaders {
+  readonly [name: string]: string | string[] | undefined;
+  readonly authorization?: string | undefined;
+  readonly cookie?: string | undefined;
+  readonly connection?: string | undefined;
+  readonly host?: string | undefined;
+  readonly origin?: string | undefined;
+  readonly 'last-event-id'?: string | undefined;
+}
+
+/**
+ * A request `handler()` serves: `node:http`'s `IncomingMessage` (Express's `Request` extends it) or
+ * `node:http2`'s compatibility `Http2ServerRequest`. Declared by the members the handler reads, so
+ * the package's types never import `node:http` (an app that only uses `fetchHandler` needs no
+ * `@types/node`); annotate `authorize`'s parameter (`req: express.Request`, `req: IncomingMessage`)
+ * to get the full request type in the hooks.
  *
  * @example
  * ```ts
  * const authorize = (req: NodeRequest) => req.headers.authorization === `Bearer ${token}`;
  * ```
  */
-export type NodeRequest = IncomingMessage | Http2ServerRequest;
+export interface NodeRequest {
+  /** The request headers, lowercase names. */
+  readonly headers: NodeRequestHeaders;
+  /** The request target (path and query). */
+  readonly url?: string | undefined;
+  /** The request method. */
+  readonly method?: string | undefined;
+  /** The HTTP version: `1` with minor `1` may keep the connection alive. */
+  readonly httpVersionMajor: number;
+  readonly httpVersionMinor: number;
+  /** Lets the request body flow (the handler discards it). */
+  resume(): unknown;
+}
+
 /**
- * A response `handler()` writes: `node:http`'s (Express's extends it) or `node:http2`'s compatibility one.
+ * A response `handler()` writes: `node:http`'s `ServerResponse` (Express's `Response` extends it)
+ * or `node:http2`'s compatibility `Http2ServerResponse`, declared by the members both have.
  *
  * @example
  * ```ts
  * const route = (req: NodeRequest, res: NodeResponse) => (req.url === '/events' ? events(req, res) : notFound(res));
  * ```
  */
-export type NodeResponse = ServerResponse | Http2ServerResponse;
+export interface NodeResponse {
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  // Only the presence of these methods is declared: their many overloads differ between node:http
+  // and node:http2, and the handler works on them through its own view of the response.
+  writeHead(...args: never[]): unknown;
+  write(...args: never[]): unknown;
+  end(...args: never[]): unknown;
+}
 
 /**
  * The function `handler()` returns: an Express handler and a `node:http` / `node:http2` request
