@@ -105,6 +105,7 @@ async function runOnce(
   stores: () => ReplayStore[],
   connections: number,
   eventCount: number,
+  burst: number,
 ): Promise<ScaleOutFigures> {
   const emitters = stores().map((store) => createEmitter({ events, store, heartbeatMs: 0 }));
   const served = await Promise.all(emitters.map(serve));
@@ -130,10 +131,10 @@ async function runOnce(
   );
   const pad = 'x'.repeat(900); // about 1 KB events
   const started = performance.now();
-  // Bursts of 10 awaited publishes, from the instances in turn.
-  for (let n = 0; n < eventCount; n += 10) {
+  // Bursts of `burst` publishes in flight together, each burst awaited, from the instances in turn.
+  for (let n = 0; n < eventCount; n += burst) {
     await Promise.all(
-      Array.from({ length: Math.min(10, eventCount - n) }, (_, k) =>
+      Array.from({ length: Math.min(burst, eventCount - n) }, (_, k) =>
         (emitters[(n + k) % emitters.length] as Bench).broadcast('tick', {
           n: n + k,
           at: performance.now(),
@@ -190,7 +191,12 @@ async function runOnce(
  * @param options - connections, events per round, rounds
  * @returns per configuration, the median figures of the rounds and each round's figures
  */
-export async function runScaleOutBench(options: { connections: number; events: number; rounds: number }) {
+export async function runScaleOutBench(options: {
+  connections: number;
+  events: number;
+  rounds: number;
+  burst: number;
+}) {
   const redis = await startRedis();
   let stream = 0;
   const configurations: [string, () => ReplayStore[]][] = [
@@ -209,7 +215,7 @@ export async function runScaleOutBench(options: { connections: number; events: n
   try {
     for (let round = 0; round < options.rounds; round++) {
       for (const [label, stores] of configurations) {
-        const figures = await runOnce(label, stores, options.connections, options.events);
+        const figures = await runOnce(label, stores, options.connections, options.events, options.burst);
         rounds.set(label, [...(rounds.get(label) ?? []), figures]);
       }
     }
