@@ -92,8 +92,10 @@ describe('Redis going away', () => {
     const resumeFrom = onA.lastEventId();
     await redis.stop();
     await redis.start();
+    // Instance a saw the history go (its stream ended); a resume there is told plainly. (Another
+    // instance may notice a moment later and end its own streams then; their clients resume too.)
     await onA.ended();
-    const resumed = await openStream(b.url, { 'Last-Event-ID': resumeFrom });
+    const resumed = await openStream(a.url, { 'Last-Event-ID': resumeFrom });
     cleanups.push(() => resumed.close());
     const [, reset] = await resumed.waitForEvents(2);
     expect(JSON.parse(reset?.data ?? '{}')).toEqual({ reason: 'epoch-changed', lastEventId: resumeFrom });
