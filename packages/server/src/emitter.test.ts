@@ -26,8 +26,6 @@ async function open(response: Response) {
   return { received, ended: () => ended, cancel: () => reader.cancel() };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
-
 describe('createEmitter', () => {
   it('rejects with serialization-failed for a payload JSON cannot hold, before storing it', async () => {
     const emitter = createEmitter({ events });
@@ -121,10 +119,15 @@ describe('createEmitter', () => {
     );
     const result = await emitter.to('a', 'b', 'c', 'a').send('note', { text: 'once' });
     expect(result.delivered).toBe(2);
-    await vi.waitFor(() => expect(stream.received.length).toBe(2));
-    await tick();
-    expect(stream.received.map((event) => event.event)).toEqual(['sse:hello', 'note']);
-    expect(other.received.map((event) => event.event)).toEqual(['sse:hello', 'note']);
+    // A marker broadcast after it: once it arrived, anything sent before it has arrived too (one
+    // ordered stream), so a duplicate would sit between the note and the marker.
+    await emitter.broadcast('note', { text: 'marker' });
+    await vi.waitFor(() => expect([stream.received.length, other.received.length]).toEqual([3, 3]));
+    const texts = (received: ParsedEvent[]) => received.slice(1).map((event) => JSON.parse(event.data).text);
+    expect([texts(stream.received), texts(other.received)]).toEqual([
+      ['once', 'marker'],
+      ['once', 'marker'],
+    ]);
     await emitter.close();
     await vi.waitFor(() => expect(stream.ended() && other.ended()).toBe(true));
   });
