@@ -1,6 +1,6 @@
 import { createParser, type EventStreamParser } from '@app/sse-protocol';
 import { SseClientError } from './errors';
-import { resolveOption, resolveStreamUrl, streamHeaders, supportsNoStore } from './request';
+import { acceptsSignal, resolveOption, resolveStreamUrl, streamHeaders, supportsNoStore } from './request';
 import { checkResponse } from './response-check';
 import type { ConnectRequest, Transport, TransportSink } from './transport';
 
@@ -65,7 +65,8 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
       return;
     }
     url = target.url;
-    const init: RequestInit = { method: 'GET', headers, signal: controller.signal };
+    const init: RequestInit = { method: 'GET', headers };
+    if (acceptsSignal(controller.signal)) init.signal = controller.signal;
     // Spec: the request's cache mode is "no-store" (see supportsNoStore for why not a header).
     if (supportsNoStore()) init.cache = 'no-store';
     // Only set when asked: some runtimes (Cloudflare Workers) reject the field.

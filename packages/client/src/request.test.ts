@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resolveOption, streamHeaders, utf8HeaderValue, withLastEventIdQuery } from './request';
+import {
+  acceptsSignal,
+  resolveOption,
+  streamHeaders,
+  utf8HeaderValue,
+  withLastEventIdQuery,
+} from './request';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -67,5 +73,31 @@ describe('resolveOption', () => {
     expect(await resolveOption('a')).toBe('a');
     expect(await resolveOption(() => 'b')).toBe('b');
     expect(await resolveOption(async () => 'c')).toBe('c');
+  });
+});
+
+describe('acceptsSignal', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("accepts this runtime's own signals", () => {
+    expect(acceptsSignal(new AbortController().signal)).toBe(true);
+  });
+
+  it("leaves out a signal this runtime's fetch refuses (jsdom's AbortController beside Node's fetch)", () => {
+    const NodeRequest = globalThis.Request;
+    class Refusing extends NodeRequest {
+      constructor(input: RequestInfo | URL, init?: RequestInit) {
+        if (init?.signal !== undefined)
+          throw new TypeError('Expected signal to be an instance of AbortSignal');
+        super(input, init);
+      }
+    }
+    vi.stubGlobal('Request', Refusing);
+    expect(acceptsSignal(new AbortController().signal)).toBe(false);
+    vi.unstubAllGlobals();
+    // Probed again once the constructors change back.
+    expect(acceptsSignal(new AbortController().signal)).toBe(true);
   });
 });

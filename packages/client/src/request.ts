@@ -35,6 +35,36 @@ export function supportsNoStore(): boolean {
   return supported;
 }
 
+let signalChecked: { Request: unknown; AbortSignal: unknown; accepted: boolean } | undefined;
+
+/**
+ * Whether this runtime's `fetch` accepts this global's `AbortSignal`. A test environment may mix
+ * realms: jsdom replaces `AbortController` with its own while `fetch` stays Node's, and Node 24's
+ * `fetch` refuses a foreign signal ("Expected signal to be an instance of AbortSignal"), so no
+ * connection could open. Probed once per pair of constructors, with no network access; without
+ * the signal, an abort still cancels the response body (the transport does both).
+ *
+ * @param signal - a signal of this global's `AbortController`
+ */
+export function acceptsSignal(signal: AbortSignal): boolean {
+  const RequestImpl = (globalThis as { Request?: typeof Request }).Request;
+  const SignalImpl = (globalThis as { AbortSignal?: unknown }).AbortSignal;
+  const checked = signalChecked;
+  if (checked !== undefined && checked.Request === RequestImpl && checked.AbortSignal === SignalImpl) {
+    return checked.accepted;
+  }
+  let accepted = true;
+  if (typeof RequestImpl === 'function') {
+    try {
+      new RequestImpl('http://localhost/', { signal });
+    } catch {
+      accepted = false;
+    }
+  }
+  signalChecked = { Request: RequestImpl, AbortSignal: SignalImpl, accepted };
+  return accepted;
+}
+
 /**
  * The base a relative stream URL is resolved against: the `baseUrl` option, else the page's
  * location (as `fetch` and `EventSource` resolve against the document), else none (Node, Deno,
