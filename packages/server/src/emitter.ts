@@ -39,8 +39,10 @@ export interface PublishResult {
   /** The event's ID (`<epoch>-<seq>`), as clients see it and send it back in `Last-Event-ID`. */
   id: string;
   /**
-   * How many open streams it was handed to (streams still writing their replay included). Counted
-   * when the event is fanned out: after every event published before it, in publishing order.
+   * How many open streams of this process it was handed to (streams still writing their replay
+   * included). Counted when the event is fanned out: after every event published before it, in
+   * publishing order. With a store shared by several instances (`@app/sse-redis`), the other
+   * instances' streams are not counted: each fans the event out to its own.
    */
   delivered: number;
 }

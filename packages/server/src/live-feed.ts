@@ -55,11 +55,16 @@ export function connectLiveFeed(
       // reset, if the history the client needs is gone). Publishes waiting for the feed end too.
       for (const connection of [...core.registry.connections.values()])
         endConnection(core, connection, 'store-failed');
-      for (const waiter of waiting.values()) waiter(0);
-      waiting.clear();
-      delivered.clear();
+      releaseWaiting();
     },
   });
+
+  /** Resolves every publish still waiting for the feed: its event reached no connection here. */
+  function releaseWaiting(): void {
+    for (const waiter of waiting.values()) waiter(0);
+    waiting.clear();
+    delivered.clear();
+  }
 
   return {
     begin() {
@@ -80,6 +85,9 @@ export function connectLiveFeed(
       }
       return new Promise((resolve) => waiting.set(id, resolve));
     },
-    stop,
+    stop() {
+      stop();
+      releaseWaiting();
+    },
   };
 }
