@@ -1,6 +1,7 @@
 // One instance of the application in a process of its own, for the cross-process suite: it serves
 // the stream on a free port, prints `ready <url>`, and publishes `tick` n for each line `publish n`
-// read from stdin (answering `published <id>`). Runs the built packages (turbo builds before tests).
+// read from stdin (answering `published <id>`), and for `stall ms` blocks its event loop that long
+// (answering `stalling` before and `stalled` after), as an overloaded instance would. Runs the built packages (turbo builds before tests).
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { defineEvents } from '@app/sse-protocol';
@@ -21,6 +22,12 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (command === 'publish') {
     const { id } = await emitter.broadcast('tick', { n: Number(value) });
     process.stdout.write(`published ${id}\n`);
+  } else if (command === 'stall') {
+    process.stdout.write(`stalling ${value}\n`);
+    // A busy loop on purpose: nothing else of this process runs meanwhile (the fault being simulated).
+    const until = performance.now() + Number(value);
+    while (performance.now() < until) {}
+    process.stdout.write(`stalled ${value}\n`);
   }
 }
 await emitter.close();

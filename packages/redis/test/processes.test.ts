@@ -33,6 +33,12 @@ async function spawnInstance(stream: string) {
       child.stdin?.write(`publish ${n}\n`);
       return next('published');
     },
+    /** Blocks the instance's event loop for `ms`; resolves once it has started, with a promise of its end. */
+    async stall(ms: number): Promise<{ ended: Promise<string> }> {
+      child.stdin?.write(`stall ${ms}\n`);
+      await next('stalling');
+      return { ended: next('stalled') };
+    },
   };
 }
 
@@ -65,6 +71,22 @@ it('delivers across processes, and a client resumes in another process with no g
   await resumed.waitForEvents(4);
   expect(resumed.ticks()).toEqual([4, 5, 6]);
   resumed.close();
+  there.close();
+  await local.close();
+});
+
+it('a stalled instance catches up from the stream: its clients get every event, once, in order', async () => {
+  const stalled = await spawnInstance('sse:stalled');
+  const local = await startInstance(redis.url, 'sse:stalled');
+  const there = await openStream(stalled.url);
+  await there.waitForEvents(1);
+  const stall = await stalled.stall(400);
+  // Published elsewhere while the instance cannot read the stream nor write to its clients.
+  const all = Array.from({ length: 100 }, (_, index) => index + 1);
+  for (const n of all) await local.emitter.broadcast('tick', { n });
+  await stall.ended;
+  await there.waitForEvents(1 + all.length);
+  expect(there.ticks()).toEqual(all);
   there.close();
   await local.close();
 });

@@ -58,7 +58,16 @@ export async function startRedisServer(persist = false): Promise<RedisServer> {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) resolve();
       });
-      process.once('error', reject);
+      process.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'ENOENT'
+            ? new Error(
+                'redis-server is not installed: these suites need a real one (apt-get install redis-server; .ci/run installs it)',
+                { cause: error },
+              )
+            : error,
+        ),
+      );
       process.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
     });
   }

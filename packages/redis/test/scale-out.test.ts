@@ -127,25 +127,32 @@ describe('several instances on one Redis stream', () => {
     expect(exact.ticks()).toEqual([9, 10, 11, 12]);
   });
 
-  it('tells every client plainly when the history is lost (FLUSHALL), and goes on in a new epoch', async () => {
-    const [a, b] = await cluster(2);
-    const client = await stream(`${b?.url}`);
-    await a?.emitter.broadcast('tick', { n: 1 });
-    await client.waitForEvents(2);
-    const before = client.lastEventId();
-    const admin = createClient({ url: redis.url, RESP: 2 });
-    await admin.connect();
-    await admin.sendCommand(['FLUSHALL']);
-    await admin.destroy();
-    // The open stream ends (its instance saw the epoch go); resuming gets a reset, never a gap.
-    await client.ended();
-    await a?.emitter.broadcast('tick', { n: 2 });
-    const resumed = await stream(`${b?.url}`, { 'Last-Event-ID': before });
-    const [, reset] = await resumed.waitForEvents(2);
-    expect(JSON.parse(reset?.data ?? '{}')).toEqual({ reason: 'epoch-changed', lastEventId: before });
-    await a?.emitter.broadcast('tick', { n: 3 });
-    await resumed.waitForEvents(3);
-    expect(resumed.ticks()).toEqual([3]);
-    expect(reset?.id.split('-')[0]).not.toBe(before.split('-')[0]);
-  });
+  it.each([
+    ['FLUSHALL', () => ['FLUSHALL']],
+    ['the stream key deleted', (key: string) => ['DEL', key]],
+  ] as const)(
+    'tells every client plainly when the history is lost (%s), and goes on in a new epoch',
+    async (_, command) => {
+      const [a, b] = await cluster(2);
+      const key = `sse:test:${streamNumber}`;
+      const client = await stream(`${b?.url}`);
+      await a?.emitter.broadcast('tick', { n: 1 });
+      await client.waitForEvents(2);
+      const before = client.lastEventId();
+      const admin = createClient({ url: redis.url, RESP: 2 });
+      await admin.connect();
+      await admin.sendCommand([...command(key)]);
+      await admin.destroy();
+      // The open stream ends (its instance saw the epoch go); resuming gets a reset, never a gap.
+      await client.ended();
+      await a?.emitter.broadcast('tick', { n: 2 });
+      const resumed = await stream(`${b?.url}`, { 'Last-Event-ID': before });
+      const [, reset] = await resumed.waitForEvents(2);
+      expect(JSON.parse(reset?.data ?? '{}')).toEqual({ reason: 'epoch-changed', lastEventId: before });
+      await a?.emitter.broadcast('tick', { n: 3 });
+      await resumed.waitForEvents(3);
+      expect(resumed.ticks()).toEqual([3]);
+      expect(reset?.id.split('-')[0]).not.toBe(before.split('-')[0]);
+    },
+  );
 });
