@@ -84,8 +84,10 @@ describe('onConnect and onDisconnect', () => {
     // Registered when told: it counts in stats() already.
     expect(recorded.calls[0]?.clientsThen).toBe(1);
 
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(raw.events).toHaveLength(2);
+    // Nothing else was sent to it: a marker sent now is its third event.
+    await emitter.to(`client:${clientId}`).send('notification', { message: 'marker' });
+    const third = (await raw.waitForEvents(3))[2];
+    expect(JSON.parse(third?.data ?? '{}')).toMatchObject({ message: 'marker' });
     expect(emitter.subscribe(clientId, 'room:2')).toBe(true);
     raw.destroy();
     await waitUntil(() => recorded.disconnects.length === 1, 'onDisconnect');
@@ -101,7 +103,8 @@ describe('onConnect and onDisconnect', () => {
     expect(recorded.calls[1]?.clientsThen).toBe(0);
     // The copies handed out are not the connection's own list.
     expect(connected?.channels).toHaveLength(3);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // close() reports every stream it ends before it resolves: none is left to report twice.
+    await emitter.close();
     expect(recorded.calls.map((call) => call.hook)).toEqual(['connect', 'disconnect']);
   });
 
@@ -212,7 +215,7 @@ describe('onConnect and onDisconnect', () => {
     expect(accepted).toBe(users * rounds);
     expect(refused).toBe(users * rounds);
     await waitUntil(() => recorded.disconnects.length === accepted, 'every onDisconnect');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await emitter.close();
     expect(recorded.connects).toHaveLength(accepted);
     expect(recorded.disconnects).toHaveLength(accepted);
     const connected = recorded.connects.map((info) => info.clientId);
