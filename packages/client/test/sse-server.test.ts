@@ -136,8 +136,9 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
     // 5 intervals (1 s) of tolerance: a loaded machine may delay a heartbeat a little.
     const { client, received, errors } = recordingClient({ url: `${proxy.origin}/events`, watchdog: 5 });
     await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
-    // A quiet but healthy stream: heartbeats only, for 8 intervals.
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    // A quiet but healthy stream: heartbeats only, 8 of them written (`: ping\n`, 7 bytes each).
+    const bytesBefore = sse.stats().bytes;
+    await eventually(() => sse.stats().bytes >= bytesBefore + 8 * 7, 'eight heartbeats');
     expect(errors).toEqual([]);
     expect(proxy.connections).toBe(1);
     proxy.stallOpenConnections();
