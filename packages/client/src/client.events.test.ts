@@ -158,6 +158,22 @@ describe('bad input', () => {
       'unknown-field',
     ]);
   });
+  it('discards a line past maxBufferSize, reports it, and goes on with the next event', async () => {
+    const { client, endpoint, errors } = await openClient({ maxBufferSize: 256 });
+    const seen: string[] = [];
+    client.on('user:left', (data) => void seen.push(data.userId));
+    endpoint.latest.send(frame('user:left', { userId: 'x'.repeat(1000) }, '1'));
+    endpoint.latest.send(frame('user:left', { userId: 'small' }, '2'));
+    await until(() => client.lastEventId === '2');
+    expect(seen).toEqual(['small']);
+    expect(errors.map((error) => [error.code, (error.cause as { code: string }).code])).toEqual([
+      ['parse', 'buffer-overflow'],
+    ]);
+  });
+
+  it('refuses a maxBufferSize that is not a positive integer', () => {
+    expect(() => connect({ maxBufferSize: 0 })).toThrow(/maxBufferSize must be an integer at least 1, got 0/);
+  });
 });
 
 describe('protocol events', () => {

@@ -44,6 +44,7 @@ function detachedBodyFetch() {
     headers: undefined,
     credentials: undefined,
     EventSource: undefined,
+    maxBufferSize: 1024,
     lastEventId: '',
     fetch: async () => sseResponse({ ...stream, body }),
   };

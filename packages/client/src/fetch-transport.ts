@@ -104,6 +104,7 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
     let reportedId = NO_ID_YET;
     const activeParser = createParser({
       lastEventId: NO_ID_YET,
+      maxBufferSize: request.maxBufferSize,
       onEvent: (event) => {
         reportedId = event.id;
         sink.event({

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_MAX_BUFFER_SIZE,
   type EventCatalog,
   MAX_EVENT_ID_LENGTH,
   type NumberRange,
@@ -117,6 +118,15 @@ export interface ClientOptions<C extends EventCatalog> {
    */
   maxEventIdLength?: number;
   /**
+   * The longest line, and the longest event's data, the stream parser holds, in UTF-16 code units.
+   * Past it the parser discards that line or event and reports it: `onError` gets a `parse` error
+   * whose `cause` has the code `buffer-overflow`, and the stream goes on with the next event. This
+   * bounds the memory a server that never ends a line can make the client hold. Applies to the
+   * `fetch` transport (a native `EventSource` keeps its own buffers).
+   * @defaultValue `16 * 1024 * 1024` (the protocol's `DEFAULT_MAX_BUFFER_SIZE`)
+   */
+  maxBufferSize?: number;
+  /**
    * Validate every payload against the catalog before handlers see it. With `false`, payloads are
    * only parsed as JSON and handed over as they came: the handler types are then a promise the
    * server must keep (and schemas that transform or default values see no effect).
@@ -162,6 +172,7 @@ export interface ResolvedOptions<C extends EventCatalog> {
   maxRetries: number;
   lastEventId: string;
   maxEventIdLength: number;
+  maxBufferSize: number;
   validate: boolean;
   autoConnect: boolean;
   /** The watchdog multiplier; 0 when off. */
@@ -312,6 +323,8 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
   checkNumber('maxRetries', maxRetries, { min: 0, integer: true, infinity: true });
   const maxEventIdLength = options.maxEventIdLength ?? DEFAULT_MAX_EVENT_ID_LENGTH;
   checkNumber('maxEventIdLength', maxEventIdLength, { min: 1, integer: true });
+  const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER_SIZE;
+  checkNumber('maxBufferSize', maxBufferSize, { min: 1, integer: true });
   const lastEventId = options.lastEventId ?? '';
   if (typeof lastEventId !== 'string' || FORBIDDEN_IN_ID.test(lastEventId)) {
     fail('lastEventId must be a string without CR, LF or NUL (an SSE id field cannot hold them)');
@@ -340,6 +353,7 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
     maxRetries,
     lastEventId,
     maxEventIdLength,
+    maxBufferSize,
     validate: booleanOption('validate', options.validate, true),
     autoConnect: booleanOption('autoConnect', options.autoConnect, true),
     // An EventSource hides comments, so heartbeats cannot be seen: the watchdog would cut quiet streams.

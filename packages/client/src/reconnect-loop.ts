@@ -216,6 +216,7 @@ export function createReconnectLoop<C extends EventCatalog>(
         fetch: options.fetch,
         EventSource: options.EventSource,
         lastEventId: store.get().lastEventId,
+        maxBufferSize: options.maxBufferSize,
       },
       sinkFor(id),
     );

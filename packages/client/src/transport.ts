@@ -50,6 +50,8 @@ export interface ConnectRequest {
   EventSource: EventSourceConstructor | undefined;
   /** The ID to resume from (`''`: none). */
   lastEventId: string;
+  /** The parser's bound on one line or event, for transports that parse the stream themselves. */
+  maxBufferSize: number;
 }
 
 /**
