@@ -98,6 +98,14 @@ describe('createClient types', () => {
     createClient({ url: '/events', baseUrl: () => 'https://api.example.com', events });
     // @ts-expect-error: maxEventIdLength is a number
     createClient({ url: '/events', events, maxEventIdLength: '256' });
+    // @ts-expect-error: maxBufferSize is a number
+    createClient({ url: '/events', events, maxBufferSize: '1mb' });
+    createClient({ url: '/events', events, method: 'POST', body: () => JSON.stringify({ q: 1 }) });
+    createClient({ url: '/events', events, method: 'POST', body: new URLSearchParams({ q: '1' }) });
+    // @ts-expect-error: a stream is opened with GET or POST
+    createClient({ url: '/events', events, method: 'PUT' });
+    // @ts-expect-error: a body is a BodyInit (serialise objects yourself)
+    createClient({ url: '/events', events, method: 'POST', body: { q: 1 } });
     expectTypeOf<'invalid-option' | 'oversized-id'>().toExtend<SseClientErrorCode>();
   });
 });

@@ -42,6 +42,8 @@ function detachedBodyFetch() {
     url: 'http://sse.test/events',
     baseUrl: undefined,
     headers: undefined,
+    method: 'GET',
+    body: undefined,
     credentials: undefined,
     EventSource: undefined,
     maxBufferSize: 1024,

@@ -44,12 +44,14 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
   async function run(): Promise<void> {
     let url: string | URL;
     let headers: Headers;
+    let requestBody: BodyInit | undefined;
     try {
       url = await resolveOption(request.url);
       headers = streamHeaders(
         request.headers === undefined ? undefined : await resolveOption(request.headers),
         request.lastEventId,
       );
+      requestBody = request.body === undefined ? undefined : await resolveOption(request.body);
     } catch (cause) {
       failed('request', `could not build the request: ${describe(cause)}`, cause);
       return;
@@ -65,7 +67,8 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
       return;
     }
     url = target.url;
-    const init: RequestInit = { method: 'GET', headers };
+    const init: RequestInit = { method: request.method, headers };
+    if (requestBody !== undefined) init.body = requestBody;
     if (acceptsSignal(controller.signal)) init.signal = controller.signal;
     // Spec: the request's cache mode is "no-store" (see supportsNoStore for why not a header).
     if (supportsNoStore()) init.cache = 'no-store';

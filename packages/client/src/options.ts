@@ -64,6 +64,20 @@ export interface ClientOptions<C extends EventCatalog> {
    */
   headers?: Resolvable<HeadersInit>;
   /**
+   * The request method. `POST` with a `body` opens the stream the way LLM and search APIs do; every
+   * reconnection sends the same request again, with `Last-Event-ID`, and follows the same backoff
+   * and resume rules. Needs the `fetch` transport (an `EventSource` can only `GET`).
+   * @defaultValue `'GET'`
+   */
+  method?: 'GET' | 'POST';
+  /**
+   * The request body for `method: 'POST'` (any `BodyInit`: a string, `URLSearchParams`, `FormData`,
+   * a `Blob`), or a function called on every connection attempt (a stream body can be read only
+   * once: give a function that makes a new one). Set `Content-Type` in `headers` for a JSON string.
+   * @defaultValue none
+   */
+  body?: Resolvable<BodyInit>;
+  /**
    * The `fetch` credentials mode; with the `eventsource` transport, `'include'` sets
    * `withCredentials`. Left out of the request when not set (some runtimes reject the field).
    * @defaultValue the runtime's default (`'same-origin'`)
@@ -164,6 +178,8 @@ export interface ResolvedOptions<C extends EventCatalog> {
   baseUrl: string | undefined;
   events: C;
   headers: Resolvable<HeadersInit> | undefined;
+  method: 'GET' | 'POST';
+  body: Resolvable<BodyInit> | undefined;
   credentials: RequestCredentials | undefined;
   fetch: FetchLike | undefined;
   transport: 'fetch' | 'eventsource';
@@ -305,6 +321,9 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
       `the credentials option must be one of ${CREDENTIALS.join(', ')}, got ${String(options.credentials)}`,
     );
   }
+  const method = options.method ?? 'GET';
+  if (method !== 'GET' && method !== 'POST') fail(`method must be 'GET' or 'POST', got ${String(method)}`);
+  if (method === 'GET' && options.body !== undefined) fail("a body needs method: 'POST' (a GET has no body)");
   const EventSourceImpl =
     options.EventSource ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
   if (transport === 'eventsource') {
@@ -315,6 +334,9 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
     }
     if (options.headers !== undefined) {
       fail('an EventSource cannot send headers: use the fetch transport (the default) to send them');
+    }
+    if (method !== 'GET' || options.body !== undefined) {
+      fail('an EventSource can only GET: use the fetch transport (the default) for method and body');
     }
   } else if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
     fail('this runtime has no global fetch: pass one as the fetch option');
@@ -345,6 +367,8 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
     baseUrl: resolveBaseUrl(options.baseUrl),
     events,
     headers: options.headers,
+    method,
+    body: options.body,
     credentials: options.credentials,
     fetch: options.fetch,
     transport,

@@ -212,6 +212,8 @@ export function createReconnectLoop<C extends EventCatalog>(
         url: options.url,
         baseUrl: options.baseUrl,
         headers: options.headers,
+        method: options.method,
+        body: options.body,
         credentials: options.credentials,
         fetch: options.fetch,
         EventSource: options.EventSource,

@@ -45,6 +45,9 @@ export interface ConnectRequest {
   /** The `baseUrl` option (absolute), or `undefined` to use the page's location if any. */
   baseUrl: string | undefined;
   headers: Resolvable<HeadersInit> | undefined;
+  method: 'GET' | 'POST';
+  /** Resolved again on every attempt, so each reconnection sends a fresh body. */
+  body: Resolvable<BodyInit> | undefined;
   credentials: RequestCredentials | undefined;
   fetch: FetchLike | undefined;
   EventSource: EventSourceConstructor | undefined;

@@ -194,3 +194,56 @@ describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('streams opened with POST', { timeout: 15_000 }, () => {
+  it('sends the method and body on every attempt, with Last-Event-ID on the resume', async () => {
+    const seen: { method: string | undefined; body: string; lastEventId: string | undefined }[] = [];
+    const server = await listen((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        seen.push({
+          method: req.method,
+          body,
+          lastEventId: req.headers['last-event-id'] as string | undefined,
+        });
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        // One event per connection, then the server ends the stream: the client resumes.
+        res.end(frame('user:left', { userId: `u${seen.length}` }, `${seen.length}`));
+      });
+    });
+    cleanups.push(() => server.close());
+    let attempts = 0;
+    const { received } = client({
+      url: `${server.origin}/events`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: () => JSON.stringify({ query: 'status', attempt: ++attempts }),
+    });
+    await eventually(() => received.length >= 2, 'two connections');
+    expect(received.slice(0, 2)).toEqual(['u1@1', 'u2@2']);
+    expect(seen.slice(0, 2)).toEqual([
+      { method: 'POST', body: '{"query":"status","attempt":1}', lastEventId: undefined },
+      { method: 'POST', body: '{"query":"status","attempt":2}', lastEventId: '1' },
+    ]);
+  });
+
+  it('refuses a body without POST, and POST with the EventSource transport', () => {
+    expect(() =>
+      createClient({ url: 'http://127.0.0.1:1/events', events, body: 'x', autoConnect: false }),
+    ).toThrow(/a body needs method: 'POST'/);
+    expect(() =>
+      createClient({
+        url: 'http://127.0.0.1:1/events',
+        events,
+        method: 'POST',
+        transport: 'eventsource',
+        EventSource: class {} as unknown as typeof EventSource,
+        autoConnect: false,
+      }),
+    ).toThrow(/an EventSource can only GET/);
+  });
+});
