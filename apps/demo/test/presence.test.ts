@@ -65,6 +65,25 @@ async function statusOf(path: string, method = 'GET'): Promise<number> {
   return response.status;
 }
 
+/**
+ * Waits until one grace period has passed since now, by a fact rather than a clock: a sentinel
+ * user opens and closes a stream and `watcher` sees them leave. The tracker's timers all last
+ * `GRACE_MS`, and timers of one duration fire in the order they were set, so any leave scheduled
+ * before the sentinel's (a bug) has fired by then.
+ */
+async function passGracePeriod(watcher: Awaited<ReturnType<typeof openStream>>): Promise<void> {
+  const leavesBefore = watcher.presence().filter((entry) => entry === 'left margaret').length;
+  const sentinel = await openStream('margaret');
+  sentinel.close();
+  await expect
+    .poll(() => watcher.presence().filter((entry) => entry === 'left margaret').length, POLL)
+    .toBe(leavesBefore + 1);
+}
+
+/** What `watcher` saw, without the sentinel's comings and goings. */
+const presenceOf = (watcher: Awaited<ReturnType<typeof openStream>>) =>
+  watcher.presence().filter((entry) => !entry.endsWith(' margaret'));
+
 describe('presence over real streams', () => {
   it('counts accepted streams only: online from the first, gone a grace period after the last', async () => {
     const watcher = await openStream('linus');
@@ -81,15 +100,16 @@ describe('presence over real streams', () => {
     expect(await statusOf(`${ROUTES.events}?user=mallory`)).toBe(403);
 
     first.close();
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
+    await expect.poll(() => demo.sse.stats().clients, POLL).toBe(2);
+    await passGracePeriod(watcher);
     expect(online()).toEqual(['ada', 'linus']);
     second.close();
     await expect.poll(online, POLL).toEqual(['linus']);
     // Its own join too: published from onConnect, it reaches the new stream after its sse:hello.
     const expected = ['joined linus', 'joined ada', 'left ada'];
-    await expect.poll(watcher.presence, POLL).toEqual(expected);
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
-    expect(watcher.presence()).toEqual(expected);
+    await expect.poll(() => presenceOf(watcher), POLL).toEqual(expected);
+    await passGracePeriod(watcher);
+    expect(presenceOf(watcher)).toEqual(expected);
   });
 
   it('a reconnect inside the grace period is neither a leave nor a join', async () => {
@@ -97,9 +117,10 @@ describe('presence over real streams', () => {
     const tab = await openStream('grace');
     await expect.poll(online, POLL).toEqual(['grace', 'linus']);
     tab.close();
+    await expect.poll(() => demo.sse.stats().clients, POLL).toBe(1);
     await openStream('grace');
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 3));
+    await passGracePeriod(watcher);
     expect(online()).toEqual(['grace', 'linus']);
-    expect(watcher.presence()).toEqual(['joined linus', 'joined grace']);
+    expect(presenceOf(watcher)).toEqual(['joined linus', 'joined grace']);
   });
 });

@@ -1,6 +1,6 @@
+import { seededRandom } from '@app/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seeded } from '../test/support/seeded-random';
 import { type BackoffConfig, backoffDelay, retryAfterDelay } from './backoff';
 
 const config: BackoffConfig = { initialMs: 1000, maxMs: 30_000, factor: 2, jitter: 'full' };
@@ -42,7 +42,7 @@ describe('backoffDelay', () => {
   });
 
   it('spreads 10,000 clients that lose the server at once over the whole first window', () => {
-    const random = seeded(42);
+    const random = seededRandom(42);
     const buckets = new Array<number>(10).fill(0);
     for (let client = 0; client < 10_000; client++) {
       const delay = backoffDelay(0, 1000, config, random);

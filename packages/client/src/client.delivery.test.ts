@@ -1,9 +1,10 @@
 import { defineEvents, encodeEvent } from '@app/sse-protocol';
+import { settle, settleUntil } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { frame } from '../test/support/catalog';
 import { STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, settle, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 import { createClient } from './client';
 import type { SseClientError } from './errors';
 
@@ -12,7 +13,7 @@ const { server, connect } = useMockNetwork();
 async function openClient() {
   const endpoint = mockEndpoint(server, STREAM_URL);
   const recorded = connect({ random: () => 0 });
-  await until(() => recorded.client.state === 'open', 'the stream to open');
+  await settleUntil(() => expect(recorded.client.state, 'the stream to open').toBe('open'));
   return { ...recorded, endpoint };
 }
 
@@ -32,7 +33,7 @@ describe('handlers changed during dispatch', () => {
     });
     offSecond = client.on('user:left', (data) => void calls.push(`second:${data.userId}`));
     endpoint.latest.send(left('a', '1') + left('b', '2'));
-    await until(() => client.lastEventId === '2');
+    await settleUntil(() => expect(client.lastEventId).toBe('2'));
     expect(calls).toEqual(['first:a', 'first:b', 'added:b']);
   });
 
@@ -44,7 +45,7 @@ describe('handlers changed during dispatch', () => {
       client.once('user:left', (next) => void calls.push(`again:${next.userId}`));
     });
     endpoint.latest.send(left('a', '1') + left('b', '2') + left('c', '3'));
-    await until(() => client.lastEventId === '3');
+    await settleUntil(() => expect(client.lastEventId).toBe('3'));
     expect(calls).toEqual(['once:a', 'again:b']);
   });
 });
@@ -59,10 +60,10 @@ describe('a catalog that defines message', () => {
     const texts: string[] = [];
     client.on('message', (data, meta) => void texts.push(`${data.text}@${meta.id}`));
     try {
-      await until(() => client.state === 'open');
+      await settleUntil(() => expect(client.state).toBe('open'));
       endpoint.latest.send('id: 1\ndata: {"text":"plain"}\n\n');
       endpoint.latest.send(encodeEvent({ id: '2', event: 'message', data: '{"text":"named"}' }));
-      await until(() => texts.length === 2);
+      await settleUntil(() => expect(texts).toHaveLength(2));
       expect(texts).toEqual(['plain@1', 'named@2']);
       expect(errors).toEqual([]);
     } finally {
@@ -143,17 +144,23 @@ describe('the end of a stream', () => {
     const calls: string[] = [];
     client.on('user:left', (data) => void calls.push(data.userId));
     endpoint.latest.send(left('a', '1'));
-    await until(() => calls.length === 1);
+    await settleUntil(() => expect(calls).toHaveLength(1));
     // Everything but the final LF: the event is never dispatched, and its id never committed.
     endpoint.latest.send(left('b', '2').slice(0, -1));
     await settle();
     endpoint.latest.end();
-    await until(() => endpoint.received.length === 2 && client.state === 'open', 'the reconnection');
+    await settleUntil(() => {
+      expect(endpoint.received, 'the reconnection').toHaveLength(2);
+      expect(client.state, 'the reconnection').toBe('open');
+    });
     expect(endpoint.received[1]!.request.headers.get('last-event-id')).toBe('1');
     endpoint.latest.send(left('c', '3').slice(0, -1));
     await settle();
     endpoint.latest.fail(new Error('reset'));
-    await until(() => endpoint.received.length === 3 && client.state === 'open', 'the second reconnection');
+    await settleUntil(() => {
+      expect(endpoint.received, 'the second reconnection').toHaveLength(3);
+      expect(client.state, 'the second reconnection').toBe('open');
+    });
     expect(endpoint.received[2]!.request.headers.get('last-event-id')).toBe('1');
     expect(calls).toEqual(['a']);
     expect(client.lastEventId).toBe('1');

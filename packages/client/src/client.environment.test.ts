@@ -1,7 +1,8 @@
+import { settle, settleUntil } from '@app/test-utils';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, settle, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 
 const { server, connect } = useMockNetwork();
 
@@ -47,7 +48,7 @@ describe('offline', () => {
     await settle();
     expect(endpoint.received).toHaveLength(0);
     window.goOnline();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(client.getSnapshot().paused).toBeNull();
   });
 
@@ -56,16 +57,19 @@ describe('offline', () => {
     const window = stubWindow(true);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect({ random: () => 0.99 });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     window.goOffline();
     endpoint.latest.fail(new Error('network down'));
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     // The timer fires while still offline: the client waits instead of failing again.
     await vi.advanceTimersToNextTimerAsync();
     expect(client.getSnapshot()).toMatchObject({ state: 'reconnecting', paused: 'offline' });
     expect(endpoint.received).toHaveLength(1);
     window.goOnline();
-    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(2);
+    });
   });
 
   it('cuts a pending backoff short on online', async () => {
@@ -73,11 +77,14 @@ describe('offline', () => {
     const window = stubWindow(true);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect({ random: () => 0.99 });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.end();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     window.goOnline();
-    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(2);
+    });
     expect(endpoint.received[1]!.at - endpoint.received[0]!.at).toBe(0);
   });
 
@@ -98,11 +105,14 @@ describe('pauseWhenHidden', () => {
     const page = stubDocument();
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client, errors } = connect({ pauseWhenHidden: true, lastEventId: '9' });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     page.setHidden(true);
     expect(client.getSnapshot()).toMatchObject({ state: 'reconnecting', paused: 'hidden' });
     page.setHidden(false);
-    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(2);
+    });
     expect(endpoint.received[1]!.request.headers.get('last-event-id')).toBe('9');
     expect(errors).toEqual([]);
   });
@@ -116,14 +126,14 @@ describe('pauseWhenHidden', () => {
     expect(client.getSnapshot()).toMatchObject({ state: 'connecting', paused: 'hidden' });
     expect(endpoint.received).toHaveLength(0);
     page.setHidden(false);
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
   });
 
   it('ignores visibility without the option', async () => {
     const page = stubDocument();
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     page.setHidden(true);
     await settle();
     expect(client.state).toBe('open');
@@ -141,7 +151,7 @@ describe('waiting the server asked for', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 503, headers }));
     const { client } = connect({ random: () => 0.5 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     const retryAt = client.getSnapshot().retryAt!;
     await vi.advanceTimersByTimeAsync(100);
     window.goOnline();
@@ -149,7 +159,10 @@ describe('waiting the server asked for', () => {
     expect(endpoint.received).toHaveLength(1);
     expect(client.getSnapshot().retryAt).toBe(retryAt);
     await vi.advanceTimersByTimeAsync(retryAt - Date.now());
-    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(2);
+    });
   });
 
   it('keeps the rest of a pending backoff, Retry-After included, when a hidden page shows again', async () => {
@@ -158,7 +171,7 @@ describe('waiting the server asked for', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 429, headers: { 'retry-after': '30' } }));
     const { client } = connect({ pauseWhenHidden: true, random: () => 0.5 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     const retryAt = client.getSnapshot().retryAt!;
     page.setHidden(true);
     expect(client.getSnapshot()).toMatchObject({ paused: 'hidden', retryAt: null });
@@ -170,7 +183,10 @@ describe('waiting the server asked for', () => {
     await vi.advanceTimersByTimeAsync(retryAt - Date.now() - 1);
     expect(endpoint.received).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(2);
+    });
   });
 
   it('connects at once when the page shows after its backoff ran out', async () => {
@@ -179,12 +195,15 @@ describe('waiting the server asked for', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 500 }));
     const { client } = connect({ pauseWhenHidden: true, random: () => 0.5 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     page.setHidden(true);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(endpoint.received).toHaveLength(1);
     page.setHidden(false);
-    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(2);
+    });
   });
 });
 
@@ -197,11 +216,11 @@ describe('listeners on the global object', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 401 }));
     const { client } = connect({ pauseWhenHidden: true });
-    await until(() => client.state === 'closed');
+    await settleUntil(() => expect(client.state).toBe('closed'));
     expect(added.mock.calls.map(([type]) => type)).toEqual(['online']);
     expect(removed.mock.calls).toEqual(added.mock.calls);
     client.connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     client.close();
     expect(removed.mock.calls).toEqual(added.mock.calls);
     expect(added).toHaveBeenCalledTimes(2);

@@ -1,8 +1,9 @@
 import { encodeEvent } from '@app/sse-protocol';
+import { settle, settleUntil } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { events, frame, helloFrame, resetFrame } from '../test/support/catalog';
 import { STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, settle, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 import type { EventMeta, ResetInfo } from './client-api';
 
 const { server, connect } = useMockNetwork();
@@ -11,7 +12,7 @@ async function openClient(options: Parameters<typeof connect>[0] = {}) {
   const endpoint = mockEndpoint(server, STREAM_URL);
   // Reconnect at once (real timers here): random 0 picks the start of every backoff window.
   const recorded = connect({ random: () => 0, ...options });
-  await until(() => recorded.client.state === 'open', 'the stream to open');
+  await settleUntil(() => expect(recorded.client.state, 'the stream to open').toBe('open'));
   return { ...recorded, endpoint };
 }
 
@@ -25,7 +26,7 @@ describe('delivery', () => {
       frame('user:joined', { userId: 'u1', name: 'Ada' }, '1-1') +
         frame('notification', { message: 'hi', severity: 'info' }, '1-2'),
     );
-    await until(() => seen.length === 2);
+    await settleUntil(() => expect(seen).toHaveLength(2));
     expect(seen).toEqual([
       ['joined', { userId: 'u1', name: 'Ada' }, { id: '1-1', event: 'user:joined' }],
       ['note', { message: 'hi', severity: 'info' }, { id: '1-2', event: 'notification' }],
@@ -43,7 +44,7 @@ describe('delivery', () => {
     const received: unknown[] = [];
     client.on('user:left', (data) => void received.push(data));
     endpoint.latest.send(frame('user:left', { userId: 'u2', extra: 1 }, '2'));
-    await until(() => received.length === 1);
+    await settleUntil(() => expect(received).toHaveLength(1));
     expect(received).toEqual([{ userId: 'u2' }]);
     expect(names).toEqual(['Ada']);
   });
@@ -53,7 +54,7 @@ describe('delivery', () => {
     const received: unknown[] = [];
     client.on('user:left', (data) => void received.push(data));
     endpoint.latest.send(frame('user:left', { userId: 42 }, '1'));
-    await until(() => received.length === 1);
+    await settleUntil(() => expect(received).toHaveLength(1));
     expect(received).toEqual([{ userId: 42 }]);
     expect(errors).toEqual([]);
   });
@@ -66,10 +67,10 @@ describe('delivery', () => {
     const offBeforeRun = client.once('user:left', () => void calls.push('never'));
     offBeforeRun();
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1'));
-    await until(() => calls.length === 2);
+    await settleUntil(() => expect(calls).toHaveLength(2));
     off();
     endpoint.latest.send(frame('user:left', { userId: 'b' }, '2'));
-    await until(() => client.lastEventId === '2');
+    await settleUntil(() => expect(client.lastEventId).toBe('2'));
     await settle();
     expect(calls).toEqual(['once:a', 'on:a']);
   });
@@ -88,7 +89,7 @@ describe('bad input', () => {
     client.on('notification', (data) => void received.push(data));
     endpoint.latest.send(frame('notification', { message: 'x', severity: 'fatal' }, '1'));
     endpoint.latest.send(frame('notification', { message: 'ok', severity: 'warning' }, '2'));
-    await until(() => received.length === 1);
+    await settleUntil(() => expect(received).toHaveLength(1));
     expect(received).toEqual([{ message: 'ok', severity: 'warning' }]);
     expect(errors).toHaveLength(1);
     const [error] = errors;
@@ -107,7 +108,7 @@ describe('bad input', () => {
     client.on('user:left', (data) => void received.push(data));
     endpoint.latest.send(encodeEvent({ id: '1', event: 'user:left', data: '{"userId":' }));
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '2'));
-    await until(() => received.length === 1);
+    await settleUntil(() => expect(received).toHaveLength(1));
     expect(errors.map((error) => [error.code, error.event])).toEqual([['invalid-json', 'user:left']]);
     expect(errors[0]!.cause).toBeInstanceOf(SyntaxError);
   });
@@ -118,7 +119,7 @@ describe('bad input', () => {
     endpoint.latest.send(frame('user:renamed', { userId: 'u' }, '2'));
     endpoint.latest.send(frame('sse:future-feature', { anything: 1 }));
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '3'));
-    await until(() => client.lastEventId === '3');
+    await settleUntil(() => expect(client.lastEventId).toBe('3'));
     expect(errors.map((error) => [error.code, error.event])).toEqual([
       ['unknown-event', 'message'],
       ['unknown-event', 'user:renamed'],
@@ -136,7 +137,10 @@ describe('bad input', () => {
     });
     client.on('user:left', (data) => void calls.push(data.userId));
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1') + frame('user:left', { userId: 'b' }, '2'));
-    await until(() => calls.length === 2 && errors.length === 4);
+    await settleUntil(() => {
+      expect(calls).toHaveLength(2);
+      expect(errors).toHaveLength(4);
+    });
     expect(calls).toEqual(['a', 'b']);
     expect(errors.map((error) => [error.code, error.event, (error.cause as Error).message]).sort()).toEqual([
       ['handler-threw', 'user:left', 'async boom'],
@@ -151,7 +155,7 @@ describe('bad input', () => {
     const { client, endpoint, errors } = await openClient();
     endpoint.latest.send('retry: soon\nbogus: 1\n\n');
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '1'));
-    await until(() => client.lastEventId === '1');
+    await settleUntil(() => expect(client.lastEventId).toBe('1'));
     expect(errors.map((error) => error.code)).toEqual(['parse', 'parse']);
     expect(errors.map((error) => (error.cause as { code: string }).code)).toEqual([
       'invalid-retry',
@@ -164,7 +168,7 @@ describe('bad input', () => {
     client.on('user:left', (data) => void seen.push(data.userId));
     endpoint.latest.send(frame('user:left', { userId: 'x'.repeat(1000) }, '1'));
     endpoint.latest.send(frame('user:left', { userId: 'small' }, '2'));
-    await until(() => client.lastEventId === '2');
+    await settleUntil(() => expect(client.lastEventId).toBe('2'));
     expect(seen).toEqual(['small']);
     expect(errors.map((error) => [error.code, (error.cause as { code: string }).code])).toEqual([
       ['parse', 'buffer-overflow'],
@@ -184,11 +188,11 @@ describe('protocol events', () => {
     const calls: string[] = [];
     client.on('user:left', (data) => void calls.push(data.userId));
     endpoint.latest.send(helloFrame({ id: '2-10', clientId: 'conn-7' }));
-    await until(() => client.lastEventId === '2-10');
+    await settleUntil(() => expect(client.lastEventId).toBe('2-10'));
     expect(client.getSnapshot().clientId).toBe('conn-7');
     endpoint.latest.send(resetFrame('epoch-changed', '1-99'));
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '2-11'));
-    await until(() => calls.length === 1);
+    await settleUntil(() => expect(calls).toHaveLength(1));
     expect(resets).toEqual([{ reason: 'epoch-changed', lastEventId: '1-99' }]);
     expect(errors).toEqual([]);
   });
@@ -200,10 +204,13 @@ describe('protocol events', () => {
     endpoint.latest.send(helloFrame({ id: '1', fingerprint: 'sha256:other' }));
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '2'));
     endpoint.latest.end();
-    await until(() => client.state === 'open' && endpoint.received.length === 2, 'the reconnection');
+    await settleUntil(() => {
+      expect(client.state, 'the reconnection').toBe('open');
+      expect(endpoint.received, 'the reconnection').toHaveLength(2);
+    });
     endpoint.latest.send(helloFrame({ id: '2', fingerprint: 'sha256:other' }));
     endpoint.latest.send(frame('user:left', { userId: 'v' }, '3'));
-    await until(() => calls.length === 2);
+    await settleUntil(() => expect(calls).toHaveLength(2));
     expect(calls).toEqual(['u', 'v']);
     expect(errors.map((error) => [error.code, error.event])).toEqual([['catalog-mismatch', 'sse:hello']]);
     expect(errors[0]!.message).toContain(events.fingerprint);
@@ -212,7 +219,7 @@ describe('protocol events', () => {
   it('reports an sse:hello that does not match its schema', async () => {
     const { client, endpoint, errors } = await openClient();
     endpoint.latest.send(frame('sse:hello', { clientId: 1 }, '1'));
-    await until(() => errors.length === 1);
+    await settleUntil(() => expect(errors).toHaveLength(1));
     expect(errors[0]!.code).toBe('validation-failed');
     expect(errors[0]!.event).toBe('sse:hello');
     expect(errors[0]!.paths).toContain('data.clientId');
@@ -227,7 +234,10 @@ describe('protocol events', () => {
     });
     client.onReset((info) => void resets.push(info.reason));
     endpoint.latest.send(resetFrame('evicted', '1-1'));
-    await until(() => resets.length === 1 && errors.length === 1);
+    await settleUntil(() => {
+      expect(resets).toHaveLength(1);
+      expect(errors).toHaveLength(1);
+    });
     expect(errors[0]!.code).toBe('handler-threw');
     expect(errors[0]!.event).toBe('sse:reset');
   });
@@ -239,9 +249,12 @@ describe('dedupe', () => {
     const calls: string[] = [];
     client.on('user:left', (data, meta) => void calls.push(`${data.userId}@${meta.id}`));
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1') + frame('user:left', { userId: 'b' }, '2'));
-    await until(() => calls.length === 2);
+    await settleUntil(() => expect(calls).toHaveLength(2));
     endpoint.latest.end();
-    await until(() => endpoint.received.length === 2 && client.state === 'open', 'the reconnection');
+    await settleUntil(() => {
+      expect(endpoint.received, 'the reconnection').toHaveLength(2);
+      expect(client.state, 'the reconnection').toBe('open');
+    });
     expect(endpoint.received[1]!.request.headers.get('last-event-id')).toBe('2');
     // An at-least-once server replays from an older point: 1 and 2 again, then 3.
     endpoint.latest.send(
@@ -249,7 +262,7 @@ describe('dedupe', () => {
         frame('user:left', { userId: 'b' }, '2') +
         frame('user:left', { userId: 'c' }, '3'),
     );
-    await until(() => client.lastEventId === '3');
+    await settleUntil(() => expect(client.lastEventId).toBe('3'));
     expect(calls).toEqual(['a@1', 'b@2', 'c@3']);
   });
 
@@ -258,11 +271,14 @@ describe('dedupe', () => {
     const calls: string[] = [];
     client.on('user:left', (data) => void calls.push(data.userId));
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1'));
-    await until(() => calls.length === 1);
+    await settleUntil(() => expect(calls).toHaveLength(1));
     endpoint.latest.end();
-    await until(() => endpoint.received.length === 2 && client.state === 'open', 'the reconnection');
+    await settleUntil(() => {
+      expect(endpoint.received, 'the reconnection').toHaveLength(2);
+      expect(client.state, 'the reconnection').toBe('open');
+    });
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1') + frame('user:left', { userId: 'b' }, '2'));
-    await until(() => client.lastEventId === '2');
+    await settleUntil(() => expect(client.lastEventId).toBe('2'));
     expect(calls).toEqual(['a', 'b']);
   });
 
@@ -275,13 +291,16 @@ describe('dedupe', () => {
         frame('user:left', { userId: 'b' }) +
         frame('user:left', { userId: 'c' }),
     );
-    await until(() => calls.length === 3);
+    await settleUntil(() => expect(calls).toHaveLength(3));
     expect(calls).toEqual(['a@7', 'b@7', 'c@7']);
     // After a reconnection, an event without an id: field is new too.
     endpoint.latest.end();
-    await until(() => endpoint.received.length === 2 && client.state === 'open', 'the reconnection');
+    await settleUntil(() => {
+      expect(endpoint.received, 'the reconnection').toHaveLength(2);
+      expect(client.state, 'the reconnection').toBe('open');
+    });
     endpoint.latest.send(frame('user:left', { userId: 'd' }));
-    await until(() => calls.length === 4);
+    await settleUntil(() => expect(calls).toHaveLength(4));
     expect(calls.at(-1)).toBe('d@7');
   });
 
@@ -290,7 +309,7 @@ describe('dedupe', () => {
     const calls: string[] = [];
     client.on('user:left', (data, meta) => void calls.push(`${data.userId}@${meta.id}`));
     endpoint.latest.send(frame('user:left', { userId: 'a' }) + frame('user:left', { userId: 'a' }));
-    await until(() => calls.length === 2);
+    await settleUntil(() => expect(calls).toHaveLength(2));
     expect(calls).toEqual(['a@', 'a@']);
     expect(client.lastEventId).toBe('');
   });
@@ -298,9 +317,9 @@ describe('dedupe', () => {
   it('moves the last event ID on an id-only block and an explicit empty id', async () => {
     const { client, endpoint } = await openClient();
     endpoint.latest.send('id: 40\n\n');
-    await until(() => client.lastEventId === '40');
+    await settleUntil(() => expect(client.lastEventId).toBe('40'));
     endpoint.latest.send('id\n\n');
-    await until(() => client.lastEventId === '');
+    await settleUntil(() => expect(client.lastEventId).toBe(''));
   });
 });
 
@@ -331,7 +350,7 @@ describe('stream()', () => {
     const { client, endpoint } = await openClient();
     const iterator = client.stream();
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1') + frame('user:left', { userId: 'b' }, '2'));
-    await until(() => client.lastEventId === '2');
+    await settleUntil(() => expect(client.lastEventId).toBe('2'));
     client.close();
     const taken: string[] = [];
     for await (const event of iterator)
@@ -347,7 +366,7 @@ describe('stream()', () => {
     controller.abort();
     expect(await next).toEqual({ value: undefined, done: true });
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1'));
-    await until(() => client.lastEventId === '1');
+    await settleUntil(() => expect(client.lastEventId).toBe('1'));
     expect(await iterator.next()).toEqual({ value: undefined, done: true });
   });
 });

@@ -1,7 +1,8 @@
+import { settleUntil } from '@app/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 import { HEALTHY_AFTER_MS } from './reconnect-loop';
 
 const { server, connect } = useMockNetwork();
@@ -21,11 +22,14 @@ async function delaysAfter(
   const { client } = connect({ random: () => 0.5 });
   const delays: number[] = [];
   for (let round = 1; round <= rounds; round++) {
-    await until(() => endpoint.received.length === round && client.state === 'open', `connection ${round}`);
+    await settleUntil(() => {
+      expect(endpoint.received, `connection ${round}`).toHaveLength(round);
+      expect(client.state, `connection ${round}`).toBe('open');
+    });
     endpoint.latest.send(serve(round));
     if (upFor(round) > 0) await vi.advanceTimersByTimeAsync(upFor(round));
     endpoint.latest.end();
-    await until(() => client.getSnapshot().retryAt !== null, `retry ${round}`);
+    await settleUntil(() => expect(client.getSnapshot().retryAt, `retry ${round}`).not.toBeNull());
     delays.push(client.getSnapshot().retryAt! - Date.now());
     await vi.advanceTimersByTimeAsync(delays.at(-1)!);
   }

@@ -1,8 +1,9 @@
+import { settle, settleUntil } from '@app/test-utils';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, settle, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 import type { FetchLike } from './runtime-types';
 
 const { server, connect } = useMockNetwork();
@@ -22,7 +23,7 @@ describe('close() in every phase', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const { signals, fetch } = hangingFetch();
     const { client, states } = connect({ fetch });
-    await until(() => signals.length === 1);
+    await settleUntil(() => expect(signals).toHaveLength(1));
     client.close();
     expect(signals[0]!.aborted).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
@@ -33,9 +34,9 @@ describe('close() in every phase', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(helloFrame({ id: '1', heartbeatMs: 1000 }));
-    await until(() => client.lastEventId === '1');
+    await settleUntil(() => expect(client.lastEventId).toBe('1'));
     expect(vi.getTimerCount()).toBe(2); // the health timer and the watchdog
     client.close();
     expect(vi.getTimerCount()).toBe(0);
@@ -52,7 +53,7 @@ describe('close() in every phase', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 503 }));
     const { client } = connect();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(vi.getTimerCount()).toBe(1);
     client.close();
     expect(vi.getTimerCount()).toBe(0);
@@ -67,9 +68,9 @@ describe('close() in every phase', () => {
       seen.push(data.userId);
       client.close();
     });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1') + frame('user:left', { userId: 'b' }, '2'));
-    await until(() => seen.length === 1);
+    await settleUntil(() => expect(seen).toHaveLength(1));
     await settle();
     expect(vi.getTimerCount()).toBe(0);
     expect(states).toEqual(['connecting', 'open', 'closed']);
@@ -88,7 +89,7 @@ describe('connect()', () => {
     const { client } = connect({ autoConnect: false });
     client.connect();
     client.connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     client.connect();
     await settle();
     expect(endpoint.received).toHaveLength(1);
@@ -99,7 +100,7 @@ describe('connect()', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 500 }));
     const { client } = connect({ random: () => 0.5 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     client.connect();
     await settle();
     expect(endpoint.received).toHaveLength(1);
@@ -108,7 +109,7 @@ describe('connect()', () => {
   it('from a state listener on closed: the new connection and the stream() made with it live on', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     let iterator: AsyncIterableIterator<unknown> | undefined;
     const off = client.onState((state) => {
       if (state !== 'closed') return;
@@ -117,7 +118,10 @@ describe('connect()', () => {
       iterator = client.stream();
     });
     client.close();
-    await until(() => client.state === 'open' && endpoint.received.length === 2, 'the new connection');
+    await settleUntil(() => {
+      expect(client.state, 'the new connection').toBe('open');
+      expect(endpoint.received, 'the new connection').toHaveLength(2);
+    });
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1'));
     expect(await iterator!.next()).toMatchObject({ done: false, value: { type: 'user:left', id: '1' } });
   });
@@ -129,10 +133,10 @@ describe('resume point', () => {
     const { client } = connect({ lastEventId: '5' });
     const seen: string[] = [];
     client.on('user:left', (_data, meta) => void seen.push(meta.id));
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     // An at-least-once server replays from the resume point, inclusive.
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '5') + frame('user:left', { userId: 'b' }, '6'));
-    await until(() => client.lastEventId === '6');
+    await settleUntil(() => expect(client.lastEventId).toBe('6'));
     expect(seen).toEqual(['6']);
   });
 });

@@ -1,8 +1,9 @@
+import { settleUntil } from '@app/test-utils';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 import { HEALTHY_AFTER_MS } from './reconnect-loop';
 
 const { server, connect } = useMockNetwork();
@@ -19,11 +20,13 @@ describe('reconnection schedule', () => {
     for (let index = 0; index < 8; index++) endpoint.next(() => new HttpResponse(null, { status: 500 }));
     const { client } = connect({ random: () => 0.5, backoff: { initialMs: 1000, maxMs: 30_000, factor: 2 } });
     for (let request = 1; request <= 8; request++) {
-      await until(() => endpoint.received.length === request, `request ${request}`);
-      await until(() => client.getSnapshot().retryAt !== null, 'the retry to be scheduled');
+      await settleUntil(() => expect(endpoint.received, `request ${request}`).toHaveLength(request));
+      await settleUntil(() =>
+        expect(client.getSnapshot().retryAt, 'the retry to be scheduled').not.toBeNull(),
+      );
       await vi.advanceTimersByTimeAsync(client.getSnapshot().retryAt! - Date.now());
     }
-    await until(() => endpoint.received.length === 9, 'request 9');
+    await settleUntil(() => expect(endpoint.received, 'request 9').toHaveLength(9));
     // Ceilings 1, 2, 4, 8, 16, 30, 30, 30 s; random 0.5 takes half of each.
     expect(gaps(endpoint.received.map((entry) => entry.at))).toEqual([
       500, 1000, 2000, 4000, 8000, 15_000, 15_000, 15_000,
@@ -39,8 +42,10 @@ describe('reconnection schedule', () => {
     const { client } = connect({ random: () => draws.shift() ?? 0 });
     const delays: number[] = [];
     for (let request = 1; request <= 4; request++) {
-      await until(() => endpoint.received.length === request, `request ${request}`);
-      await until(() => client.getSnapshot().retryAt !== null, 'the retry to be scheduled');
+      await settleUntil(() => expect(endpoint.received, `request ${request}`).toHaveLength(request));
+      await settleUntil(() =>
+        expect(client.getSnapshot().retryAt, 'the retry to be scheduled').not.toBeNull(),
+      );
       const delay = client.getSnapshot().retryAt! - Date.now();
       delays.push(delay);
       await vi.advanceTimersByTimeAsync(delay);
@@ -57,8 +62,10 @@ describe('reconnection schedule', () => {
     const { client } = connect();
     const delays: number[] = [];
     for (let request = 1; request <= 5; request++) {
-      await until(() => endpoint.received.length === request, `request ${request}`);
-      await until(() => client.getSnapshot().retryAt !== null, 'the retry to be scheduled');
+      await settleUntil(() => expect(endpoint.received, `request ${request}`).toHaveLength(request));
+      await settleUntil(() =>
+        expect(client.getSnapshot().retryAt, 'the retry to be scheduled').not.toBeNull(),
+      );
       delays.push(client.getSnapshot().retryAt! - Date.now());
       await vi.advanceTimersByTimeAsync(delays.at(-1)!);
     }
@@ -69,10 +76,10 @@ describe('reconnection schedule', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect({ random: () => 0.5 });
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     endpoint.latest.send('retry: 6000\n');
     endpoint.latest.end();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     // Nothing was delivered, so the connection was not healthy: attempt 0 with base 6000.
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(3000);
   });
@@ -81,10 +88,10 @@ describe('reconnection schedule', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect({ random: () => 0.5 });
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     endpoint.latest.send('retry: 0\n');
     endpoint.latest.end();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(50);
   });
 
@@ -94,22 +101,22 @@ describe('reconnection schedule', () => {
     for (let index = 0; index < 3; index++) endpoint.next(() => new HttpResponse(null, { status: 500 }));
     const { client } = connect({ random: () => 0.5 });
     for (let request = 1; request <= 3; request++) {
-      await until(() => endpoint.received.length === request);
-      await until(() => client.getSnapshot().retryAt !== null);
+      await settleUntil(() => expect(endpoint.received).toHaveLength(request));
+      await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
       await vi.advanceTimersByTimeAsync(client.getSnapshot().retryAt! - Date.now());
     }
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(client.getSnapshot().attempt).toBe(3);
     endpoint.latest.send(helloFrame({ id: '1-0' }));
-    await until(() => client.lastEventId === '1-0');
+    await settleUntil(() => expect(client.lastEventId).toBe('1-0'));
     // Neither the greeting nor an application event proves the connection healthy; time does.
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '1-1'));
-    await until(() => client.lastEventId === '1-1');
+    await settleUntil(() => expect(client.lastEventId).toBe('1-1'));
     expect(client.getSnapshot().attempt).toBe(3);
     await vi.advanceTimersByTimeAsync(HEALTHY_AFTER_MS);
     expect(client.getSnapshot().attempt).toBe(0);
     endpoint.latest.end();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(500);
   });
 
@@ -118,9 +125,9 @@ describe('reconnection schedule', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 500 }));
     const { client } = connect({ random: () => 0.5 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     await vi.advanceTimersByTimeAsync(500);
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(client.getSnapshot().attempt).toBe(1);
     await vi.advanceTimersByTimeAsync(4999);
     expect(client.getSnapshot().attempt).toBe(1);
@@ -134,10 +141,10 @@ describe('reconnection schedule', () => {
     const { client, errors } = connect({ random: () => 0.5 });
     const delays: number[] = [];
     for (let request = 1; request <= 3; request++) {
-      await until(() => endpoint.received.length === request);
-      await until(() => client.state === 'open');
+      await settleUntil(() => expect(endpoint.received).toHaveLength(request));
+      await settleUntil(() => expect(client.state).toBe('open'));
       endpoint.latest.end();
-      await until(() => client.getSnapshot().retryAt !== null);
+      await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
       delays.push(client.getSnapshot().retryAt! - Date.now());
       await vi.advanceTimersByTimeAsync(delays.at(-1)!);
     }
@@ -161,9 +168,19 @@ describe('many clients', () => {
     });
     const endpoint = mockEndpoint(server, STREAM_URL);
     const clients = Array.from({ length: 200 }, () => connect().client);
-    await until(() => clients.every((client) => client.state === 'open'), 'every client to connect');
+    await settleUntil(() =>
+      expect(
+        clients.every((client) => client.state === 'open'),
+        'every client to connect',
+      ).toBe(true),
+    );
     for (const entry of endpoint.received) entry.stream!.end();
-    await until(() => clients.every((client) => client.getSnapshot().retryAt !== null), 'every retry');
+    await settleUntil(() =>
+      expect(
+        clients.every((client) => client.getSnapshot().retryAt !== null),
+        'every retry',
+      ).toBe(true),
+    );
     const now = Date.now();
     const delays = clients.map((client) => client.getSnapshot().retryAt! - now);
     const slots = new Array<number>(10).fill(0);
@@ -180,7 +197,7 @@ describe('Retry-After', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 503, headers: { 'retry-after': '7' } }));
     const { client, errors } = connect({ random: () => 0.5 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(7500);
     expect(errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
       ['http-status', 503, false],
@@ -188,7 +205,7 @@ describe('Retry-After', () => {
     await vi.advanceTimersByTimeAsync(7499);
     expect(endpoint.received).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    await until(() => endpoint.received.length === 2);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
   });
 
   it('reads an HTTP date in Retry-After on 429', async () => {
@@ -200,7 +217,7 @@ describe('Retry-After', () => {
         new HttpResponse(null, { status: 429, headers: { 'retry-after': 'Tue, 01 Jan 2030 00:01:00 GMT' } }),
     );
     const { client } = connect({ random: () => 0 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().retryAt).toBe(Date.parse('2030-01-01T00:01:00Z'));
   });
 
@@ -209,7 +226,7 @@ describe('Retry-After', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 503, headers: { 'retry-after': 'soon' } }));
     const { client } = connect({ random: () => 0.5 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(500);
   });
 });
@@ -230,11 +247,13 @@ describe('maxRetries', () => {
       (error: unknown) => error,
     );
     for (let request = 1; request <= 3; request++) {
-      await until(() => endpoint.received.length === request, `request ${request}`);
-      await until(() => client.getSnapshot().retryAt !== null || client.state === 'closed');
+      await settleUntil(() => expect(endpoint.received, `request ${request}`).toHaveLength(request));
+      await settleUntil(() =>
+        expect(client.getSnapshot().retryAt !== null || client.state === 'closed').toBe(true),
+      );
       await vi.advanceTimersToNextTimerAsync();
     }
-    await until(() => client.state === 'closed', 'the client to give up');
+    await settleUntil(() => expect(client.state, 'the client to give up').toBe('closed'));
     expect(endpoint.received).toHaveLength(3);
     expect(errors.map((error) => error.code)).toEqual(['network', 'network', 'network', 'retries-exhausted']);
     const exhausted = errors.at(-1)!;
@@ -252,7 +271,7 @@ describe('maxRetries', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 500 }));
     const { client, errors } = connect({ maxRetries: 0 });
-    await until(() => client.state === 'closed');
+    await settleUntil(() => expect(client.state).toBe('closed'));
     expect(errors.map((error) => error.code)).toEqual(['http-status', 'retries-exhausted']);
   });
 });
@@ -262,15 +281,15 @@ describe('resume', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect({ lastEventId: '1-4', random: () => 0 });
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     endpoint.latest.send(frame('user:left', { userId: 'u1' }, '1-5'));
-    await until(() => client.lastEventId === '1-5');
+    await settleUntil(() => expect(client.lastEventId).toBe('1-5'));
     endpoint.latest.end();
     await vi.advanceTimersByTimeAsync(0);
-    await until(() => endpoint.received.length === 2);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
     endpoint.latest.fail();
     await vi.advanceTimersByTimeAsync(0);
-    await until(() => endpoint.received.length === 3);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(3));
     expect(endpoint.received.map((entry) => entry.request.headers.get('last-event-id'))).toEqual([
       '1-4',
       '1-5',
@@ -282,14 +301,14 @@ describe('resume', () => {
   it('sends no Last-Event-ID before any ID is known', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     connect();
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     expect(endpoint.received[0]!.request.headers.has('last-event-id')).toBe(false);
   });
 
   it('sends a non-ASCII ID as its UTF-8 bytes, as an EventSource does', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     connect({ lastEventId: 'é-1' });
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     const raw = endpoint.received[0]!.request.headers.get('last-event-id')!;
     const bytes = Uint8Array.from(raw, (char) => char.charCodeAt(0));
     expect(new TextDecoder().decode(bytes)).toBe('é-1');
@@ -298,15 +317,15 @@ describe('resume', () => {
   it('resumes from the last event ID after close() and connect()', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client, states } = connect();
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     endpoint.latest.send(frame('user:left', { userId: 'u1' }, 'a7'));
-    await until(() => client.lastEventId === 'a7');
+    await settleUntil(() => expect(client.lastEventId).toBe('a7'));
     client.close();
     expect(client.state).toBe('closed');
     client.connect();
-    await until(() => endpoint.received.length === 2);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
     expect(endpoint.received[1]!.request.headers.get('last-event-id')).toBe('a7');
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(states).toEqual(['connecting', 'open', 'closed', 'connecting', 'open']);
   });
 
@@ -320,11 +339,11 @@ describe('resume', () => {
       credentials: 'include',
       random: () => 0,
     });
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     endpoint.latest.end();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     await vi.advanceTimersByTimeAsync(0);
-    await until(() => endpoint.received.length === 2);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
     expect(endpoint.received.map((entry) => entry.request.headers.get('authorization'))).toEqual([
       'Bearer t1',
       'Bearer t2',
@@ -348,12 +367,12 @@ describe('resume', () => {
       },
       random: () => 0,
     });
-    await until(() => errors.length === 1);
+    await settleUntil(() => expect(errors).toHaveLength(1));
     expect(errors[0]!.code).toBe('request');
     expect(errors[0]!.message).toContain('token refresh failed');
     expect(client.state).toBe('reconnecting');
     await vi.advanceTimersByTimeAsync(0);
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     expect(endpoint.received[0]!.request.headers.get('authorization')).toBe('Bearer fresh');
   });
 
@@ -366,7 +385,7 @@ describe('resume', () => {
         return fetch(input, init);
       },
     });
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     expect(seen).toEqual([STREAM_URL]);
   });
 });

@@ -1,7 +1,8 @@
+import { settleUntil } from '@app/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { frame } from '../test/support/catalog';
 import { STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, mockStream, sseResponse, until } from '../test/support/mock-endpoint';
+import { mockEndpoint, mockStream, sseResponse } from '../test/support/mock-endpoint';
 import type { FetchLike } from './runtime-types';
 
 const { server, connect } = useMockNetwork();
@@ -22,7 +23,7 @@ describe('the request', () => {
   it("asks for no caching through the cache mode, as the spec's EventSource request does, not a header", async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     connect();
-    await until(() => endpoint.received.length === 1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
     const { request } = endpoint.received[0]!;
     expect(request.cache).toBe('no-store');
     expect(request.method).toBe('GET');
@@ -41,7 +42,7 @@ describe('the request', () => {
     vi.stubGlobal('Request', NoCacheRequest);
     const { inits, fetch } = recordingFetch();
     const { client } = connect({ fetch });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(inits).toHaveLength(1);
     expect('cache' in inits[0]!).toBe(false);
   });
@@ -49,13 +50,13 @@ describe('the request', () => {
   it('sends no Last-Event-ID after an empty id: field reset the last event ID', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect({ lastEventId: '3', random: () => 0 });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '4'));
-    await until(() => client.lastEventId === '4');
+    await settleUntil(() => expect(client.lastEventId).toBe('4'));
     endpoint.latest.send('id:\ndata: {"userId":"b"}\nevent: user:left\n\n');
-    await until(() => client.lastEventId === '');
+    await settleUntil(() => expect(client.lastEventId).toBe(''));
     endpoint.latest.end();
-    await until(() => endpoint.received.length === 2, 'the reconnection');
+    await settleUntil(() => expect(endpoint.received, 'the reconnection').toHaveLength(2));
     expect(endpoint.received.map((entry) => entry.request.headers.get('last-event-id'))).toEqual(['3', null]);
   });
 });
@@ -64,7 +65,7 @@ describe('a URL fetch cannot take', () => {
   it('closes with a fatal invalid-option error naming baseUrl instead of retrying a relative URL where there is no page', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client, errors } = connect({ url: '/events' });
-    await until(() => client.state === 'closed');
+    await settleUntil(() => expect(client.state).toBe('closed'));
     expect(errors.map((error) => [error.code, error.fatal])).toEqual([['invalid-option', true]]);
     expect(errors[0]!.message).toMatch(
       /"\/events" is not an absolute URL.*pass an absolute URL, or the baseUrl option/,
@@ -81,9 +82,9 @@ describe('a URL fetch cannot take', () => {
       baseUrl: 'http://sse.test/',
       random: () => 0,
     });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.end();
-    await until(() => endpoint.received.length === 2, 'the reconnection');
+    await settleUntil(() => expect(endpoint.received, 'the reconnection').toHaveLength(2));
     expect(endpoint.received.map((entry) => entry.request.url)).toEqual([
       'http://sse.test/events?x=1',
       'http://sse.test/events?x=1',
@@ -94,7 +95,7 @@ describe('a URL fetch cannot take', () => {
   it('takes a URL object as baseUrl, and leaves an absolute url alone', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect({ url: STREAM_URL, baseUrl: new URL('http://other.test/') });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(endpoint.received.map((entry) => entry.request.url)).toEqual([STREAM_URL]);
   });
 
@@ -109,7 +110,7 @@ describe('a URL fetch cannot take', () => {
         return fetch(input, init);
       },
     });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(urls).toEqual(['https://api.example.com/events']);
   });
 
@@ -126,14 +127,14 @@ describe('a URL fetch cannot take', () => {
     vi.stubGlobal('location', { href: 'http://sse.test/dashboard/' });
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect({ url: () => '/events' });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(endpoint.received).toHaveLength(1);
   });
 
   it('leaves a relative URL to a fetch option, which may resolve it itself', async () => {
     const { inits, fetch } = recordingFetch();
     const { client } = connect({ url: '/events', fetch });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(inits).toHaveLength(1);
   });
 });

@@ -1,8 +1,9 @@
+import { settleUntil } from '@app/test-utils';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { frame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 
 const { server, connect } = useMockNetwork();
 
@@ -24,12 +25,12 @@ describe('runtimes without browser globals', () => {
     const { client, errors } = connect({ pauseWhenHidden: true, random: () => 0 });
     const seen: string[] = [];
     client.on('user:left', (data) => void seen.push(data.userId));
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().paused).toBeNull();
     await vi.advanceTimersToNextTimerAsync();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1'));
-    await until(() => seen.length === 1);
+    await settleUntil(() => expect(seen).toHaveLength(1));
     client.close();
     expect(vi.getTimerCount()).toBe(0);
     expect(errors.map((error) => error.code)).toEqual(['http-status']);
@@ -45,9 +46,9 @@ describe('runtimes without browser globals', () => {
       client.onError(() => {
         throw thrown;
       });
-      await until(() => client.state === 'open');
+      await settleUntil(() => expect(client.state).toBe('open'));
       endpoint.latest.send('event: user:renamed\ndata: {}\n\n');
-      await until(() => consoleError.mock.calls.length === 1);
+      await settleUntil(() => expect(consoleError.mock.calls).toHaveLength(1));
       expect(consoleError.mock.calls[0]).toEqual([thrown]);
       expect(client.state).toBe('open');
     } finally {
@@ -66,6 +67,9 @@ describe('runtimes without browser globals', () => {
     expect(client.getSnapshot().paused).toBe('offline');
     (globalThis as { navigator: { onLine: boolean } }).navigator.onLine = true;
     scope.dispatchEvent(new Event('online'));
-    await until(() => client.state === 'open' && endpoint.received.length === 1);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(1);
+    });
   });
 });

@@ -1,8 +1,9 @@
+import { settleUntil } from '@app/test-utils';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { frame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 import type { ClientSnapshot } from './client-api';
 
 const { server, connect } = useMockNetwork();
@@ -11,11 +12,11 @@ describe('subscribe() and getSnapshot()', () => {
   it('returns the same snapshot object until something changes', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client } = connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     const first = client.getSnapshot();
     expect(client.getSnapshot()).toBe(first);
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '5'));
-    await until(() => client.lastEventId === '5');
+    await settleUntil(() => expect(client.lastEventId).toBe('5'));
     const second = client.getSnapshot();
     expect(second).not.toBe(first);
     expect(second).toMatchObject({ state: 'open', lastEventId: '5', retryAt: null, attempt: 0 });
@@ -30,14 +31,14 @@ describe('subscribe() and getSnapshot()', () => {
     const { client } = connect({ random: () => 0 });
     const snapshots: ClientSnapshot[] = [];
     const off = client.subscribe(() => snapshots.push(client.getSnapshot()));
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot()).toMatchObject({ state: 'reconnecting', retryAt: 1_003_000, attempt: 1 });
     expect(client.getSnapshot().error?.code).toBe('http-status');
     await vi.advanceTimersByTimeAsync(3000);
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     off();
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '1'));
-    await until(() => client.lastEventId === '1');
+    await settleUntil(() => expect(client.lastEventId).toBe('1'));
     expect(snapshots.map((snapshot) => [snapshot.state, snapshot.retryAt])).toEqual([
       ['reconnecting', 1_003_000],
       ['reconnecting', null],
@@ -54,7 +55,7 @@ describe('subscribe() and getSnapshot()', () => {
     });
     client.subscribe(() => void states.push(client.state));
     client.connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(states).toEqual(['connecting', 'open']);
     expect(errors.map((error) => error.code)).toEqual(['handler-threw', 'handler-threw']);
   });
@@ -69,7 +70,7 @@ describe('subscribe() and getSnapshot()', () => {
     });
     client.onState((state) => void seen.push(`b:${state}`));
     client.connect();
-    await until(() => seen.includes('b:closed'));
+    await settleUntil(() => expect(seen).toContain('b:closed'));
     expect(seen).toEqual(['a:connecting', 'b:connecting', 'a:open', 'b:open', 'a:closed', 'b:closed']);
   });
 });

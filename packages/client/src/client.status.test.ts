@@ -1,8 +1,9 @@
+import { settle, settleUntil } from '@app/test-utils';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { frame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, settle, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 import { isSseClientError } from './errors';
 
 const { server, connect } = useMockNetwork();
@@ -24,7 +25,7 @@ describe('statuses that stop the client', () => {
     endpoint.next(() => new HttpResponse(null, { status: 204 }));
     const { client, errors, states } = connect();
     const outcome = loopOutcome(client.stream());
-    await until(() => client.state === 'closed');
+    await settleUntil(() => expect(client.state).toBe('closed'));
     expect(errors).toEqual([]);
     expect(states).toEqual(['connecting', 'closed']);
     expect(await outcome).toBe('done');
@@ -38,7 +39,7 @@ describe('statuses that stop the client', () => {
     endpoint.next(() => new HttpResponse('no', { status }));
     const { client, errors } = connect();
     const outcome = loopOutcome(client.stream());
-    await until(() => client.state === 'closed');
+    await settleUntil(() => expect(client.state).toBe('closed'));
     expect(errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
       ['unauthorized', status, true],
     ]);
@@ -53,7 +54,7 @@ describe('statuses that stop the client', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status }));
     const { client, errors } = connect();
-    await until(() => client.state === 'closed');
+    await settleUntil(() => expect(client.state).toBe('closed'));
     expect(errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
       ['http-status', status, true],
     ]);
@@ -64,7 +65,7 @@ describe('statuses that stop the client', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => HttpResponse.html('<h1>login</h1>'));
     const { client, errors } = connect();
-    await until(() => client.state === 'closed');
+    await settleUntil(() => expect(client.state).toBe('closed'));
     expect(errors.map((error) => [error.code, error.fatal])).toEqual([['content-type', true]]);
     expect(errors[0]!.message).toContain('text/html');
   });
@@ -80,7 +81,7 @@ describe('statuses that stop the client', () => {
     const { client, errors } = connect();
     const left: string[] = [];
     client.on('user:left', (data) => void left.push(data.userId));
-    await until(() => left.length === 1);
+    await settleUntil(() => expect(left).toHaveLength(1));
     expect(errors).toEqual([]);
   });
 });
@@ -96,7 +97,7 @@ describe('listeners that act on errors', () => {
       token = 'fresh';
       client.connect();
     });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(errors.map((error) => error.code)).toEqual(['unauthorized']);
     expect(states).toEqual(['connecting', 'closed', 'connecting', 'open']);
     expect(endpoint.received.map((entry) => entry.request.headers.get('authorization'))).toEqual([
@@ -111,7 +112,7 @@ describe('listeners that act on errors', () => {
     endpoint.next(() => new HttpResponse(null, { status: 503 }));
     const { client, states } = connect();
     client.onError(() => client.close());
-    await until(() => client.state === 'closed');
+    await settleUntil(() => expect(client.state).toBe('closed'));
     await vi.advanceTimersByTimeAsync(120_000);
     expect(states).toEqual(['connecting', 'closed']);
     expect(client.getSnapshot().retryAt).toBeNull();
@@ -125,13 +126,13 @@ describe('failures that reconnect', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status }));
     const { client, errors } = connect({ random: () => 0 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.state).toBe('reconnecting');
     expect(errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
       ['http-status', status, false],
     ]);
     await vi.advanceTimersToNextTimerAsync();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(endpoint.received).toHaveLength(2);
     expect(client.getSnapshot().error).toBe(errors[0]);
   });
@@ -141,11 +142,11 @@ describe('failures that reconnect', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => HttpResponse.error());
     const { client, errors } = connect({ random: () => 0 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(errors.map((error) => error.code)).toEqual(['network']);
     expect(isSseClientError(errors[0])).toBe(true);
     await vi.advanceTimersToNextTimerAsync();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
   });
 
   it('reconnects when the stream breaks or ends, dropping an event cut in the middle', async () => {
@@ -154,22 +155,25 @@ describe('failures that reconnect', () => {
     const { client, errors, states } = connect({ random: () => 0 });
     const left: string[] = [];
     client.on('user:left', (data) => void left.push(data.userId));
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     const whole = frame('user:left', { userId: 'b' }, '2');
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1') + whole.slice(0, 20));
-    await until(() => left.length === 1);
+    await settleUntil(() => expect(left).toHaveLength(1));
     endpoint.latest.fail(new Error('socket hang up'));
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(errors.map((error) => error.code)).toEqual(['network']);
     expect(errors[0]!.message).toContain('socket hang up');
     await vi.advanceTimersToNextTimerAsync();
-    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(2);
+    });
     expect(endpoint.received[1]!.request.headers.get('last-event-id')).toBe('1');
     endpoint.latest.send(whole);
-    await until(() => left.length === 2);
+    await settleUntil(() => expect(left).toHaveLength(2));
     endpoint.latest.send(whole.slice(0, 10));
     endpoint.latest.end();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(errors).toHaveLength(1);
     expect(left).toEqual(['a', 'b']);
     expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open', 'reconnecting']);
@@ -182,7 +186,7 @@ describe('close()', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 500 }));
     const { client } = connect();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     client.close();
     expect(client.getSnapshot()).toMatchObject({ state: 'closed', retryAt: null });
     await vi.advanceTimersByTimeAsync(120_000);
@@ -197,10 +201,10 @@ describe('close()', () => {
       left.push(data.userId);
       if (data.userId === 'a') client.close();
     });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1') + frame('user:left', { userId: 'b' }, '2'));
     endpoint.latest.send(frame('user:left', { userId: 'c' }, '3'));
-    await until(() => left.length >= 1);
+    await settleUntil(() => expect(left.length).toBeGreaterThanOrEqual(1));
     await settle();
     expect(left).toEqual(['a']);
     expect(client.lastEventId).toBe('1');

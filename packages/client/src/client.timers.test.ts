@@ -1,9 +1,10 @@
 import { MAX_TIMER_DELAY_MS } from '@app/sse-protocol';
+import { settleUntil } from '@app/test-utils';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 
 const { server, connect } = useMockNetwork();
 
@@ -15,10 +16,10 @@ describe('delays past what a timer can hold', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client, errors } = connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     const armed = vi.spyOn(globalThis, 'setTimeout');
     endpoint.latest.send(helloFrame({ id: '1-1', heartbeatMs: OVERFLOWING_HEARTBEAT_MS }));
-    await until(() => client.lastEventId === '1-1');
+    await settleUntil(() => expect(client.lastEventId).toBe('1-1'));
     await vi.advanceTimersByTimeAsync(10_000);
     // The watchdog armed once, for the longest a timer can wait; an overflowing timer would fire
     // at once (Node: after 1 ms) and re-arm, again and again.
@@ -36,7 +37,7 @@ describe('delays past what a timer can hold', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 503, headers: { 'retry-after': '99999999999' } }));
     const { client } = connect({ random: () => 0 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     // The snapshot tells the time the attempt really starts.
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(MAX_TIMER_DELAY_MS);
     const armed = vi.spyOn(globalThis, 'setTimeout');
@@ -45,7 +46,10 @@ describe('delays past what a timer can hold', () => {
     await vi.advanceTimersByTimeAsync(MAX_TIMER_DELAY_MS - 1001);
     expect(endpoint.received).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    await until(() => endpoint.received.length === 2 && client.state === 'open', 'the reconnection');
+    await settleUntil(() => {
+      expect(endpoint.received, 'the reconnection').toHaveLength(2);
+      expect(client.state, 'the reconnection').toBe('open');
+    });
     expect(endpoint.received).toHaveLength(2);
   });
 
@@ -54,12 +58,12 @@ describe('delays past what a timer can hold', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 500 }));
     const { client } = connect({ backoff: { initialMs: 1e12, maxMs: 1e12, jitter: 'none' } });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(MAX_TIMER_DELAY_MS);
     await vi.advanceTimersByTimeAsync(MAX_TIMER_DELAY_MS - 1);
     expect(endpoint.received).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    await until(() => endpoint.received.length === 2, 'the reconnection');
+    await settleUntil(() => expect(endpoint.received, 'the reconnection').toHaveLength(2));
     expect(endpoint.received).toHaveLength(2);
   });
 });

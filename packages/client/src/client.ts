@@ -1,22 +1,18 @@
 import { type EventCatalog, type EventName, HELLO_EVENT, RESET_EVENT } from '@app/sse-protocol';
 import type { ClientEvent, EventHandler, EventMeta, ResetInfo, SseClient } from './client-api';
 import { createDispatcher } from './dispatch';
-import { SseClientError } from './errors';
+import { messageOf, SseClientError } from './errors';
 import { createEventStream, DEFAULT_STREAM_BUFFER, type StreamSink } from './event-stream';
 import { createEventSourceTransport } from './eventsource-transport';
 import { createFetchTransport } from './fetch-transport';
 import { createListeners, type Listeners } from './listeners';
 import { type ClientOptions, resolveOptions } from './options';
-import { createReconnectLoop, type ReconnectLoop } from './reconnect-loop';
+import { createReconnectLoop } from './reconnect-loop';
 import { createSnapshotStore } from './snapshot-store';
 
 interface HandlerSet {
   listeners: Listeners<unknown, EventMeta>;
   onThrow: (error: unknown) => void;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** An error thrown by an `onError` listener has nowhere else to go: hand it to the runtime. */
@@ -63,7 +59,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
   function handlerThrew(event: string | undefined, role: string): (cause: unknown) => void {
     return (cause) =>
       report(
-        new SseClientError('handler-threw', `${role} threw: ${describe(cause)}`, {
+        new SseClientError('handler-threw', `${role} threw: ${messageOf(cause)}`, {
           cause,
           ...(event === undefined ? {} : { event }),
         }),
@@ -89,7 +85,6 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     resolved.validate,
     {
       report,
-      hello: (hello) => loop.hello(hello),
       reset: (info) => resetListeners.emit(info, undefined, onResetThrow),
       deliver(name, data, meta) {
         const set = handlers.get(name);
@@ -108,7 +103,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
       ? createFetchTransport()
       : createEventSourceTransport([...new Set([...events.names, HELLO_EVENT, RESET_EVENT, 'message'])]);
 
-  const loop: ReconnectLoop = createReconnectLoop(resolved, store, transport, {
+  const loop = createReconnectLoop(resolved, store, transport, {
     dispatch,
     report,
     closed(error) {

@@ -1,8 +1,9 @@
 import { encodeComment } from '@app/sse-protocol';
+import { settleUntil } from '@app/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 
 const { server, connect } = useMockNetwork();
 
@@ -11,9 +12,9 @@ describe('watchdog', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client, errors } = connect({ random: () => 0 });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(helloFrame({ id: '1-5', heartbeatMs: 1000 }));
-    await until(() => client.lastEventId === '1-5');
+    await settleUntil(() => expect(client.lastEventId).toBe('1-5'));
     await vi.advanceTimersByTimeAsync(2999);
     expect(client.state).toBe('open');
     expect(errors).toEqual([]);
@@ -21,7 +22,10 @@ describe('watchdog', () => {
     expect(errors.map((error) => [error.code, error.fatal])).toEqual([['watchdog', false]]);
     expect(client.state).toBe('reconnecting');
     await vi.advanceTimersToNextTimerAsync();
-    await until(() => endpoint.received.length === 2 && client.state === 'open');
+    await settleUntil(() => {
+      expect(endpoint.received).toHaveLength(2);
+      expect(client.state).toBe('open');
+    });
     expect(endpoint.received[1]!.request.headers.get('last-event-id')).toBe('1-5');
   });
 
@@ -29,9 +33,9 @@ describe('watchdog', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client, errors } = connect();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(helloFrame({ id: '1', heartbeatMs: 1000 }));
-    await until(() => client.lastEventId === '1');
+    await settleUntil(() => expect(client.lastEventId).toBe('1'));
     for (let beat = 0; beat < 120; beat++) {
       await vi.advanceTimersByTimeAsync(1000);
       endpoint.latest.send(encodeComment());
@@ -45,7 +49,7 @@ describe('watchdog', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const { client, errors } = connect({ watchdog: 2 });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(helloFrame({ id: '1', heartbeatMs: 500 }));
     for (let index = 0; index < 5; index++) {
       await vi.advanceTimersByTimeAsync(900);
@@ -60,12 +64,15 @@ describe('watchdog', () => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
     const off = connect({ watchdog: false });
-    await until(() => off.client.state === 'open');
+    await settleUntil(() => expect(off.client.state).toBe('open'));
     endpoint.latest.send(helloFrame({ id: '1', heartbeatMs: 100 }));
     const silent = connect();
-    await until(() => silent.client.state === 'open');
+    await settleUntil(() => expect(silent.client.state).toBe('open'));
     endpoint.latest.send(helloFrame({ id: '1', heartbeatMs: 0 }));
-    await until(() => off.client.lastEventId === '1' && silent.client.lastEventId === '1');
+    await settleUntil(() => {
+      expect(off.client.lastEventId).toBe('1');
+      expect(silent.client.lastEventId).toBe('1');
+    });
     await vi.advanceTimersByTimeAsync(600_000);
     expect([off.client.state, silent.client.state]).toEqual(['open', 'open']);
     expect([...off.errors, ...silent.errors]).toEqual([]);

@@ -34,8 +34,6 @@ export interface RoutedEvent {
 export interface DispatchTargets {
   /** Reports an event error; the connection stays up. */
   report(error: SseClientError): void;
-  /** A valid `sse:hello` arrived. */
-  hello(hello: HelloData): void;
   /** A valid `sse:reset` arrived. */
   reset(info: ResetInfo): void;
   /** A valid catalog event to hand to its handlers. */
@@ -81,8 +79,12 @@ function parseProtocol<T>(
   return undefined;
 }
 
-/** Routes one event: to the protocol, to the handlers, or to `onError` with the reason it was dropped. */
-export type Dispatch = (event: RoutedEvent) => void;
+/**
+ * Routes one event: to the protocol, to the handlers, or to `onError` with the reason it was
+ * dropped. Returns the server's `sse:hello` when the event was a valid one, for the reconnect loop
+ * to apply (the client ID, the watchdog): data flows one way, from the loop into the dispatcher.
+ */
+export type Dispatch = (event: RoutedEvent) => HelloData | undefined;
 
 /**
  * Creates the router of incoming events. Protocol events (`sse:` prefix) are consumed here and
@@ -109,10 +111,10 @@ export function createDispatcher(
   if (resumeFrom !== '') delivered.add(resumeFrom);
   let reportedFingerprint: string | undefined;
 
-  function protocolEvent(event: RoutedEvent): void {
+  function protocolEvent(event: RoutedEvent): HelloData | undefined {
     if (event.event === HELLO_EVENT) {
       const hello = parseProtocol(event, helloSchema, report);
-      if (hello === undefined) return;
+      if (hello === undefined) return undefined;
       if (hello.fingerprint !== events.fingerprint && hello.fingerprint !== reportedFingerprint) {
         reportedFingerprint = hello.fingerprint;
         report(
@@ -123,19 +125,18 @@ export function createDispatcher(
           ),
         );
       }
-      targets.hello(hello);
-    } else if (event.event === RESET_EVENT) {
+      return hello;
+    }
+    if (event.event === RESET_EVENT) {
       const info = parseProtocol(event, resetSchema, report);
       if (info !== undefined) targets.reset(info);
     }
+    return undefined;
   }
 
   return (event) => {
     const name = event.event;
-    if (name.startsWith(RESERVED_PREFIX)) {
-      protocolEvent(event);
-      return;
-    }
+    if (name.startsWith(RESERVED_PREFIX)) return protocolEvent(event);
     const identified = event.ownId && event.id !== '';
     if (identified && delivered.has(event.id)) return;
     if (!events.has(name)) {

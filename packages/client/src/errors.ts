@@ -150,3 +150,8 @@ export class SseClientError extends SseError<
 export function isSseClientError(value: unknown): value is SseClientError {
   return typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true;
 }
+
+/** The message of a thrown value, for the text of an error that wraps it (`cause` keeps the value). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

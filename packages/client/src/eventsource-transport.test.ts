@@ -1,9 +1,10 @@
+import { settleUntil } from '@app/test-utils';
 import { EventSource } from 'eventsource';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
 import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
-import { mockEndpoint, until } from '../test/support/mock-endpoint';
+import { mockEndpoint } from '../test/support/mock-endpoint';
 
 const { server, connect } = useMockNetwork();
 
@@ -39,11 +40,14 @@ describe('eventsource transport', () => {
     const { client, errors } = connect({ transport: 'eventsource', EventSource });
     const received: string[] = [];
     client.on('user:joined', (data, meta) => void received.push(`${data.name}@${meta.id}`));
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(helloFrame({ id: '1-0', clientId: 'c9' }));
     endpoint.latest.send(frame('user:joined', { userId: 'u', name: 'Ada' }, '1-1'));
     endpoint.latest.send('data: plain\n\n');
-    await until(() => received.length === 1 && errors.length === 1);
+    await settleUntil(() => {
+      expect(received).toHaveLength(1);
+      expect(errors).toHaveLength(1);
+    });
     expect(received).toEqual(['Ada@1-1']);
     expect(client.getSnapshot().clientId).toBe('c9');
     expect(errors.map((error) => [error.code, error.event])).toEqual([['unknown-event', 'message']]);
@@ -59,7 +63,7 @@ describe('eventsource transport', () => {
       baseUrl: 'http://sse.test/app/',
       lastEventId: '1-0',
     });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     expect(recording.created.map((entry) => entry.url)).toEqual(['http://sse.test/events?lastEventId=1-0']);
     expect([endpoint.received.length, errors]).toEqual([1, []]);
   });
@@ -75,14 +79,17 @@ describe('eventsource transport', () => {
       random: () => 0.5,
       credentials: 'include',
     });
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(frame('user:left', { userId: 'u' }, '1-1'));
-    await until(() => client.lastEventId === '1-1');
+    await settleUntil(() => expect(client.lastEventId).toBe('1-1'));
     endpoint.latest.end();
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().retryAt! - Date.now()).toBe(500);
     await vi.advanceTimersByTimeAsync(500);
-    await until(() => client.state === 'open' && endpoint.received.length === 2);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(2);
+    });
     // Had the EventSource been left to reconnect on its own, more requests would show up.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(endpoint.received.map(lastEventIdParam)).toEqual(['1-0', '1-1']);
@@ -96,19 +103,19 @@ describe('eventsource transport', () => {
     const unauthorized = mockEndpoint(server, STREAM_URL);
     unauthorized.next(() => new HttpResponse(null, { status: 401 }));
     const first = connect({ transport: 'eventsource', EventSource });
-    await until(() => first.client.state === 'closed');
+    await settleUntil(() => expect(first.client.state).toBe('closed'));
     expect(first.errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
       ['unauthorized', 401, true],
     ]);
 
     unauthorized.next(() => new HttpResponse(null, { status: 204 }));
     const second = connect({ transport: 'eventsource', EventSource });
-    await until(() => second.client.state === 'closed');
+    await settleUntil(() => expect(second.client.state).toBe('closed'));
     expect(second.errors).toEqual([]);
 
     unauthorized.next(() => HttpResponse.json({}));
     const third = connect({ transport: 'eventsource', EventSource });
-    await until(() => third.client.state === 'closed');
+    await settleUntil(() => expect(third.client.state).toBe('closed'));
     expect(third.errors.map((error) => [error.code, error.fatal])).toEqual([['content-type', true]]);
   });
 
@@ -117,12 +124,12 @@ describe('eventsource transport', () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new HttpResponse(null, { status: 503 }));
     const { client, errors } = connect({ transport: 'eventsource', EventSource, random: () => 0 });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
       ['http-status', 503, false],
     ]);
     await vi.advanceTimersToNextTimerAsync();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
   });
 
   it('retries an EventSource that gives up without saying why, and one whose stream broke', async () => {
@@ -134,15 +141,18 @@ describe('eventsource transport', () => {
       EventSource: StatuslessEventSource,
       random: () => 0,
     });
-    await until(() => client.getSnapshot().retryAt !== null);
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(errors.map((error) => [error.code, error.fatal])).toEqual([['http-status', false]]);
     expect(errors[0]!.message).toContain('the EventSource refused the response');
     await vi.advanceTimersToNextTimerAsync();
-    await until(() => client.state === 'open');
+    await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.fail(new Error('reset'));
-    await until(() => errors.length === 2);
+    await settleUntil(() => expect(errors).toHaveLength(2));
     expect(errors[1]!.code).toBe('network');
     await vi.advanceTimersToNextTimerAsync();
-    await until(() => client.state === 'open' && endpoint.received.length === 3);
+    await settleUntil(() => {
+      expect(client.state).toBe('open');
+      expect(endpoint.received).toHaveLength(3);
+    });
   });
 });

@@ -1,14 +1,10 @@
-import { SseClientError } from './errors';
+import { messageOf, SseClientError } from './errors';
 import { resolveOption, withLastEventIdQuery } from './request';
 import { statusEnd } from './response-check';
 import type { EventSourceLike } from './runtime-types';
 import type { ConnectRequest, Transport, TransportSink } from './transport';
 
 const CLOSED = 2;
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The `eventsource` transport: a native `EventSource` (or a polyfill), which the client controls.
@@ -102,7 +98,7 @@ export function createEventSourceTransport(names: readonly string[]): Transport 
           sink.end({
             kind: 'failed',
             retryable: true,
-            error: new SseClientError('request', `could not build the request: ${describe(cause)}`, {
+            error: new SseClientError('request', `could not build the request: ${messageOf(cause)}`, {
               cause,
             }),
           });
@@ -117,7 +113,7 @@ export function createEventSourceTransport(names: readonly string[]): Transport 
         sink.end({
           kind: 'failed',
           retryable: false,
-          error: new SseClientError('request', `could not create the EventSource: ${describe(cause)}`, {
+          error: new SseClientError('request', `could not create the EventSource: ${messageOf(cause)}`, {
             cause,
             fatal: true,
           }),
@@ -136,7 +132,7 @@ export function createEventSourceTransport(names: readonly string[]): Transport 
       sink.end({
         kind: 'failed',
         retryable: true,
-        error: new SseClientError('network', `the EventSource failed: ${describe(cause)}`, { cause }),
+        error: new SseClientError('network', `the EventSource failed: ${messageOf(cause)}`, { cause }),
       });
     });
 

@@ -1,5 +1,6 @@
+import { settleUntil } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
-import { mockStream, sseResponse, until } from '../test/support/mock-endpoint';
+import { mockStream, sseResponse } from '../test/support/mock-endpoint';
 import { createFetchTransport } from './fetch-transport';
 import type { ConnectionEnd, ConnectRequest, TransportSink } from './transport';
 
@@ -59,7 +60,7 @@ describe('createFetchTransport', () => {
     let abort = () => {};
     const { sink, calls, ends } = recordingSink(() => abort());
     abort = createFetchTransport()(target.request, sink);
-    await until(() => target.cancelled(), 'the body to be cancelled');
+    await settleUntil(() => expect(target.cancelled(), 'the body to be cancelled').toBe(true));
     target.stream.send('data: late\n\n');
     // An in-memory body: whatever the late chunk could cause runs in promise jobs, all done before
     // the next loop turn.
@@ -72,10 +73,10 @@ describe('createFetchTransport', () => {
     const target = detachedBodyFetch();
     const { sink, calls } = recordingSink();
     const abort = createFetchTransport()(target.request, sink);
-    await until(() => calls.includes('open'));
+    await settleUntil(() => expect(calls).toContain('open'));
     target.stream.send('event: a\ndata: 1\n\n');
-    await until(() => calls.includes('event:a'));
+    await settleUntil(() => expect(calls).toContain('event:a'));
     abort();
-    await until(() => target.cancelled(), 'the body to be cancelled');
+    await settleUntil(() => expect(target.cancelled(), 'the body to be cancelled').toBe(true));
   });
 });

@@ -1,5 +1,5 @@
 import { createParser, type EventStreamParser } from '@app/sse-protocol';
-import { SseClientError } from './errors';
+import { messageOf, SseClientError } from './errors';
 import { acceptsSignal, resolveOption, resolveStreamUrl, streamHeaders, supportsNoStore } from './request';
 import { checkResponse } from './response-check';
 import type { ConnectRequest, Transport, TransportSink } from './transport';
@@ -13,10 +13,6 @@ import type { ConnectRequest, Transport, TransportSink } from './transport';
 const NO_ID_YET = '\0';
 
 function noop(): void {}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The `fetch` transport: one `fetch` with a streaming body, parsed by `@app/sse-protocol`'s
@@ -53,7 +49,7 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
       );
       requestBody = request.body === undefined ? undefined : await resolveOption(request.body);
     } catch (cause) {
-      failed('request', `could not build the request: ${describe(cause)}`, cause);
+      failed('request', `could not build the request: ${messageOf(cause)}`, cause);
       return;
     }
     if (aborted) return;
@@ -78,7 +74,7 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
     try {
       response = await (request.fetch === undefined ? globalThis.fetch(url, init) : request.fetch(url, init));
     } catch (cause) {
-      failed('network', `could not connect: ${describe(cause)}`, cause);
+      failed('network', `could not connect: ${messageOf(cause)}`, cause);
       return;
     }
     if (aborted) {
@@ -137,7 +133,7 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
         }
       }
     } catch (cause) {
-      failed('network', `the stream broke: ${describe(cause)}`, cause);
+      failed('network', `the stream broke: ${messageOf(cause)}`, cause);
       return;
     }
     // Spec: "Once the end of the file is reached, any pending data must be discarded": an event
@@ -145,7 +141,7 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
     end({ kind: 'ended' });
   }
 
-  run().catch((cause: unknown) => failed('network', `the connection failed: ${describe(cause)}`, cause));
+  run().catch((cause: unknown) => failed('network', `the connection failed: ${messageOf(cause)}`, cause));
 
   return () => {
     if (aborted) return;

@@ -52,8 +52,6 @@ export interface ReconnectLoop {
   connect(): void;
   /** Closes everything; the client stays usable with `connect()`. */
   close(): void;
-  /** The server's `sse:hello` arrived on the live connection. */
-  hello(hello: HelloData): void;
 }
 
 /**
@@ -146,7 +144,8 @@ export function createReconnectLoop<C extends EventCatalog>(
         // not the store: store.get() would build a snapshot object per event.
         if (!live()) return;
         const id = eventId ?? store.get().lastEventId;
-        hooks.dispatch({ event: event.event, data: event.data, id, ownId });
+        const hello = hooks.dispatch({ event: event.event, data: event.data, id, ownId });
+        if (hello !== undefined) greeted(hello);
       },
       lastEventId(lastEventId) {
         if (!live()) return;
@@ -316,6 +315,14 @@ export function createReconnectLoop<C extends EventCatalog>(
     }
   }
 
+  /** The server's `sse:hello` arrived on the live connection: its client ID, and the watchdog. */
+  function greeted(hello: HelloData): void {
+    store.set({ clientId: hello.clientId });
+    if (abort !== undefined && options.watchdog > 0 && hello.heartbeatMs > 0) {
+      watchdog.start(hello.heartbeatMs * options.watchdog, hello.heartbeatMs);
+    }
+  }
+
   function shutdown(error: SseClientError | undefined): void {
     dropConnection();
     clearRetryTimer();
@@ -341,12 +348,6 @@ export function createReconnectLoop<C extends EventCatalog>(
     },
     close() {
       shutdown(undefined);
-    },
-    hello(hello) {
-      store.set({ clientId: hello.clientId });
-      if (abort !== undefined && options.watchdog > 0 && hello.heartbeatMs > 0) {
-        watchdog.start(hello.heartbeatMs * options.watchdog, hello.heartbeatMs);
-      }
     },
   };
 }

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { listen, seededRandom, settle, waitFor } from '@app/test-utils';
 import { createSession, type Session } from 'better-sse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../src/client';
 import type { EventMeta } from '../src/client-api';
 import type { SseClientError } from '../src/errors';
 import { events } from './support/catalog';
-import { seeded } from './support/seeded-random';
-import { eventually, listen } from './support/servers';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -16,9 +16,11 @@ afterEach(async () => {
 describe('interop with better-sse', { timeout: 15_000 }, () => {
   it('receives typed events with better-sse IDs and resumes with Last-Event-ID', async () => {
     const sessions: Session[] = [];
+    const sockets: Socket[] = [];
     const resumedFrom: (string | undefined)[] = [];
     const server = await listen(async (req: IncomingMessage, res: ServerResponse) => {
       resumedFrom.push(req.headers['last-event-id'] as string | undefined);
+      sockets.push(req.socket);
       sessions.push(await createSession(req, res, { retry: 30, keepAlive: 20 }));
     });
     cleanups.push(() => server.close());
@@ -29,21 +31,30 @@ describe('interop with better-sse', { timeout: 15_000 }, () => {
     const errors: SseClientError[] = [];
     client.on('user:joined', (data, meta) => void received.push([data.name, meta]));
     client.onError((error) => void errors.push(error));
-    await eventually(() => sessions.length === 1 && client.state === 'open', 'the session');
+    await waitFor(() => {
+      expect(sessions, 'the session').toHaveLength(1);
+      expect(client.state, 'the session').toBe('open');
+    });
 
     const first = sessions[0]!;
     first.push({ userId: 'u1', name: 'Ada' }, 'user:joined');
     const firstId = first.lastId;
     first.push('plain message');
     first.push({ userId: 'u2', name: 'Bob' }, 'user:joined', 'custom-7');
-    await eventually(() => received.length === 2 && errors.length === 1, 'the events');
+    await waitFor(() => {
+      expect(received, 'the events').toHaveLength(2);
+      expect(errors, 'the events').toHaveLength(1);
+    });
     expect(received).toEqual([
       ['Ada', { id: firstId, event: 'user:joined' }],
       ['Bob', { id: 'custom-7', event: 'user:joined' }],
     ]);
     expect(errors.map((error) => [error.code, error.event])).toEqual([['unknown-event', 'message']]);
-    // Keep-alive comments for many intervals do not disturb anything.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Five keep-alive comments (at least 2 bytes each) do not disturb anything.
+    const socket = sockets[0]!;
+    const written = socket.bytesWritten;
+    await waitFor(() => expect(socket.bytesWritten, 'five keep-alives').toBeGreaterThanOrEqual(written + 10));
+    await settle();
     expect(errors).toHaveLength(1);
 
     // The server moves to a new instance: the client comes back with the last ID better-sse gave it.
@@ -56,7 +67,7 @@ describe('interop with better-sse', { timeout: 15_000 }, () => {
     cleanups.push(() => again.close());
     origin = again.origin;
     await server.close();
-    await eventually(() => received.length === 3, 'the event after the reconnection');
+    await waitFor(() => expect(received, 'the event after the reconnection').toHaveLength(3));
     expect(resumedFrom).toEqual([undefined, 'custom-7']);
     expect(sessions[1]!.lastId).toBe('custom-8');
     expect(received.map(([name]) => name)).toEqual(['Ada', 'Bob', 'Cy']);
@@ -78,7 +89,9 @@ describe('interop with a raw node:http server', { timeout: 15_000 }, () => {
   }
 
   it('handles CRLF, tiny chunks, a BOM, comments and retry:, and resumes where each stream ended', async () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
+    let bytesSent = 0;
+    let bytesRead = 0;
     const resumedFrom: (string | undefined)[] = [];
     const server = await listen(async (req, res) => {
       const lastEventId = req.headers['last-event-id'] as string | undefined;
@@ -95,7 +108,9 @@ describe('interop with a raw node:http server', { timeout: 15_000 }, () => {
         const piece = bytes.subarray(offset, offset + size);
         offset += size;
         await new Promise((resolve) => res.write(piece, resolve));
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        bytesSent += piece.byteLength;
+        // The next piece goes out once the client has read this one, so each arrives alone.
+        while (bytesRead < bytesSent) await settle(1);
       }
       if (start + 5 < log.length) res.end();
     });
@@ -112,6 +127,7 @@ describe('interop with a raw node:http server', { timeout: 15_000 }, () => {
           new TransformStream<Uint8Array, Uint8Array>({
             transform(chunk, controller) {
               chunkSizes.push(chunk.byteLength);
+              bytesRead += chunk.byteLength;
               controller.enqueue(chunk);
             },
           }),
@@ -129,7 +145,7 @@ describe('interop with a raw node:http server', { timeout: 15_000 }, () => {
       if (state === 'reconnecting') delays.push(client.getSnapshot().retryAt! - Date.now());
     });
 
-    await eventually(() => received.length === 15, 'all 15 events', 10_000);
+    await waitFor(() => expect(received, 'all 15 events').toHaveLength(15), { timeoutMs: 10_000 });
     expect(received).toEqual(log.map((entry) => `${entry.id}:${entry.data.name}`));
     expect(resumedFrom).toEqual([undefined, 'e5', 'e10']);
     expect(errors).toEqual([]);

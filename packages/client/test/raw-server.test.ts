@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { listen, settle, waitFor } from '@app/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../src/client';
 import type { SseClientError } from '../src/errors';
 import type { ClientOptions } from '../src/options';
 import { events, frame } from './support/catalog';
-import { eventually, listen } from './support/servers';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -31,7 +31,7 @@ describe('the request, as a real server sees it', { timeout: 15_000 }, () => {
     });
     cleanups.push(() => server.close());
     const { received } = client({ url: `${server.origin}/events` });
-    await eventually(() => received.length >= 2, 'two connections');
+    await waitFor(() => expect(received.length, 'two connections').toBeGreaterThanOrEqual(2));
     const [first, second] = seen;
     expect(first).toMatchObject({
       accept: 'text/event-stream',
@@ -72,7 +72,7 @@ describe('redirects', { timeout: 15_000 }, () => {
     });
     cleanups.push(() => server.close());
     const { received, errors } = client({ url: `${server.origin}/events` });
-    await eventually(() => received.length >= 2, 'two connections');
+    await waitFor(() => expect(received.length, 'two connections').toBeGreaterThanOrEqual(2));
     expect(paths.slice(0, 4)).toEqual(['/events -', '/moved -', '/events 2', '/moved 2']);
     expect(errors).toEqual([]);
   });
@@ -80,9 +80,9 @@ describe('redirects', { timeout: 15_000 }, () => {
 
 describe('servers that give nothing', { timeout: 15_000 }, () => {
   it('backs off from a server that answers 200 with an empty body at once, every time', async () => {
-    let requests = 0;
+    const requestTimes: number[] = [];
     const server = await listen((_req, res) => {
-      requests++;
+      requestTimes.push(performance.now());
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end();
     });
@@ -92,10 +92,11 @@ describe('servers that give nothing', { timeout: 15_000 }, () => {
       backoff: { initialMs: 100, maxMs: 10_000 },
       random: () => 0.99,
     });
-    // Delays of about 99, 198, 396 and 792 ms: at most 4 requests in the first second; a loop would make hundreds.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(requests).toBeGreaterThanOrEqual(2);
-    expect(requests).toBeLessThanOrEqual(5);
+    // Delays of 99, 198 and 396 ms (timers never fire early); a loop would make hundreds of requests.
+    await waitFor(() => expect(requestTimes, 'four requests').toHaveLength(4), { timeoutMs: 5000 });
+    const gaps = requestTimes.slice(1).map((time, index) => time - requestTimes[index]!);
+    for (const [index, gap] of gaps.entries())
+      expect(gap, `gap ${index}`).toBeGreaterThanOrEqual(99 * 2 ** index - 2);
   });
 
   it('stops for good on 204, and never delivers an event the stream ended inside', async () => {
@@ -112,8 +113,13 @@ describe('servers that give nothing', { timeout: 15_000 }, () => {
     });
     cleanups.push(() => server.close());
     const { client: sse, received, errors } = client({ url: `${server.origin}/events` });
-    await eventually(() => sse.state === 'closed' && requests === 2, 'the 204');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => {
+      expect(sse.state, 'the 204').toBe('closed');
+      expect(requests, 'the 204').toBe(2);
+    });
+    // Stopped for good: no retry is scheduled, and nothing else arrives.
+    expect(sse.getSnapshot().retryAt).toBeNull();
+    await settle();
     expect(requests).toBe(2);
     expect(received).toEqual(['a@1']);
     expect(sse.lastEventId).toBe('1');
@@ -154,7 +160,7 @@ describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
     const ids: string[] = [];
     const { client: sse, received, errors } = client({ url: `${server.origin}/events`, random: () => 0 });
     sse.subscribe(() => void ids.push(sse.lastEventId));
-    await eventually(() => sse.state === 'closed', 'the 204 of the third connection');
+    await waitFor(() => expect(sse.state, 'the 204 of the third connection').toBe('closed'));
     expect(received).toEqual([
       'a@ok-1',
       'h1@ok-1',
@@ -188,7 +194,7 @@ describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
     });
     cleanups.push(() => server.close());
     const { client: sse, errors } = client({ url: `${server.origin}/events`, maxEventIdLength: 1000 });
-    await eventually(() => resumedFrom.length >= 2, 'the reconnection');
+    await waitFor(() => expect(resumedFrom.length, 'the reconnection').toBeGreaterThanOrEqual(2));
     expect(resumedFrom.slice(0, 2)).toEqual([undefined, long]);
     expect(sse.lastEventId).toBe(long);
     expect(errors).toEqual([]);
@@ -223,7 +229,7 @@ describe('streams opened with POST', { timeout: 15_000 }, () => {
       headers: { 'content-type': 'application/json' },
       body: () => JSON.stringify({ query: 'status', attempt: ++attempts }),
     });
-    await eventually(() => received.length >= 2, 'two connections');
+    await waitFor(() => expect(received.length, 'two connections').toBeGreaterThanOrEqual(2));
     expect(received.slice(0, 2)).toEqual(['u1@1', 'u2@2']);
     expect(seen.slice(0, 2)).toEqual([
       { method: 'POST', body: '{"query":"status","attempt":1}', lastEventId: undefined },

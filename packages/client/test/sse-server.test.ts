@@ -1,11 +1,12 @@
 import { createEmitter, createMemoryStore, type ReplayStore } from '@app/sse-server';
+import { listen, waitFor } from '@app/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../src/client';
 import type { ResetInfo, SseClient } from '../src/client-api';
 import type { SseClientError } from '../src/errors';
 import type { ClientOptions } from '../src/options';
 import { events } from './support/catalog';
-import { eventually, faultyProxy, listen } from './support/servers';
+import { faultyProxy } from './support/faulty-proxy';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -57,13 +58,16 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
     const proxy = await faultyProxy(server.port);
     cleanups.push(() => proxy.close());
     const { client, received, resets } = recordingClient({ url: `${proxy.origin}/events` });
-    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    await waitFor(() => expect(client.getSnapshot().clientId, 'the hello').not.toBeNull());
     let published = 0;
     for (let round = 1; round <= 8; round++) {
       proxy.cutMidEvent();
       for (let index = 0; index < 25; index++)
         await sse.broadcast('user:left', { userId: String(published++) });
-      await eventually(() => proxy.cuts === round && received.length >= published, `round ${round}`);
+      await waitFor(() => {
+        expect(proxy.cuts, `round ${round}`).toBe(round);
+        expect(received.length, `round ${round}`).toBeGreaterThanOrEqual(published);
+      });
     }
     expect(received).toEqual(numbers(0, 200));
     expect(proxy.connections).toBe(9);
@@ -81,10 +85,13 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
     const first = await serve({ store: durable });
     let origin = first.server.origin;
     const { client, received, resets } = recordingClient({ url: () => `${origin}/events` });
-    await eventually(() => client.state === 'open' && client.getSnapshot().clientId !== null, 'the hello');
+    await waitFor(() => {
+      expect(client.state, 'the hello').toBe('open');
+      expect(client.getSnapshot().clientId, 'the hello').not.toBeNull();
+    });
     for (let index = 0; index < 10; index++)
       await first.sse.broadcast('user:left', { userId: String(index) });
-    await eventually(() => received.length === 10, 'the first events');
+    await waitFor(() => expect(received, 'the first events').toHaveLength(10));
     const resumeFrom = client.lastEventId;
 
     await first.sse.close({ retryMs: 50 });
@@ -96,10 +103,10 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
       await second.sse.broadcast('user:left', { userId: String(index) });
     expect(received).toHaveLength(10);
     origin = second.server.origin;
-    await eventually(() => received.length === 20, 'the replay');
+    await waitFor(() => expect(received, 'the replay').toHaveLength(20));
     for (let index = 20; index < 30; index++)
       await second.sse.broadcast('user:left', { userId: String(index) });
-    await eventually(() => received.length === 30, 'the live events');
+    await waitFor(() => expect(received, 'the live events').toHaveLength(30));
 
     expect(received).toEqual(numbers(0, 30));
     expect(resets).toEqual([]);
@@ -111,20 +118,20 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
     const first = await serve();
     let origin = first.server.origin;
     const { client, received, resets } = recordingClient({ url: () => `${origin}/events` });
-    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    await waitFor(() => expect(client.getSnapshot().clientId, 'the hello').not.toBeNull());
     await first.sse.broadcast('user:left', { userId: 'before' });
-    await eventually(() => received.length === 1, 'the first event');
+    await waitFor(() => expect(received, 'the first event').toHaveLength(1));
     const before = client.lastEventId;
     await first.sse.close();
     await first.server.close();
 
     const second = await serve();
     origin = second.server.origin;
-    await eventually(() => resets.length === 1, 'the reset');
+    await waitFor(() => expect(resets, 'the reset').toHaveLength(1));
     expect(resets).toEqual([{ reason: 'epoch-changed', lastEventId: before }]);
-    await eventually(() => client.state === 'open', 'the new stream');
+    await waitFor(() => expect(client.state, 'the new stream').toBe('open'));
     await second.sse.broadcast('user:left', { userId: 'after' });
-    await eventually(() => received.length === 2, 'the next event');
+    await waitFor(() => expect(received, 'the next event').toHaveLength(2));
     expect(received).toEqual(['before', 'after']);
     expect(client.lastEventId.split('-')[0]).not.toBe(before.split('-')[0]);
   });
@@ -135,16 +142,23 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
     cleanups.push(() => proxy.close());
     // 5 intervals (1 s) of tolerance: a loaded machine may delay a heartbeat a little.
     const { client, received, errors } = recordingClient({ url: `${proxy.origin}/events`, watchdog: 5 });
-    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    await waitFor(() => expect(client.getSnapshot().clientId, 'the hello').not.toBeNull());
     // A quiet but healthy stream: heartbeats only, 8 of them written (`: ping\n`, 7 bytes each).
     const bytesBefore = sse.stats().bytes;
-    await eventually(() => sse.stats().bytes >= bytesBefore + 8 * 7, 'eight heartbeats');
+    await waitFor(() =>
+      expect(sse.stats().bytes, 'eight heartbeats').toBeGreaterThanOrEqual(bytesBefore + 8 * 7),
+    );
     expect(errors).toEqual([]);
     expect(proxy.connections).toBe(1);
     proxy.stallOpenConnections();
     await sse.broadcast('user:left', { userId: 'while-stalled' });
-    await eventually(() => errors.some((error) => error.code === 'watchdog'), 'the watchdog');
-    await eventually(() => received.length === 1, 'the replayed event');
+    await waitFor(() =>
+      expect(
+        errors.some((error) => error.code === 'watchdog'),
+        'the watchdog',
+      ).toBe(true),
+    );
+    await waitFor(() => expect(received, 'the replayed event').toHaveLength(1));
     expect(received).toEqual(['while-stalled']);
     // At least one reconnect; a starved machine may need more, never a duplicate delivery.
     expect(proxy.connections).toBeGreaterThanOrEqual(2);
@@ -161,10 +175,10 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
       () => server.close(),
     );
     const { client, received, errors } = recordingClient({ url: `${server.origin}/events` });
-    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    await waitFor(() => expect(client.getSnapshot().clientId, 'the hello').not.toBeNull());
     await sse.broadcast('user:kicked', { userId: 'k' });
     await sse.broadcast('user:left', { userId: 'l' });
-    await eventually(() => received.length === 1, 'the valid event');
+    await waitFor(() => expect(received, 'the valid event').toHaveLength(1));
     expect(errors.map((error) => [error.code, error.event])).toEqual([
       ['catalog-mismatch', 'sse:hello'],
       ['unknown-event', 'user:kicked'],
@@ -184,7 +198,7 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
       url: `${server.origin}/events`,
       headers: { authorization: 'Bearer bad' },
     });
-    await eventually(() => refused.client.state === 'closed', 'the refusal');
+    await waitFor(() => expect(refused.client.state, 'the refusal').toBe('closed'));
     expect(refused.errors.map((error) => [error.code, error.status, error.fatal])).toEqual([
       ['unauthorized', 401, true],
     ]);
@@ -192,18 +206,20 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
       url: `${server.origin}/events`,
       headers: { authorization: 'Bearer ok' },
     });
-    await eventually(() => admitted.client.state === 'open', 'the first client');
+    await waitFor(() => expect(admitted.client.state, 'the first client').toBe('open'));
     const tooMany = recordingClient({
       url: `${server.origin}/events`,
       headers: () => ({ authorization: 'Bearer ok' }),
       random: () => 0,
     });
-    await eventually(() => tooMany.errors.length === 1, 'the 503');
+    await waitFor(() => expect(tooMany.errors, 'the 503').toHaveLength(1));
     expect(tooMany.errors[0]).toMatchObject({ code: 'http-status', status: 503, fatal: false });
     // The server asks for Retry-After: 1 (whole seconds, at least 1); random 0 adds no jitter.
     expect(tooMany.client.getSnapshot().retryAt! - Date.now()).toBeGreaterThan(900);
     admitted.client.close();
-    await eventually(() => tooMany.client.state === 'open', 'the retry after Retry-After', 10_000);
+    await waitFor(() => expect(tooMany.client.state, 'the retry after Retry-After').toBe('open'), {
+      timeoutMs: 10_000,
+    });
     expect(server.requests).toBe(4);
   });
 
@@ -217,13 +233,16 @@ describe('against @app/sse-server', { timeout: 20_000 }, () => {
       transport: 'eventsource',
       EventSource,
     });
-    await eventually(() => client.getSnapshot().clientId !== null, 'the hello');
+    await waitFor(() => expect(client.getSnapshot().clientId, 'the hello').not.toBeNull());
     let published = 0;
     for (let round = 1; round <= 3; round++) {
       proxy.cutMidEvent();
       for (let index = 0; index < 20; index++)
         await sse.broadcast('user:left', { userId: String(published++) });
-      await eventually(() => proxy.cuts === round && received.length >= published, `round ${round}`);
+      await waitFor(() => {
+        expect(proxy.cuts, `round ${round}`).toBe(round);
+        expect(received.length, `round ${round}`).toBeGreaterThanOrEqual(published);
+      });
     }
     expect(received).toEqual(numbers(0, 60));
     expect(proxy.connections).toBe(4);

@@ -1,8 +1,8 @@
 // @vitest-environment node
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createEmitter } from '@app/sse-server';
+import { listen, type TestServer } from '@app/test-utils';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ const streams = sse.handler({
   },
 });
 let script = '';
-const server = createServer((req, res) => {
+function servePage(req: IncomingMessage, res: ServerResponse) {
   if (req.url === '/events') return streams(req, res);
   if (req.url === '/app.js') {
     res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
@@ -31,7 +31,8 @@ const server = createServer((req, res) => {
     .end(
       '<!doctype html><title>hooks</title><div id="root"></div><script type="module" src="/app.js"></script>',
     );
-});
+}
+let server: TestServer;
 let browser: Browser;
 let origin = '';
 
@@ -49,16 +50,15 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   script = bundle.outputFiles[0]?.text ?? '';
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listen(servePage);
+  origin = server.origin;
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {
   await browser?.close();
   await sse.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server?.close();
 });
 
 it('renders live events through the hooks in Chromium, on one stream under StrictMode', async () => {

@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
 import { createParserStream, defineEvents, type ParsedEvent } from '@app/sse-protocol';
 import { createEmitter, type Emitter, type ReplayStore } from '@app/sse-server';
+import { listen } from '@app/test-utils';
 import { z } from 'zod';
 import { createRedisStore } from '../src/index';
 
@@ -38,17 +38,14 @@ export async function startInstance(redisUrl: string, stream: string, maxLen = 1
       return user === null ? true : { userId: user };
     },
   });
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const server = await listen(handler);
   return {
     emitter,
     store,
-    url: `http://127.0.0.1:${port}/events`,
+    url: `${server.origin}/events`,
     async close() {
       await emitter.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     },
   };
 }

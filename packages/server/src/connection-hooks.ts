@@ -22,7 +22,6 @@ function run<Info>(core: EmitterCore, hook: (info: Info) => void, info: Info): v
  * Reports a stream that was accepted: registered, its headers and first bytes written. Arms
  * `onDisconnect` first, so a stream that ends while `onConnect` runs is still reported.
  *
- * @param core - the emitter
  * @param connection - the new connection
  * @param request - the request that opened it
  * @param handler - the endpoint's options
@@ -50,7 +49,6 @@ export function reportConnect<Req>(
  * Reports the end of a connection to its `onDisconnect`, once: the hook is disarmed first (which
  * also lets go of the request).
  *
- * @param core - the emitter
  * @param connection - a connection just detached
  * @param reason - why it ended
  */

@@ -1,10 +1,8 @@
 import { CLOSED, type Connection, isCovered, LIVE, NO_RUN, REPLAYING, SCATTERED_RUN } from './connection';
-import { reportDisconnect } from './connection-hooks';
-import type { DisconnectReason } from './connection-info';
+import { dropBroken, dropSlow } from './connection-end';
 import type { EmitterCore } from './emitter-core';
 import { joinFrames } from './frames';
 import type { StoredEvent } from './replay-store';
-import type { TransportEvents } from './transport';
 import { batchOf, beginFrame, currentFrameIndex, sharedRun, takeBatch, type WriteBatch } from './write-batch';
 
 /**
@@ -18,7 +16,6 @@ import { batchOf, beginFrame, currentFrameIndex, sharedRun, takeBatch, type Writ
  * queued plus buffered bytes pass `maxBufferedBytes` the connection is dropped: its client resumes
  * from the replay store, and a reader that never reads cannot grow memory past that bound.
  *
- * @param core - the emitter
  * @param batch - the emitter's write batch, with the frame being fanned out begun
  * @param connection - a LIVE connection
  * @param frame - the encoded bytes (the batch's current frame)
@@ -63,7 +60,6 @@ function writeLive(core: EmitterCore, batch: WriteBatch, connection: Connection,
  * holds more than `maxBufferedBytes` the connection is dropped. Drops are done after the loop: they
  * run `onDisconnect`, and no application code may run while runs still point into `frames`.
  *
- * @param core - the emitter
  * @param batch - its batch
  */
 function flushBatch(core: EmitterCore, batch: WriteBatch): void {
@@ -98,24 +94,7 @@ function flushBatch(core: EmitterCore, batch: WriteBatch): void {
     }
   }
   for (const connection of slow) dropSlow(core, connection);
-  for (const connection of broken) {
-    if (!detach(core, connection)) continue;
-    connection.transport.destroy();
-    reportDisconnect(core, connection, 'client-gone');
-  }
-}
-
-/**
- * The frames a connection holds and has not written: its run in the turn's batch, or its queue.
- * Clears both.
- */
-function takeUnwritten(core: EmitterCore, connection: Connection): Uint8Array[] {
-  const start = connection.runStart;
-  connection.runStart = NO_RUN;
-  if (start >= 0) return batchOf(core, flushBatch).frames.slice(start, connection.runEnd);
-  const queue = connection.queue;
-  connection.queue = null;
-  return queue ?? [];
+  for (const connection of broken) dropBroken(core, connection);
 }
 
 /**
@@ -161,7 +140,6 @@ let fanOuts = 0;
  * Sends a stored event to every connection entitled to it: one map lookup per target channel, then
  * a loop over that channel's Set.
  *
- * @param core - the emitter
  * @param event - the event as the store returned it
  * @returns the number of connections that took it
  */
@@ -226,7 +204,6 @@ export function drained(connection: Connection): void {
  * Writes one frame of a replay (or of the live events held during it), waiting for `drain` when
  * the response is full: a replay never buffers more than the response's own high-water mark.
  *
- * @param core - the emitter
  * @param connection - a REPLAYING connection
  * @param frame - the bytes
  * @returns `true` when the writer may go on at once, else a promise of whether the connection is
@@ -247,8 +224,6 @@ export function writeReplayFrame(
 /**
  * Writes the heartbeat comment to every live connection that has nothing queued (a connection
  * with queued frames is not idle and needs no heartbeat).
- *
- * @param core - the emitter
  */
 export function heartbeatTick(core: EmitterCore): void {
   const batch = batchOf(core, flushBatch);
@@ -257,99 +232,5 @@ export function heartbeatTick(core: EmitterCore): void {
     if (connection.state === LIVE && connection.queue === null && connection.runStart === NO_RUN) {
       writeLive(core, batch, connection, core.ping);
     }
-  }
-}
-
-/**
- * Forgets a connection: out of every map, its buffers released, a waiting replay writer released.
- * The response itself is ended or destroyed by the caller, who then reports the end to
- * `onDisconnect` (so the hook runs once the stream really is over). Safe to call twice.
- *
- * @param core - the emitter
- * @param connection - the connection
- * @returns whether it was open until now (`false` on a second call)
- */
-export function detach(core: EmitterCore, connection: Connection): boolean {
-  if (connection.state === CLOSED) return false;
-  connection.state = CLOSED;
-  connection.pending = null;
-  connection.pendingBytes = 0;
-  connection.queue = null;
-  connection.queuedBytes = 0;
-  connection.runStart = NO_RUN;
-  core.registry.remove(connection);
-  core.heartbeat.update(core.registry.connections.size);
-  const waiter = connection.waiter;
-  connection.waiter = null;
-  waiter?.();
-  return true;
-}
-
-/**
- * Drops a connection whose unsent bytes passed `maxBufferedBytes`; its client reconnects and
- * resumes from the replay store.
- *
- * @param core - the emitter
- * @param connection - the slow connection
- */
-export function dropSlow(core: EmitterCore, connection: Connection): void {
-  if (!detach(core, connection)) return;
-  core.counters.slowDisconnects += 1;
-  connection.transport.destroy();
-  reportDisconnect(core, connection, 'slow-consumer');
-}
-
-/**
- * Ends a connection after the bytes already written (and, when given, a last frame).
- *
- * @param core - the emitter
- * @param connection - the connection
- * @param reason - why, as `onDisconnect` is told
- * @param last - a final frame, for example `retry:` on a graceful close
- */
-export function endConnection(
-  core: EmitterCore,
-  connection: Connection,
-  reason: DisconnectReason,
-  last?: Uint8Array,
-): void {
-  if (connection.state === CLOSED) return;
-  const chunks = takeUnwritten(core, connection);
-  if (last !== undefined) chunks.push(last);
-  detach(core, connection);
-  if (chunks.length > 0) {
-    let bytes = 0;
-    for (const chunk of chunks) bytes += chunk.byteLength;
-    if (last !== undefined) core.counters.bytes += last.byteLength;
-    connection.transport.write(chunks.length === 1 ? (chunks[0] as Uint8Array) : joinFrames(chunks, bytes));
-  }
-  connection.transport.end();
-  reportDisconnect(core, connection, reason);
-}
-
-/**
- * What a transport reports for one connection. A class rather than two closures per connection:
- * thousands are alive at once, and prototype methods cost nothing per instance.
- */
-export class ConnectionEvents implements TransportEvents {
-  private readonly core: EmitterCore;
-  private readonly connection: Connection;
-
-  /**
-   * @param core - the emitter
-   * @param connection - the connection the transport serves
-   */
-  constructor(core: EmitterCore, connection: Connection) {
-    this.core = core;
-    this.connection = connection;
-  }
-
-  drain(): void {
-    drained(this.connection);
-  }
-
-  close(): void {
-    // Only a stream still open gets here with news: one the emitter ended or dropped is detached already.
-    if (detach(this.core, this.connection)) reportDisconnect(this.core, this.connection, 'client-gone');
   }
 }

@@ -8,7 +8,8 @@ import {
 import { createFetchHandler } from './adapters/fetch';
 import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
 import { assertChannel } from './channels';
-import { endConnection, fanOut, heartbeatTick } from './delivery';
+import { endConnection } from './connection-end';
+import { fanOut, heartbeatTick } from './delivery';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames';

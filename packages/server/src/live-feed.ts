@@ -1,4 +1,5 @@
-import { endConnection, fanOut } from './delivery';
+import { endConnection } from './connection-end';
+import { fanOut } from './delivery';
 import type { EmitterCore } from './emitter-core';
 import type { ReplayStore } from './replay-store';
 
@@ -28,7 +29,6 @@ export interface LiveFeed {
 /**
  * Subscribes the emitter to the store's live feed.
  *
- * @param core - the emitter
  * @param subscribe - the store's `subscribe`
  */
 export function connectLiveFeed(

@@ -39,7 +39,6 @@ export function methodNotAllowed(): Refusal {
 /**
  * 503 Service Unavailable, with `Retry-After` (whole seconds, at least 1) from the emitter's `retryMs`.
  *
- * @param core - the emitter
  * @param reason - why
  */
 export function unavailable(core: EmitterCore, reason: string): Refusal {

@@ -1,6 +1,7 @@
 import { parseEventId } from '@app/sse-protocol';
 import { CLOSED, type Connection, isCovered, isEntitled, LIVE } from './connection';
-import { endConnection, writeReplayFrame } from './delivery';
+import { endConnection } from './connection-end';
+import { writeReplayFrame } from './delivery';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { helloFrame, resetFrame } from './frames';

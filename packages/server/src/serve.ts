@@ -2,9 +2,10 @@ import { EVENT_STREAM_CONTENT_TYPE, parseEventId } from '@app/sse-protocol';
 import { resolveIdentity } from './authorize';
 import { resolveChannels } from './channels';
 import { createConnection } from './connection';
+import { detach, endConnection } from './connection-end';
+import { ConnectionEvents } from './connection-events';
 import { reportConnect } from './connection-hooks';
 import type { ConnectionIdentity } from './connection-info';
-import { ConnectionEvents, detach, endConnection } from './delivery';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import type { HandlerOptions } from './options';
@@ -45,7 +46,6 @@ const STREAM_HEADERS = Object.freeze(BASE_HEADERS);
  * stream. Resolves once the stream is open or refused; the replay goes on in the background.
  * Only a stream that passed every check reaches `onConnect`, and then `onDisconnect` once.
  *
- * @param core - the emitter
  * @param req - the framework's request, passed to `authorize`, `channels` and the hooks
  * @param request - what the adapter read from it
  * @param transport - the response

@@ -1,4 +1,4 @@
-import type { Connection } from './connection';
+import { type Connection, NO_RUN } from './connection';
 import type { EmitterCore } from './emitter-core';
 import { joinFrames } from './frames';
 
@@ -40,7 +40,6 @@ const later: (flush: () => void) => void =
 /**
  * The emitter's batch for this turn.
  *
- * @param core - the emitter
  * @param flush - writes a batch out (given the same function on every call)
  * @returns its batch (one object per emitter, reused from turn to turn)
  */
@@ -127,4 +126,17 @@ export function sharedRun(
     joined.set(key, chunk);
   }
   return chunk;
+}
+
+/**
+ * The frames a connection holds and has not written: its run in the turn's batch, or its queue.
+ * Clears both.
+ */
+export function takeUnwritten(core: EmitterCore, connection: Connection): Uint8Array[] {
+  const start = connection.runStart;
+  connection.runStart = NO_RUN;
+  if (start >= 0) return (batches.get(core) as WriteBatch).frames.slice(start, connection.runEnd);
+  const queue = connection.queue;
+  connection.queue = null;
+  return queue ?? [];
 }

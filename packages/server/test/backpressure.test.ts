@@ -1,9 +1,8 @@
+import { openRaw, waitFor } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createEmitter, parseEventId } from '../src/index';
-import { events } from './helpers/catalog';
-import { openRaw } from './helpers/raw-client';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -21,7 +20,7 @@ describe('a reader that never reads', () => {
     const slow = await openRaw(url, { paused: true });
     fixture.raws.push(fast, slow);
     await fast.waitForEvents(1);
-    await waitUntil(() => emitter.stats().clients === 2, 'both streams');
+    await waitFor(() => expect(emitter.stats().clients, 'both streams').toBe(2));
 
     const text = 'p'.repeat(2000);
     let published = 0;

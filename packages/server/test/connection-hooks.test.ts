@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HELLO_EVENT, helloSchema } from '@app/sse-protocol';
+import { openRaw, type RawStream, settle, waitFor } from '@app/test-utils';
 import express from 'express';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -10,11 +11,9 @@ import {
   type HandlerOptions,
   isSseServerError,
 } from '../src/index';
-import { events } from './helpers/catalog';
-import { controlledStore, createGate } from './helpers/controlled-store';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { controlledStore, createGate } from './support/controlled-store';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -90,7 +89,7 @@ describe('onConnect and onDisconnect', () => {
     expect(JSON.parse(third?.data ?? '{}')).toMatchObject({ message: 'marker' });
     expect(emitter.subscribe(clientId, 'room:2')).toBe(true);
     raw.destroy();
-    await waitUntil(() => recorded.disconnects.length === 1, 'onDisconnect');
+    await waitFor(() => expect(recorded.disconnects, 'onDisconnect').toHaveLength(1));
     const [disconnected] = recorded.disconnects;
     expect(disconnected).toMatchObject({
       clientId,
@@ -158,7 +157,7 @@ describe('onConnect and onDisconnect', () => {
     // A stream still being authorised when close() runs is refused afterwards: never a join.
     gate.shut();
     const whileClosing = fixture.open(url, { headers: { 'x-user': 'dave' } });
-    await waitUntil(() => gate.reached === 7, 'the request to reach authorize');
+    await waitFor(() => expect(gate.reached, 'the request to reach authorize').toBe(7));
     await emitter.close();
     expect(recorded.disconnects.map((info) => [info.userId, info.reason])).toEqual([
       ['ada', 'closed'],
@@ -210,11 +209,11 @@ describe('onConnect and onDisconnect', () => {
         }),
       );
       // The next round's pairs must find each user's slot free again.
-      await waitUntil(() => emitter.stats().clients === 0, 'the round to be forgotten');
+      await waitFor(() => expect(emitter.stats().clients, 'the round to be forgotten').toBe(0));
     }
     expect(accepted).toBe(users * rounds);
     expect(refused).toBe(users * rounds);
-    await waitUntil(() => recorded.disconnects.length === accepted, 'every onDisconnect');
+    await waitFor(() => expect(recorded.disconnects, 'every onDisconnect').toHaveLength(accepted));
     await emitter.close();
     expect(recorded.connects).toHaveLength(accepted);
     expect(recorded.disconnects).toHaveLength(accepted);
@@ -237,7 +236,7 @@ describe('onConnect and onDisconnect', () => {
     // One more whose replay read is still in flight.
     controlled.read.shut();
     const replaying = await fixture.open(url);
-    await waitUntil(() => recorded.connects.length === 4, 'the fourth onConnect');
+    await waitFor(() => expect(recorded.connects, 'the fourth onConnect').toHaveLength(4));
     expect(replaying.events).toEqual([]);
 
     await emitter.close({ retryMs: 10 });
@@ -245,7 +244,7 @@ describe('onConnect and onDisconnect', () => {
     expect(recorded.disconnects.every((info) => info.reason === 'closed')).toBe(true);
     controlled.read.open();
     for (const stream of [...live, replaying]) await stream.waitForEnd();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await settle();
     expect(recorded.calls).toHaveLength(8);
     recorded.expectPaired();
   });
@@ -255,7 +254,7 @@ describe('onConnect and onDisconnect', () => {
     const recorded = recordHooks<IncomingMessage>(() => emitter.stats().clients);
     const url = await fixture.serve(emitter, emitter.handler(recorded.hooks));
     const slow = await fixture.open(url, { paused: true });
-    await waitUntil(() => recorded.connects.length === 1, 'onConnect');
+    await waitFor(() => expect(recorded.connects, 'onConnect').toHaveLength(1));
     const text = 's'.repeat(4000);
     for (let n = 0; n < 20_000 && emitter.stats().slowDisconnects === 0; n++) {
       await emitter.broadcast('blob', { text });
@@ -265,7 +264,7 @@ describe('onConnect and onDisconnect', () => {
     expect(recorded.disconnects.map((info) => info.reason)).toEqual(['slow-consumer']);
     slow.res.resume();
     await slow.waitForEnd();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await settle();
     expect(recorded.calls.map((call) => call.hook)).toEqual(['connect', 'disconnect']);
   });
 
@@ -278,7 +277,7 @@ describe('onConnect and onDisconnect', () => {
     const url = await fixture.serve(emitter, emitter.handler(recorded.hooks));
     const raw = await fixture.open(url);
     await raw.waitForEnd();
-    await waitUntil(() => recorded.disconnects.length === 1, 'onDisconnect');
+    await waitFor(() => expect(recorded.disconnects, 'onDisconnect').toHaveLength(1));
     expect(recorded.disconnects[0]?.reason).toBe('store-failed');
     expect(onError).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -310,7 +309,7 @@ describe('onConnect and onDisconnect', () => {
     expect((await emitter.broadcast('tick', { n: 1 })).delivered).toBe(1);
     await first.waitForEvents(2);
     first.destroy();
-    await waitUntil(() => onError.mock.calls.length === 2, 'the rejection to reach onError');
+    await waitFor(() => expect(onError.mock.calls, 'the rejection to reach onError').toHaveLength(2));
     expect(onError).toHaveBeenLastCalledWith(expect.objectContaining({ message: 'onDisconnect failed' }));
     const second = await fixture.open(url);
     expect(second.status).toBe(200);

@@ -1,5 +1,6 @@
 import { type ClientRequest, request, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
+import { listen, settle, waitFor } from '@app/test-utils';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -9,10 +10,9 @@ import {
   type NodeRequest,
   type ReplayStore,
 } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { controlledStore, createGate } from './helpers/controlled-store';
-import { listen, waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events, type TestEvents } from './support/catalog';
+import { controlledStore, createGate } from './support/controlled-store';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -34,7 +34,7 @@ afterEach(async () => {
   // Closed before the check below, whichever afterEach runs first.
   await fixture.cleanup();
   // Let late callbacks (next ticks, socket errors) run before checking.
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await settle();
   expect(escaped.splice(0)).toEqual([]);
 });
 
@@ -64,10 +64,10 @@ function send(url: string, headers: Record<string, string> = {}): ClientRequest 
 }
 
 const forgotten = (emitter: Emitter<TestEvents>) =>
-  waitUntil(
-    () => emitter.stats().clients === 0 && emitter.stats().channels === 0,
-    'the emitter to hold nothing',
-  );
+  waitFor(() => {
+    expect(emitter.stats().clients, 'the emitter to hold nothing').toBe(0);
+    expect(emitter.stats().channels, 'the emitter to hold nothing').toBe(0);
+  });
 
 describe('writes after the response was ended by other code', () => {
   it('never writes to a response a middleware ended (a request timeout), and forgets the stream', async () => {
@@ -124,9 +124,9 @@ describe('a client that leaves at any point', () => {
       },
     );
     const req = send(url);
-    await waitUntil(() => gate.reached === 1, 'channels() to be called');
+    await waitFor(() => expect(gate.reached, 'channels() to be called').toBe(1));
     req.destroy();
-    await waitUntil(() => responses[0]?.destroyed === true, 'the server to see the client leave');
+    await waitFor(() => expect(responses[0]?.destroyed, 'the server to see the client leave').toBe(true));
     gate.open();
     // What the opened gate lets run is promise jobs only: all done before the next loop turn.
     await new Promise((resolve) => setImmediate(resolve));
@@ -140,14 +140,14 @@ describe('a client that leaves at any point', () => {
 
     controlled.head.shut();
     const whileHead = send(url);
-    await waitUntil(() => controlled.head.reached === 1, 'the head read');
+    await waitFor(() => expect(controlled.head.reached, 'the head read').toBe(1));
     whileHead.destroy();
-    await waitUntil(() => responses[0]?.destroyed === true, 'the first client to leave');
+    await waitFor(() => expect(responses[0]?.destroyed, 'the first client to leave').toBe(true));
     controlled.head.open();
 
     controlled.read.shut();
     const whileRead = send(url, { 'Last-Event-ID': (await emitter.broadcast('tick', { n: 2 })).id });
-    await waitUntil(() => controlled.read.reached === 1, 'the replay read');
+    await waitFor(() => expect(controlled.read.reached, 'the replay read').toBe(1));
     expect(emitter.stats().clients).toBe(1);
     whileRead.destroy();
     await forgotten(emitter);
@@ -189,7 +189,7 @@ describe('a client that leaves at any point', () => {
       received += chunk.toString('latin1');
     });
     socket.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
-    await waitUntil(() => received.includes('event: sse:hello'), 'the stream to open');
+    await waitFor(() => expect(received, 'the stream to open').toContain('event: sse:hello'));
     socket.write('\u0000\u0001 not HTTP at all\r\n\r\n');
     await forgotten(emitter);
     await emitter.broadcast('tick', { n: 1 });
@@ -201,11 +201,13 @@ describe('a client that leaves at any point', () => {
     const gate = createGate();
     gate.shut();
     const closed: ServerResponse[] = [];
+    const gone: ServerResponse[] = [];
     const app = express();
     // An async middleware (a session lookup) during which the client leaves.
     app.get(
       '/events',
       async (_req, res, next) => {
+        res.once('close', () => gone.push(res));
         await gate.wait();
         closed.push(res);
         next();
@@ -215,13 +217,13 @@ describe('a client that leaves at any point', () => {
     fixture.server = await listen(app);
     const refusedLater = send(`${fixture.server.origin}/events`);
     const admittedLater = send(`${fixture.server.origin}/events`, { 'x-user': 'ada' });
-    await waitUntil(() => gate.reached === 2, 'both requests in the middleware');
+    await waitFor(() => expect(gate.reached, 'both requests in the middleware').toBe(2));
     refusedLater.destroy();
     admittedLater.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => expect(gone, 'the server to see both clients leave').toHaveLength(2));
     gate.open();
-    await waitUntil(() => closed.length === 2, 'the handler to run');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => expect(closed, 'the handler to run').toHaveLength(2));
+    await settle();
     expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
   });
 });
@@ -285,12 +287,12 @@ describe('close()', () => {
     const from = (await emitter.broadcast('tick', { n: 1 })).id;
     controlled.read.shut();
     const raw = await fixture.open(url, { headers: { 'Last-Event-ID': from } });
-    await waitUntil(() => controlled.read.reached === 1, 'the replay read');
+    await waitFor(() => expect(controlled.read.reached, 'the replay read').toBe(1));
     await emitter.close({ retryMs: 50 });
     await raw.waitForEnd();
     expect(raw.retries).toEqual([3000, 50]);
     controlled.read.open();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
     expect(onError).not.toHaveBeenCalled();
     expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
 

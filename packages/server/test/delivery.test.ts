@@ -1,12 +1,11 @@
 import { connect } from 'node:net';
 import { EventValidationError, HELLO_EVENT, helloSchema, isEventValidationError } from '@app/sse-protocol';
+import { openRaw, type RawStream, waitFor } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createEmitter, type Emitter } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { recordEventSource } from './helpers/event-source';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events, type TestEvents } from './support/catalog';
+import { recordEventSource } from './support/event-source';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -179,7 +178,7 @@ describe('stream headers', () => {
       (received) => received.includes('event: sse:hello'),
     );
     expect(next.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
-    await waitUntil(() => emitter.stats().clients === 0, 'no stream to be held');
+    await waitFor(() => expect(emitter.stats().clients, 'no stream to be held').toBe(0));
     expect(emitter.stats().bytes).toBeGreaterThan(0);
   });
 
@@ -257,7 +256,7 @@ describe('channels', () => {
     await raw.waitForEvents(1);
     expect(emitter.stats()).toMatchObject({ clients: 1, channels: 3 });
     raw.destroy();
-    await waitUntil(() => emitter.stats().clients === 0, 'the connection to be forgotten');
+    await waitFor(() => expect(emitter.stats().clients, 'the connection to be forgotten').toBe(0));
     expect(emitter.stats().channels).toBe(0);
   });
 });

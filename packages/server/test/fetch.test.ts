@@ -1,8 +1,8 @@
 import { createParserStream, HELLO_EVENT, type ParsedEvent } from '@app/sse-protocol';
 import { describe, expect, it } from 'vitest';
 import { createEmitter, type Emitter, type EmitterOptions, httpError, isSseServerError } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events, type TestEvents } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 

@@ -1,11 +1,11 @@
 import { connect, createServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { createParser, HELLO_EVENT, type ParsedEvent } from '@app/sse-protocol';
+import { waitFor } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createEmitter } from '../src/index';
-import { events } from './helpers/catalog';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -30,13 +30,13 @@ describe('node:http2 compatibility API', () => {
       const parser = createParser({ onEvent: (event) => received.push(event) });
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => parser.feed(chunk));
-      await waitUntil(() => received.length === 1, 'sse:hello');
+      await waitFor(() => expect(received, 'sse:hello').toHaveLength(1));
       expect(received[0]?.event).toBe(HELLO_EVENT);
       const sent = await emitter.to('user:ada').send('tick', { n: 7 });
-      await waitUntil(() => received.length === 2, 'the event');
+      await waitFor(() => expect(received, 'the event').toHaveLength(2));
       expect(received[1]).toEqual({ id: sent.id, event: 'tick', data: '{"n":7}' });
       stream.close();
-      await waitUntil(() => emitter.stats().clients === 0, 'the stream to be forgotten');
+      await waitFor(() => expect(emitter.stats().clients, 'the stream to be forgotten').toBe(0));
     } finally {
       session.close();
     }

@@ -17,8 +17,8 @@ import {
   lastEventIdFrom,
   type ReplayStore,
 } from '../src/index';
-import { events } from './helpers/catalog';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 

@@ -1,12 +1,11 @@
 import { connect } from 'node:net';
 import { RESET_EVENT } from '@app/sse-protocol';
+import { openRaw, waitFor } from '@app/test-utils';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmitter, isSseServerError } from '../src/index';
-import { events } from './helpers/catalog';
-import { openRaw } from './helpers/raw-client';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 afterEach(() => {
@@ -34,14 +33,16 @@ describe('heartbeat', () => {
     fixture.raws.push(...streams);
     await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
     expect(intervals()).toBe(1);
-    await waitUntil(
-      () => streams.every((stream) => stream.comments.filter((c) => c === 'ping').length >= 2),
-      'pings',
+    await waitFor(() =>
+      expect(
+        streams.every((stream) => stream.comments.filter((c) => c === 'ping').length >= 2),
+        'pings',
+      ).toBe(true),
     );
     const [hello] = streams[0]?.events ?? [];
     expect(JSON.parse(hello?.data ?? '').heartbeatMs).toBe(40);
     for (const stream of streams) stream.destroy();
-    await waitUntil(() => emitter.stats().clients === 0, 'every stream to close');
+    await waitFor(() => expect(emitter.stats().clients, 'every stream to close').toBe(0));
     expect(intervals()).toBe(0);
   });
 });
@@ -110,7 +111,7 @@ describe('cleanup', () => {
         }),
       );
     }
-    await waitUntil(() => emitter.stats().clients === 0, 'every stream to be forgotten');
+    await waitFor(() => expect(emitter.stats().clients, 'every stream to be forgotten').toBe(0));
     expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0, bufferedBytes: 0 });
     expect(intervals()).toBe(0);
     expect(fixture.server?.server.listenerCount('request')).toBe(requestListeners);
@@ -149,10 +150,12 @@ describe('cleanup', () => {
       socket.write(
         `GET /events HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${body.length + 1}\r\n\r\n${body}`,
       );
-      await waitUntil(() => received.includes('sse:hello'), 'the stream to open');
+      await waitFor(() => expect(received, 'the stream to open').toContain('sse:hello'));
       expect(emitter.stats().clients).toBe(1);
       socket.destroy();
-      await waitUntil(() => disconnected.length === 1, 'onDisconnect after the client dropped the socket');
+      await waitFor(() =>
+        expect(disconnected, 'onDisconnect after the client dropped the socket').toHaveLength(1),
+      );
       expect({ disconnected, clients: emitter.stats().clients }).toEqual({
         disconnected: ['client-gone'],
         clients: 0,

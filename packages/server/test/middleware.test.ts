@@ -4,8 +4,8 @@ import cors from 'cors';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { createEmitter } from '../src/index';
-import { events } from './helpers/catalog';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 

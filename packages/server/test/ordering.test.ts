@@ -1,11 +1,10 @@
 import { HELLO_EVENT, RESET_EVENT } from '@app/sse-protocol';
+import { openRaw, type RawStream, waitFor } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createEmitter, type PublishResult, parseEventId } from '../src/index';
-import { events } from './helpers/catalog';
-import { controlledStore } from './helpers/controlled-store';
-import { openRaw, type RawStream } from './helpers/raw-client';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { controlledStore } from './support/controlled-store';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -49,7 +48,7 @@ describe('order of live events', () => {
     const first = publish(1);
     const second = publish(2);
     const third = publish(3);
-    await waitUntil(() => controlled.held === 3, 'three held appends');
+    await waitFor(() => expect(controlled.held, 'three held appends').toBe(3));
     controlled.holdAppends(false);
     // The store answers the third append first, then the second: neither may overtake the first.
     controlled.release(2);
@@ -73,7 +72,7 @@ describe('order of live events', () => {
     controlled.holdAppends(true);
     const failing = emitter.broadcast('tick', { n: 1 });
     const next = emitter.broadcast('tick', { n: 2 });
-    await waitUntil(() => controlled.held === 2, 'two held appends');
+    await waitFor(() => expect(controlled.held, 'two held appends').toBe(2));
     controlled.holdAppends(false);
     controlled.release(1);
     controlled.release(0, new Error('store lost the write'));
@@ -89,11 +88,11 @@ describe('resume against a store with latency', () => {
   it('does not send an event twice when its append settles after a replay already wrote it', async () => {
     const { controlled, emitter, url } = await start();
     const from = await leftAt(url);
-    await waitUntil(() => emitter.stats().clients === 0, 'the first stream to close');
+    await waitFor(() => expect(emitter.stats().clients, 'the first stream to close').toBe(0));
 
     controlled.holdAppends(true);
     const slow = emitter.broadcast('tick', { n: 1 });
-    await waitUntil(() => controlled.held === 1, 'the held append');
+    await waitFor(() => expect(controlled.held, 'the held append').toBe(1));
     controlled.holdAppends(false);
     // The store holds tick 1 already: the replay writes it, and the stream goes live.
     const resumed = await connect(url, { 'Last-Event-ID': from });
@@ -117,7 +116,7 @@ describe('resume against a store with latency', () => {
     controlled.head.shut();
     // No response before the head is known: the stream is opened, not awaited.
     const opening = openRaw(url);
-    await waitUntil(() => controlled.head.reached === 1, 'the head read');
+    await waitFor(() => expect(controlled.head.reached, 'the head read').toBe(1));
     for (let n = 1; n <= 3; n++) await emitter.broadcast('tick', { n });
     controlled.head.open();
     const raw = await opening;
@@ -148,7 +147,7 @@ describe('a store that loses its history while the emitter runs', () => {
     for (let n = 1; n <= 3; n++) await emitter.broadcast('tick', { n });
     controlled.read.shut();
     const resumed = await fixture.open(url, { headers: { 'Last-Event-ID': from } });
-    await waitUntil(() => controlled.read.reached === 2, 'the replay read');
+    await waitFor(() => expect(controlled.read.reached, 'the replay read').toBe(2));
     // The read answered under the old epoch (head seq 3); the new epoch starts again at 1.
     controlled.loseHistory();
     await emitter.broadcast('tick', { n: 4 });

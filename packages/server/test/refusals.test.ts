@@ -1,11 +1,10 @@
 import { request } from 'node:http';
+import { openRaw, settle, waitFor } from '@app/test-utils';
 import express from 'express';
 import { describe, expect, it, vi } from 'vitest';
 import { createEmitter, httpError, isSseServerError } from '../src/index';
-import { events } from './helpers/catalog';
-import { openRaw } from './helpers/raw-client';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -25,7 +24,7 @@ describe('authorization', () => {
       '/events',
       emitter.handler({
         authorize: async (req: express.Request) => {
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          await settle(1); // an authorize that awaits I/O (a session lookup)
           const token = req.get('authorization');
           if (token === undefined) return false;
           if (token === 'Bearer banned') throw httpError(403, 'account suspended', { 'X-Reason': 'banned' });
@@ -143,7 +142,7 @@ describe('limits', () => {
     expect(third.headers['retry-after']).toBe('3');
     expect(third.text).toBe('too many open streams');
     first.destroy();
-    await waitUntil(() => emitter.stats().clients === 1, 'a slot to free');
+    await waitFor(() => expect(emitter.stats().clients, 'a slot to free').toBe(1));
     const fourth = await fixture.open(url);
     expect(fourth.status).toBe(200);
   });
@@ -258,10 +257,10 @@ describe('request handling', () => {
     const req = request(url);
     req.on('error', () => {});
     req.end();
-    await waitUntil(() => asked, 'authorize to be asked');
+    await waitFor(() => expect(asked, 'authorize to be asked').toBe(true));
     req.destroy();
-    await waitUntil(() => decided, 'authorize to answer');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => expect(decided, 'authorize to answer').toBe(true));
+    await settle();
     expect(emitter.stats()).toMatchObject({ clients: 0, channels: 0 });
   });
 });

@@ -1,12 +1,11 @@
 import type { RequestListener } from 'node:http';
 import { createParser, HELLO_EVENT, type ParsedEvent, RESET_EVENT, resetSchema } from '@app/sse-protocol';
+import { type RawStream, waitFor } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createEmitter, createMemoryStore, parseEventId, type ReplayStore } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
-import { recordEventSource } from './helpers/event-source';
-import type { RawStream } from './helpers/raw-client';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events, type TestEvents } from './support/catalog';
+import { recordEventSource } from './support/event-source';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -112,7 +111,7 @@ describe('resume', () => {
     const bob = await connect(url, { 'x-user': 'bob' });
     ada.destroy();
     bob.destroy();
-    await waitUntil(() => emitter.stats().clients === 0, 'both to leave');
+    await waitFor(() => expect(emitter.stats().clients, 'both to leave').toBe(0));
     await emitter.to('user:ada').send('tick', { n: 1 });
     await emitter.to('user:bob').send('tick', { n: 2 });
     await emitter.broadcast('tick', { n: 3 });
@@ -282,7 +281,7 @@ describe('publish during replay', () => {
     gated.close();
     const readsBefore = gated.reads();
     const resumed = await fixture.open(url, { headers: { 'Last-Event-ID': from } });
-    await waitUntil(() => gated.reads() > readsBefore, 'the replay read');
+    await waitFor(() => expect(gated.reads(), 'the replay read').toBeGreaterThan(readsBefore));
     // Published after the connection registered, before its replay read returns.
     for (let n = 1001; n <= 1100; n++) await emitter.broadcast('blob', { text: `${n}:${text}` });
     gated.open();
@@ -308,7 +307,7 @@ describe('publish during replay', () => {
     await emitter.broadcast('tick', { n: 0 });
     gated.close();
     const raw = await fixture.open(url);
-    await waitUntil(() => gated.reads() === 1, 'the first read');
+    await waitFor(() => expect(gated.reads(), 'the first read').toBe(1));
     for (let n = 1; n <= 5; n++) await emitter.broadcast('tick', { n });
     gated.open();
     await emitter.broadcast('tick', { n: 6 });

@@ -14,7 +14,7 @@ import {
   type NodeRequest,
   type PublishResult,
 } from '../src/index';
-import { events, type TestEvents } from './helpers/catalog';
+import { events, type TestEvents } from './support/catalog';
 
 const sse = createEmitter({ events });
 

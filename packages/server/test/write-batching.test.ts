@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { createParser, type ParsedEvent } from '@app/sse-protocol';
+import { waitFor } from '@app/test-utils';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { createEmitter } from '../src/index';
-import { events } from './helpers/catalog';
-import { waitUntil } from './helpers/server';
-import { useStreamFixture } from './helpers/stream-fixture';
+import { events } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
 
 const fixture = useStreamFixture();
 
@@ -67,13 +67,23 @@ describe('live frames published in one turn', () => {
     const emitter = createEmitter({ events, heartbeatMs: 0 });
     const url = await fixture.serve(emitter);
     const streams = await Promise.all([openChunked(url, '/events'), openChunked(url, '/events')]);
-    await waitUntil(() => streams.every((s) => s.events.length === 1), 'sse:hello on both');
+    await waitFor(() =>
+      expect(
+        streams.every((s) => s.events.length === 1),
+        'sse:hello on both',
+      ).toBe(true),
+    );
     const before = streams.map((s) => s.chunks.length);
 
     // Awaited one by one, as application code does: the memory store answers at once, so the
     // whole burst is published in one turn of the event loop.
     for (let n = 1; n <= 50; n++) await emitter.broadcast('tick', { n });
-    await waitUntil(() => streams.every((s) => s.ticks().length === 50), '50 ticks on both');
+    await waitFor(() =>
+      expect(
+        streams.every((s) => s.ticks().length === 50),
+        '50 ticks on both',
+      ).toBe(true),
+    );
 
     for (const [index, stream] of streams.entries()) {
       expect(stream.ticks().map((event) => JSON.parse(event.data).n)).toEqual(
@@ -93,7 +103,10 @@ describe('live frames published in one turn', () => {
     );
     const inRoom = await openChunked(url, '/events?room=1');
     const outside = await openChunked(url, '/events');
-    await waitUntil(() => inRoom.events.length === 1 && outside.events.length === 1, 'sse:hello');
+    await waitFor(() => {
+      expect(inRoom.events, 'sse:hello').toHaveLength(1);
+      expect(outside.events, 'sse:hello').toHaveLength(1);
+    });
 
     const sent: { n: number; room: boolean }[] = [];
     for (let n = 1; n <= 30; n++) {
@@ -104,8 +117,10 @@ describe('live frames published in one turn', () => {
     }
     await emitter.broadcast('tick', { n: 31 });
     sent.push({ n: 31, room: false });
-    await waitUntil(() => inRoom.ticks().length === 31, 'every event in the room');
-    await waitUntil(() => outside.ticks().length === sent.filter((s) => !s.room).length, 'broadcasts');
+    await waitFor(() => expect(inRoom.ticks(), 'every event in the room').toHaveLength(31));
+    await waitFor(() =>
+      expect(outside.ticks(), 'broadcasts').toHaveLength(sent.filter((s) => !s.room).length),
+    );
 
     expect(inRoom.ticks().map((event) => JSON.parse(event.data).n)).toEqual(sent.map((s) => s.n));
     expect(outside.ticks().map((event) => JSON.parse(event.data).n)).toEqual(
@@ -129,7 +144,7 @@ describe('under Express 5', () => {
     });
     const url = await fixture.serve(emitter, app);
     const stream = await openChunked(url, '/events');
-    await waitUntil(() => stream.events.length === 1, 'sse:hello');
+    await waitFor(() => expect(stream.events, 'sse:hello').toHaveLength(1));
     const { req, res } = opened as NonNullable<typeof opened>;
     expect(req.next).toBeUndefined();
 
@@ -143,14 +158,14 @@ describe('under Express 5', () => {
     } as ServerResponse['write'];
     for (let n = 1; n <= 3; n++) {
       await emitter.broadcast('tick', { n });
-      await waitUntil(() => stream.ticks().length === n, `tick ${n}`);
+      await waitFor(() => expect(stream.ticks(), `tick ${n}`).toHaveLength(n));
     }
     expect(writes).toBe(0);
     expect(stream.ticks().map((event) => JSON.parse(event.data).n)).toEqual([1, 2, 3]);
 
     // The end still goes through the response: the `retry:` of close(), then the last (empty) chunk.
     await emitter.close();
-    await waitUntil(() => stream.chunks.at(-1) === '', 'the last chunk');
+    await waitFor(() => expect(stream.chunks.at(-1), 'the last chunk').toBe(''));
     expect(stream.chunks.at(-2)).toBe('retry: 3000\n\n');
   });
 });

@@ -98,22 +98,3 @@ export function mockEndpoint(server: SetupServer, url: string): MockEndpoint {
     },
   };
 }
-
-const realSetImmediate = globalThis.setImmediate;
-
-/**
- * Lets pending I/O and promise chains run (real macrotask turns, fake time untouched) until
- * `condition` holds; fails after a bounded number of turns.
- */
-export async function until(condition: () => boolean, what = 'the condition'): Promise<void> {
-  for (let turn = 0; turn < 500; turn++) {
-    if (condition()) return;
-    await new Promise<void>((resolve) => realSetImmediate(resolve));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Lets pending I/O and promise chains run for a few real macrotask turns. */
-export async function settle(turns = 20): Promise<void> {
-  for (let turn = 0; turn < turns; turn++) await new Promise<void>((resolve) => realSetImmediate(resolve));
-}

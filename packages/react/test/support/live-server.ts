@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClient, type SseClient } from '@app/sse-client';
 import { createEmitter, type Emitter } from '@app/sse-server';
+import { listen } from '@app/test-utils';
 import { afterEach } from 'vitest';
 import { events } from './catalog';
 
@@ -25,27 +24,20 @@ afterEach(async () => {
 export async function startServer(): Promise<LiveServer> {
   const sse = createEmitter({ events, heartbeatMs: 0, retryMs: 20, replay: { maxEvents: 100 } });
   let opened = 0;
-  const server = createServer(
+  const server = await listen(
     sse.handler({
       onConnect: () => {
         opened += 1;
       },
     }),
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   cleanups.push(
     () => sse.close(),
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets of the test's fetch would hold close() for seconds.
-        server.closeAllConnections();
-      }),
+    () => server.close(),
   );
   return {
     sse,
-    url: `http://127.0.0.1:${port}/events`,
+    url: `${server.origin}/events`,
     openStreams: () => sse.stats().clients,
     opened: () => opened,
   };

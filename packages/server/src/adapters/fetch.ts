@@ -94,7 +94,6 @@ function createResponseStream(request: Request): ResponseStream {
  * Creates the handler of one fetch-style endpoint: it answers a web-standard `Request` with a
  * streaming `Response`, or a refusal (the counterpart of `createNodeHandler`).
  *
- * @param core - the emitter
  * @param options - the endpoint's `authorize`, `channels` and hooks
  */
 export function createFetchHandler(

@@ -317,7 +317,6 @@ function keepsAlive(req: NodeRequest): boolean {
 /**
  * Makes the Express / `node:http` / `node:http2` handler of an emitter.
  *
- * @param core - the emitter
  * @param options - `authorize` and `channels`
  */
 export function createNodeHandler<Req extends NodeRequest>(

@@ -1,10 +1,9 @@
 import type { RequestListener } from 'node:http';
+import { listen, openRaw, type RawOptions, type RawStream, type TestServer } from '@app/test-utils';
 import { afterEach } from 'vitest';
 import type { Emitter } from '../../src/index';
 import type { TestEvents } from './catalog';
 import type { RecordingEventSource } from './event-source';
-import { openRaw, type RawOptions, type RawStream } from './raw-client';
-import { listen, type TestServer } from './server';
 
 /**
  * What one test opened, closed after it: the fields are set by the test, the lists filled by it.

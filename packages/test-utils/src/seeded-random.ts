@@ -1,10 +1,11 @@
 /**
- * mulberry32: a small seeded PRNG, so tests that draw random numbers (jitter spreads, chunk
- * sizes) are reproducible.
+ * mulberry32, a small seeded PRNG: tests and benchmarks that draw random numbers (chunk sizes,
+ * jitter, cut points) do the same thing on every run and every machine.
  *
  * @param seed - any 32-bit integer
+ * @returns a function returning the next number in [0, 1)
  */
-export function seeded(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,5 +1,6 @@
+import { waitFor } from '@app/test-utils';
 import { EventSource } from 'eventsource';
-import { waitUntil } from './server';
+import { expect } from 'vitest';
 
 /** One event as an `EventSource` delivered it. */
 export interface ReceivedEvent {
@@ -45,7 +46,10 @@ export function recordEventSource(
     received,
     dataOf: (type) => ofType(type).map((event) => JSON.parse(event.data) as unknown),
     async waitFor(type, count, timeoutMs = 5000) {
-      await waitUntil(() => ofType(type).length >= count, `${count} "${type}" events`, timeoutMs);
+      await waitFor(
+        () => expect(ofType(type).length, `${count} "${type}" events`).toBeGreaterThanOrEqual(count),
+        { timeoutMs: timeoutMs },
+      );
       return ofType(type);
     },
     close: () => source.close(),

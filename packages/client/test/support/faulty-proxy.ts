@@ -1,46 +1,9 @@
-import { createServer, type RequestListener } from 'node:http';
 import {
   type AddressInfo,
   createServer as createTcpServer,
   type Socket,
   connect as tcpConnect,
 } from 'node:net';
-
-/** A real HTTP server on 127.0.0.1. */
-export interface RunningServer {
-  readonly port: number;
-  /** `http://127.0.0.1:<port>` */
-  readonly origin: string;
-  /** Requests received so far. */
-  readonly requests: number;
-  /** Ends every open connection and stops listening. */
-  close(): Promise<void>;
-}
-
-/** Starts a `node:http` server on 127.0.0.1 (port 0: any free port). */
-export async function listen(handler: RequestListener, port = 0): Promise<RunningServer> {
-  let requests = 0;
-  const server = createServer((req, res) => {
-    requests++;
-    handler(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const bound = (server.address() as AddressInfo).port;
-  return {
-    port: bound,
-    origin: `http://127.0.0.1:${bound}`,
-    get requests() {
-      return requests;
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** A TCP proxy in front of a server that can break its connections the way networks do. */
 export interface FaultyProxy {
@@ -115,13 +78,4 @@ export async function faultyProxy(targetPort: number): Promise<FaultyProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Polls `condition` every few milliseconds (real time) until it holds, or fails after `timeoutMs`. */
-export async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

@@ -1,0 +1,5 @@
+export { listen, type TestServer } from './listen';
+export { openRaw, type RawOptions, type RawStream } from './raw-stream';
+export { seededRandom } from './seeded-random';
+export { settle, settleUntil } from './settle';
+export { type WaitForOptions, waitFor } from './wait-for';
