@@ -1,4 +1,4 @@
-import { settleUntil } from '@app/test-utils';
+import { seededRandom, settleUntil } from '@app/test-utils';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
@@ -157,15 +157,8 @@ describe('reconnection schedule', () => {
 describe('many clients', () => {
   it('spreads the return of 200 clients that lose the server at the same moment over the window', async () => {
     vi.useFakeTimers(FAKE_TIMERS);
-    // A seeded generator (mulberry32) in place of Math.random, so the spread is reproducible.
-    let state = 7;
-    vi.spyOn(Math, 'random').mockImplementation(() => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    });
+    // A seeded generator in place of Math.random, so the spread is reproducible.
+    vi.spyOn(Math, 'random').mockImplementation(seededRandom(7));
     const endpoint = mockEndpoint(server, STREAM_URL);
     const clients = Array.from({ length: 200 }, () => connect().client);
     await settleUntil(() =>
