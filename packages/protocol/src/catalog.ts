@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
 import { $ZodType } from 'zod/v4/core';
 import { type AsyncApiDocument, type AsyncApiOptions, catalogAsyncApi } from './asyncapi';
+import { type CatalogContract, catalogContract } from './contract';
 import { EventValidationError, ProtocolError } from './errors';
 import { assertEventName } from './event-name';
 import { catalogFingerprint } from './fingerprint';
@@ -62,6 +63,16 @@ export interface EventCatalog<S extends EventSchemas = EventSchemas> {
    * const doc = events.toAsyncAPI({ title: 'Dashboard events', version: '1.0.0', path: '/events' });
    * ```
    */
+  /**
+   * The catalog as plain JSON, to commit and compare later versions with: `checkCompatibility`,
+   * `sse-catalog check`, the emitter's `compatibleWith`. Events are sorted by name.
+   *
+   * @example
+   * ```ts
+   * writeFileSync('events.contract.json', `${JSON.stringify(events.toContract(), null, 2)}\n`);
+   * ```
+   */
+  toContract(): CatalogContract;
   toAsyncAPI(options: AsyncApiOptions): AsyncApiDocument;
 }
 
@@ -160,6 +171,7 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
     },
     safeParse,
     toJSONSchema: () => catalogJsonSchema(frozen),
+    toContract: () => catalogContract(frozen),
     toAsyncAPI: (options: AsyncApiOptions) => catalogAsyncApi(frozen, options),
   });
 }

@@ -13,6 +13,7 @@ import { SseError } from './sse-error';
  * - `invalid-retry`: a `retry:` field whose value is not ASCII digits (ignored, per the spec).
  * - `unknown-field`: a field name the spec does not define (ignored, per the spec).
  * - `invalid-option`: a function of this package was called with arguments it cannot work with.
+ * - `invalid-contract`: a value given as a catalog contract is not one (`readContract`).
  */
 export type ProtocolErrorCode =
   | 'invalid-event-name'
@@ -23,7 +24,8 @@ export type ProtocolErrorCode =
   | 'buffer-overflow'
   | 'invalid-retry'
   | 'unknown-field'
-  | 'invalid-option';
+  | 'invalid-option'
+  | 'invalid-contract';
 
 const brand = Symbol.for('@app/sse-protocol/error');
 

@@ -12,6 +12,16 @@ export {
   type SafeParseEventResult,
 } from './catalog';
 export {
+  type CompatibilityDirection,
+  type CompatibilityFinding,
+  type CompatibilityMode,
+  type CompatibilityOptions,
+  type CompatibilityResult,
+  checkCompatibility,
+  type FindingKind,
+} from './compatibility';
+export { type CatalogContract, CONTRACT_FORMAT, type EventContract, readContract } from './contract';
+export {
   assertFieldValue,
   assertRetry,
   encodeComment,
