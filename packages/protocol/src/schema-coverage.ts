@@ -146,6 +146,10 @@ function valuesOf(node: Node): unknown[] | null {
 const accepts = (readerTypes: Set<string>, type: string): boolean =>
   readerTypes.has(type) || (type === 'integer' && readerTypes.has('number'));
 
+/** Whether some value has both types (integers are numbers). */
+const overlaps = (readerTypes: Set<string>, type: string): boolean =>
+  accepts(readerTypes, type) || (type === 'number' && readerTypes.has('integer'));
+
 /** Whether one JSON value passes the reader's own keywords (not its subschemas): for enum values. */
 function valueFits(node: Node, value: unknown): boolean {
   const types = typesOf(node);
@@ -229,7 +233,7 @@ class Coverage {
     const w = resolve(writer);
     // Recursive schemas: a pair of nodes already on the walk is assumed covered (co-induction).
     if (isNode(reader.node) && isNode(writer.node) && (reader.node.$ref || writer.node.$ref)) {
-      const key = `${path}|${String(reader.node.$ref)}|${String(writer.node.$ref)}`;
+      const key = `${String(reader.node.$ref)}|${String(writer.node.$ref)}`;
       if (this.seen.has(key)) return;
       this.seen.add(key);
     }
@@ -279,7 +283,7 @@ class Coverage {
         writerTypes === null ? ['any'] : [...writerTypes].filter((type) => !accepts(readerTypes, type));
       if (extra.length > 0) {
         const disjoint =
-          writerTypes !== null && [...writerTypes].every((type) => !accepts(readerTypes, type));
+          writerTypes !== null && [...writerTypes].every((type) => !overlaps(readerTypes, type));
         this.gaps.push({
           kind: 'type',
           path,
