@@ -6,8 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-/** Budget for the minified + gzipped bundle (zod excluded), in bytes: first measured at 9,502 bytes, plus ~10%. */
-const BUDGET_GZIP_BYTES = 10_500;
+/**
+ * Budget for the minified + gzipped bundle (zod excluded), in bytes: first measured at 9,502 bytes,
+ * plus ~10%; raised to 10,800 when the catalog gained `toContract()` and the client learned compatible
+ * catalogs (10,528 bytes).
+ */
+const BUDGET_GZIP_BYTES = 10_800;
 
 const NODE_GLOBALS = ['process', 'Buffer', 'global', '__dirname', '__filename', 'require', 'setImmediate'];
 const MARKER = '__node_global_used__';

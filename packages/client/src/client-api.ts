@@ -273,6 +273,17 @@ export interface SseClient<C extends EventCatalog> {
    */
   readonly lastEventId: string;
   /**
+   * Events dropped because the catalog does not define their type. From a server whose newer
+   * catalog is compatible with this one (its `sse:hello` says so) they are skipped quietly;
+   * otherwise each is also reported to `onError` as `unknown-event`.
+   *
+   * @example
+   * ```ts
+   * if (client.skippedEvents > 0) console.debug(`${client.skippedEvents} events of a newer catalog skipped`);
+   * ```
+   */
+  readonly skippedEvents: number;
+  /**
    * The connection state.
    *
    * @example

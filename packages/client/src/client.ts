@@ -80,11 +80,15 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     handlerThrew(undefined, 'a state or snapshot listener'),
   );
 
+  let skippedEvents = 0;
   const dispatch = createDispatcher(
     events,
     resolved.validate,
     {
       report,
+      skipped: () => {
+        skippedEvents++;
+      },
       reset: (info) => resetListeners.emit(info, undefined, onResetThrow),
       deliver(name, data, meta) {
         const set = handlers.get(name);
@@ -190,6 +194,9 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     },
     get state() {
       return store.get().state;
+    },
+    get skippedEvents() {
+      return skippedEvents;
     },
     connect: () => loop.connect(),
     close: () => loop.close(),

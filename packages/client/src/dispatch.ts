@@ -38,6 +38,8 @@ export interface DispatchTargets {
   reset(info: ResetInfo): void;
   /** A valid catalog event to hand to its handlers. */
   deliver(name: string, data: unknown, meta: EventMeta): void;
+  /** An event of a type the catalog does not define was dropped. */
+  skipped(): void;
 }
 
 function parseJson(
@@ -110,20 +112,32 @@ export function createDispatcher(
   const delivered = createRecentIds(RECENT_IDS_CAPACITY, maxIdLength);
   if (resumeFrom !== '') delivered.add(resumeFrom);
   let reportedFingerprint: string | undefined;
+  let serverCompatible = false;
 
   function protocolEvent(event: RoutedEvent): HelloData | undefined {
     if (event.event === HELLO_EVENT) {
       const hello = parseProtocol(event, helloSchema, report);
       if (hello === undefined) return undefined;
-      if (hello.fingerprint !== events.fingerprint && hello.fingerprint !== reportedFingerprint) {
-        reportedFingerprint = hello.fingerprint;
-        report(
-          new SseClientError(
-            'catalog-mismatch',
-            `the server's event catalog (${hello.fingerprint}) differs from the client's (${events.fingerprint}); events that still validate keep flowing`,
-            { event: HELLO_EVENT },
-          ),
-        );
+      if (hello.fingerprint === events.fingerprint) serverCompatible = false;
+      else if (hello.compatible?.includes(events.fingerprint)) {
+        // A newer catalog that this one can read (the server checked): events this catalog does
+        // not know are skipped quietly.
+        serverCompatible = true;
+      } else {
+        serverCompatible = false;
+        if (hello.fingerprint !== reportedFingerprint) {
+          reportedFingerprint = hello.fingerprint;
+          const breaking = hello.breaking?.find((entry) => entry.fingerprint === events.fingerprint);
+          report(
+            new SseClientError(
+              'catalog-mismatch',
+              breaking === undefined
+                ? `the server's event catalog (${hello.fingerprint}) differs from the client's (${events.fingerprint}); events that still validate keep flowing`
+                : `the server's event catalog (${hello.fingerprint}) breaks the client's (${events.fingerprint}): ${breaking.finding}; events that still validate keep flowing`,
+              { event: HELLO_EVENT },
+            ),
+          );
+        }
       }
       return hello;
     }
@@ -140,6 +154,8 @@ export function createDispatcher(
     const identified = event.ownId && event.id !== '';
     if (identified && delivered.has(event.id)) return;
     if (!events.has(name)) {
+      targets.skipped();
+      if (serverCompatible) return;
       report(
         new SseClientError(
           'unknown-event',

@@ -15,6 +15,13 @@ export const helloSchema = z.object({
   fingerprint: z.string(),
   /** Interval of the server's heartbeat comments, in milliseconds (0: none). */
   heartbeatMs: z.int().check(z.nonnegative()),
+  /**
+   * Fingerprints of older catalogs whose clients can read this server's events (the emitter's
+   * `compatibleWith`, checked `forward`): such a client is not told `catalog-mismatch`.
+   */
+  compatible: z.optional(z.array(z.string())),
+  /** Older catalogs this server's events break, each with the first breaking change. */
+  breaking: z.optional(z.array(z.object({ fingerprint: z.string(), finding: z.string() }))),
 });
 
 /** Payload of `sse:hello`. */

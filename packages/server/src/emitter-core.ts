@@ -1,4 +1,5 @@
 import type { EventCatalog } from '@app/sse-protocol';
+import type { Greeting } from './greeting';
 import type { Heartbeat } from './heartbeat';
 import type { ResolvedOptions } from './options';
 import type { Registry } from './registry';
@@ -13,8 +14,8 @@ export interface EmitterCore {
   readonly registry: Registry;
   readonly counters: Counters;
   readonly heartbeat: Heartbeat;
-  /** The catalog fingerprint announced in `sse:hello`. */
-  readonly fingerprint: string;
+  /** What `sse:hello` tells every connection besides its ID (catalog, compatibility, heartbeat). */
+  readonly greeting: Greeting;
   /** The first bytes of every stream (comment and `retry:`), encoded once. */
   readonly prelude: Uint8Array;
   /** The heartbeat comment, encoded once. */

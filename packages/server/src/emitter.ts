@@ -13,6 +13,7 @@ import { fanOut, heartbeatTick } from './delivery';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames';
+import { createGreeting } from './greeting';
 import { createHeartbeat } from './heartbeat';
 import { connectLiveFeed } from './live-feed';
 import { createMemoryStore } from './memory-store';
@@ -238,7 +239,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     registry: createRegistry(),
     counters: createCounters(),
     heartbeat: createHeartbeat(resolved.heartbeatMs, () => heartbeatTick(core)),
-    fingerprint: catalog.fingerprint,
+    greeting: createGreeting(catalog, resolved.heartbeatMs, options.compatibleWith),
     prelude: preludeFrame(resolved.retryMs),
     ping: heartbeatFrame(),
     closed: false,

@@ -7,6 +7,7 @@ import {
   RESET_EVENT,
   type ResetReason,
 } from '@app/sse-protocol';
+import type { Greeting } from './greeting';
 
 const encoder = new TextEncoder();
 
@@ -65,18 +66,10 @@ export function retryFrame(retryMs: number): Uint8Array {
  * @param id - the position: the client's own `Last-Event-ID` on a resume, the store's head on a
  * first connection; `undefined` when a reset follows (the position moves with the reset only)
  * @param clientId - the connection's ID
- * @param fingerprint - the catalog fingerprint
- * @param heartbeatMs - the heartbeat interval
+ * @param greeting - the rest of the hello, the same for every connection
  */
-export function helloFrame(
-  id: string | undefined,
-  clientId: string,
-  fingerprint: string,
-  heartbeatMs: number,
-): Uint8Array {
-  return toBytes(
-    encodeEvent({ id, event: HELLO_EVENT, data: JSON.stringify({ clientId, fingerprint, heartbeatMs }) }),
-  );
+export function helloFrame(id: string | undefined, clientId: string, greeting: Greeting): Uint8Array {
+  return toBytes(encodeEvent({ id, event: HELLO_EVENT, data: JSON.stringify({ clientId, ...greeting }) }));
 }
 
 /**

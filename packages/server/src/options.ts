@@ -1,4 +1,9 @@
-import { type EventCatalog, MAX_TIMER_DELAY_MS, numberOptionProblem } from '@app/sse-protocol';
+import {
+  type CatalogContract,
+  type EventCatalog,
+  MAX_TIMER_DELAY_MS,
+  numberOptionProblem,
+} from '@app/sse-protocol';
 import type { ConnectionIdentity, ConnectionInfo, DisconnectInfo } from './connection-info';
 import { SseServerError } from './errors';
 import type { MemoryStoreOptions } from './memory-store';
@@ -35,6 +40,14 @@ export interface EmitterOptions<C extends EventCatalog> {
    * @defaultValue `createMemoryStore(replay)`
    */
   store?: ReplayStore;
+  /**
+   * Contracts of older catalogs that clients in the field were built with (`events.toContract()`
+   * or `sse-catalog snapshot` files). Each is checked once, at creation: clients of a catalog this
+   * one is `forward`-compatible with are told so in `sse:hello` and get no `catalog-mismatch`; the
+   * others get `catalog-mismatch` naming the first breaking change.
+   * @defaultValue `[]`: any other catalog is a mismatch
+   */
+  compatibleWith?: readonly CatalogContract[];
   /**
    * Interval of the heartbeat comments that keep proxies and clients from timing out an idle
    * stream, in milliseconds; `0` sends none. One timer serves every connection.

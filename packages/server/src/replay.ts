@@ -38,15 +38,11 @@ export async function replay(core: EmitterCore, connection: Connection, from: st
       `the replay store answered a head that is not an event ID: ${JSON.stringify(read.head)}`,
     );
   }
-  const { fingerprint, options, counters } = core;
+  const { greeting, counters } = core;
   let step: true | Promise<boolean>;
 
   if (read.ok) {
-    step = writeReplayFrame(
-      core,
-      connection,
-      helloFrame(from, connection.id, fingerprint, options.heartbeatMs),
-    );
+    step = writeReplayFrame(core, connection, helloFrame(from, connection.id, greeting));
     if (step !== true && !(await step)) return;
     for (const event of read.events) {
       if (!isEntitled(connection, event.channels)) continue;
@@ -58,11 +54,7 @@ export async function replay(core: EmitterCore, connection: Connection, from: st
     // Never a partial replay that looks complete: the client is told plainly, and goes on from the
     // head. The hello has no ID and the reset carries the head's: the position moves only with a
     // reset that arrived whole (see resetFrame).
-    step = writeReplayFrame(
-      core,
-      connection,
-      helloFrame(undefined, connection.id, fingerprint, options.heartbeatMs),
-    );
+    step = writeReplayFrame(core, connection, helloFrame(undefined, connection.id, greeting));
     if (step !== true && !(await step)) return;
     counters.resets += 1;
     step = writeReplayFrame(core, connection, resetFrame(read.reason, from, read.head));
