@@ -277,7 +277,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
       const done = feed.begin();
       try {
         const stored = await append(name, request);
-        const delivered = feed.deliveries(stored.id);
+        const delivered = feed.appended(stored);
         return { id: stored.id, delivered: typeof delivered === 'number' ? delivered : await delivered };
       } finally {
         done();

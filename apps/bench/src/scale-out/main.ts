@@ -12,6 +12,8 @@ const options = {
   events: option('events', 200),
   rounds: option('rounds', 3),
   burst: option('burst', 10),
+  // The load process runs TypeScript like this one, without profiler or debugger flags.
+  execArgv: process.execArgv.filter((flag) => !/^--(cpu-prof|heap-prof|inspect)/.test(flag)),
 };
 const results = await runScaleOutBench(options);
 const base = results[0];
@@ -19,7 +21,7 @@ if (base === undefined) throw new Error('no result');
 const ratio = (value: number, reference: number) => `${(value / reference).toFixed(2)}x`;
 const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
 console.log(
-  `${options.connections} connections, ${options.events} events of ~1 KB per round in bursts of ${options.burst}, ${options.rounds} rounds; median (range); ratios to the in-memory instance`,
+  `${options.connections} connections; deliveries/s: ${options.events} events of ~1 KB in bursts of ${options.burst}; latency: 100 events paced 10 ms apart; ${options.rounds} rounds, median (range); ratios to the in-memory instance`,
 );
 console.log(
   '| configuration | deliveries/s | ratio | p50 ms | p99 ms | p99 ratio | resume of 1,000 events ms | ratio |',
