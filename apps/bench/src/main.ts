@@ -1,6 +1,6 @@
 // The benchmark: `pnpm bench` at the repository root (builds the packages first), or
 // `pnpm --filter @app/bench bench -- --help` for the options.
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCliOptions, USAGE } from './cli-options';
@@ -142,9 +142,24 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`${report}\n`);
   if (options.write) {
-    writeFileSync(options.out, report);
+    writeFileSync(options.out, withScaleOutSection(report, options.out));
     log(`wrote ${relative(process.cwd(), options.out)} and ${relative(process.cwd(), docsDir)}/bench-*.svg`);
   }
+}
+
+/**
+ * The scale-out figures come from their own command (`bench:scale-out`, which needs redis-server)
+ * and are written into BENCHMARKS.md by hand: a rerun of this report keeps that section, before
+ * "## Method", instead of dropping it.
+ */
+function withScaleOutSection(report: string, file: string): string {
+  if (!existsSync(file)) return report;
+  const previous = readFileSync(file, 'utf8');
+  const start = previous.indexOf('## Scale-out');
+  const end = previous.indexOf('## Method', start);
+  const method = report.indexOf('## Method');
+  if (start === -1 || end === -1 || method === -1) return report;
+  return `${report.slice(0, method)}${previous.slice(start, end)}${report.slice(method)}`;
 }
 
 main().catch((error: unknown) => {

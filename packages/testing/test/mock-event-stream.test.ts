@@ -1,5 +1,6 @@
 import { EventValidationError } from '@app/sse-protocol';
-import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from '@app/test-utils';
+import { describe, expect, it } from 'vitest';
 import { events } from './catalog';
 import { mockedStream, recordingClient } from './support';
 
@@ -8,11 +9,11 @@ describe('mockEventStream with the real client', () => {
     const stream = mockedStream({ epoch: 'test' });
     const { client, received, ids, errors } = recordingClient();
     const connection = await stream.waitForConnection(0);
-    await vi.waitFor(() => expect(client.getSnapshot().clientId).toBe(connection.clientId));
+    await waitFor(() => expect(client.getSnapshot().clientId).toBe(connection.clientId));
     expect(client.lastEventId).toBe('test-0');
     stream.send('notification', { message: 'one', severity: 'info' });
     stream.send('notification', { message: 'two', severity: 'warning' });
-    await vi.waitFor(() => expect(received).toEqual(['one', 'two']));
+    await waitFor(() => expect(received).toEqual(['one', 'two']));
     expect({ ids, head: stream.head, errors, state: client.state }).toEqual({
       ids: ['test-1', 'test-2'],
       head: 'test-2',
@@ -38,14 +39,14 @@ describe('mockEventStream with the real client', () => {
     const { received, ids } = recordingClient();
     await stream.waitForConnection(0);
     const first = stream.send('notification', { message: 'before', severity: 'info' });
-    await vi.waitFor(() => expect(received).toEqual(['before']));
+    await waitFor(() => expect(received).toEqual(['before']));
     expect(stream.drop()).toBe(1);
     // Sent while no stream is open: the resume replays it.
     stream.send('notification', { message: 'during', severity: 'info' });
     const second = await stream.waitForConnection(1);
-    await vi.waitFor(() => expect(received).toEqual(['before', 'during']));
+    await waitFor(() => expect(received).toEqual(['before', 'during']));
     stream.send('notification', { message: 'after', severity: 'info' });
-    await vi.waitFor(() => expect(received).toEqual(['before', 'during', 'after']));
+    await waitFor(() => expect(received).toEqual(['before', 'during', 'after']));
     expect({
       lastEventIds: stream.connections.map((connection) => connection.lastEventId),
       firstOpen: stream.connections[0]?.open,
@@ -60,22 +61,22 @@ describe('mockEventStream with the real client', () => {
     await stream.waitForConnection(0);
     stream.send('notification', { message: 'a', severity: 'info' });
     stream.reset('evicted');
-    await vi.waitFor(() => expect(resets).toEqual([{ reason: 'evicted', lastEventId: '' }]));
+    await waitFor(() => expect(resets).toEqual([{ reason: 'evicted', lastEventId: '' }]));
     const late = recordingClient({ lastEventId: stream.head.replace(/-\d+$/, '-0') });
-    await vi.waitFor(() => expect(late.resets.map((info) => info.reason)).toEqual(['evicted']));
+    await waitFor(() => expect(late.resets.map((info) => info.reason)).toEqual(['evicted']));
   });
 
   it('sends a reset asked for while no stream is open to the next connection', async () => {
     const stream = mockedStream();
     stream.reset('unknown-id');
     const { resets } = recordingClient();
-    await vi.waitFor(() => expect(resets.map((info) => info.reason)).toEqual(['unknown-id']));
+    await waitFor(() => expect(resets.map((info) => info.reason)).toEqual(['unknown-id']));
   });
 
   it('answers a resume from another epoch with epoch-changed', async () => {
     const stream = mockedStream();
     const { resets } = recordingClient({ lastEventId: 'older-12' });
-    await vi.waitFor(() => expect(resets).toEqual([{ reason: 'epoch-changed', lastEventId: 'older-12' }]));
+    await waitFor(() => expect(resets).toEqual([{ reason: 'epoch-changed', lastEventId: 'older-12' }]));
     expect(stream.connections[0]?.lastEventId).toBe('older-12');
   });
 
@@ -84,7 +85,7 @@ describe('mockEventStream with the real client', () => {
     stream.refuse(503, { 'retry-after': '0' });
     stream.refuse(401);
     const { client, errors } = recordingClient();
-    await vi.waitFor(() => expect(client.state).toBe('closed'));
+    await waitFor(() => expect(client.state).toBe('closed'));
     expect({
       statuses: stream.connections.map((connection) => connection.status),
       codes: errors.map((error) => error.code),
@@ -95,11 +96,11 @@ describe('mockEventStream with the real client', () => {
     const stream = mockedStream();
     stream.refuse(204);
     const first = recordingClient();
-    await vi.waitFor(() => expect(stream.connections).toHaveLength(1));
-    await vi.waitFor(() => expect(first.client.state).toBe('closed'));
+    await waitFor(() => expect(stream.connections).toHaveLength(1));
+    await waitFor(() => expect(first.client.state).toBe('closed'));
     stream.refuse(200, { 'content-type': 'text/html' });
     const second = recordingClient();
-    await vi.waitFor(() => expect(second.errors.map((error) => error.code)).toEqual(['content-type']));
+    await waitFor(() => expect(second.errors.map((error) => error.code)).toEqual(['content-type']));
     expect(first.errors).toEqual([]);
   });
 
@@ -111,7 +112,7 @@ describe('mockEventStream with the real client', () => {
     expect(stream.end()).toBe(1);
     await stream.waitForConnection(1);
     stream.send('notification', { message: 'back', severity: 'info' });
-    await vi.waitFor(() => expect(received).toEqual(['back']));
+    await waitFor(() => expect(received).toEqual(['back']));
     expect(() => stream.retry(-1)).toThrow(RangeError);
   });
 
@@ -131,7 +132,7 @@ describe('mockEventStream with the real client', () => {
       type: 'text/event-stream',
       text: `: ok\nretry: 25\n\nid: wire-0\nevent: sse:hello\ndata: ${JSON.stringify({ clientId, fingerprint: events.fingerprint, heartbeatMs: 0 })}\n\n`,
     });
-    await vi.waitFor(() => expect(stream.connections[0]?.open).toBe(false));
+    await waitFor(() => expect(stream.connections[0]?.open).toBe(false));
   });
 
   it('refuses bad arguments at once', () => {

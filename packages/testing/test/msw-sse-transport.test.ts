@@ -1,3 +1,4 @@
+import { waitFor } from '@app/test-utils';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mockedStream, recordingClient } from './support';
@@ -13,15 +14,15 @@ describe("on msw's sse() handler (a runtime with EventSource)", () => {
     expect(stream.handlers[1]?.constructor.name).toBe('ServerSentEventHandler');
     const { client, received, resets } = recordingClient();
     const first = await stream.waitForConnection(0);
-    await vi.waitFor(() => expect(client.getSnapshot().clientId).toBe(first.clientId));
+    await waitFor(() => expect(client.getSnapshot().clientId).toBe(first.clientId));
     stream.send('notification', { message: 'one', severity: 'info' });
-    await vi.waitFor(() => expect(received).toEqual(['one']));
+    await waitFor(() => expect(received).toEqual(['one']));
     stream.drop();
     stream.send('notification', { message: 'two', severity: 'info' });
     const second = await stream.waitForConnection(1);
-    await vi.waitFor(() => expect(received).toEqual(['one', 'two']));
+    await waitFor(() => expect(received).toEqual(['one', 'two']));
     stream.reset('evicted');
-    await vi.waitFor(() => expect(resets.map((info) => info.reason)).toEqual(['evicted']));
+    await waitFor(() => expect(resets.map((info) => info.reason)).toEqual(['evicted']));
     expect({ resumedFrom: second.lastEventId, lastEventId: client.lastEventId }).toEqual({
       resumedFrom: 'sse-1',
       lastEventId: 'sse-2',
