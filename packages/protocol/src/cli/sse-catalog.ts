@@ -1,11 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import {
-  type CompatibilityFinding,
-  type CompatibilityMode,
-  type CompatibilityResult,
-  checkCompatibility,
-} from '../compatibility';
+import { type CompatibilityFinding, type CompatibilityMode, checkCompatibility } from '../compatibility';
 import type { CatalogContract } from '../contract';
 import { loadCatalog, UsageError } from './load-catalog';
 
@@ -46,14 +41,70 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The parsed command line. */
+interface Invocation {
+  files: string[];
+  out: string | undefined;
+  against: string | undefined;
+  mode: CompatibilityMode;
+  exportName: string | undefined;
+}
+
+const printed = (status: CliResult['status'], lines: string[]): CliResult => ({
+  status,
+  stdout: lines.length === 0 ? '' : `${lines.join('\n')}\n`,
+  stderr: '',
+});
+
+function catalogArgument(invocation: Invocation, index: number, what: string) {
+  const file = invocation.files[index];
+  if (file === undefined) throw new UsageError(what);
+  return loadCatalog(file, invocation.exportName);
+}
+
+async function snapshot(invocation: Invocation): Promise<CliResult> {
+  const contract = toContract(await catalogArgument(invocation, 0, 'snapshot needs the catalog module'));
+  const text = `${JSON.stringify(contract, null, 2)}\n`;
+  if (invocation.out === undefined) return printed(0, [text.trimEnd()]);
+  await writeFile(invocation.out, text);
+  const events = Object.keys(contract.events).length;
+  return printed(0, [`wrote ${invocation.out} (${events} events, ${contract.fingerprint})`]);
+}
+
+async function check(invocation: Invocation): Promise<CliResult> {
+  const { against, mode } = invocation;
+  if (against === undefined) throw new UsageError('check needs --against <snapshot.json>');
+  const next = await catalogArgument(invocation, 0, 'check needs the catalog module');
+  const previous = await loadCatalog(against);
+  const result = checkCompatibility(previous, next, { mode });
+  const breaking = result.findings.filter((finding) => breaksMode(finding, mode));
+  const lines = breaking.map((finding) => `${line(finding)}\n  fix: ${finding.fix}`);
+  if (!result.compatible) {
+    return printed(1, [...lines, `${breaking.length} breaking change(s) in ${mode} mode against ${against}`]);
+  }
+  const stale = toContract(previous).fingerprint !== toContract(next).fingerprint;
+  const safe = result.findings.length - breaking.length;
+  return printed(0, [
+    `compatible (${mode}) with ${against}: ${safe} safe change(s)` +
+      (stale ? '; run `sse-catalog snapshot --out` to record them' : ''),
+  ]);
+}
+
+async function diff(invocation: Invocation): Promise<CliResult> {
+  const previous = await catalogArgument(invocation, 0, 'diff needs two catalogs: <before> <after>');
+  const next = await catalogArgument(invocation, 1, 'diff needs two catalogs: <before> <after>');
+  const { findings } = checkCompatibility(previous, next, { mode: invocation.mode });
+  return printed(0, findings.length === 0 ? ['no changes'] : findings.map(line));
+}
+
+const COMMANDS: Record<string, (invocation: Invocation) => Promise<CliResult>> = { snapshot, check, diff };
+
 /**
  * Runs the CLI on `argv` (without `node` and the script). Never exits the process: `main` does.
  *
  * @param argv - the arguments
  */
 export async function runCli(argv: readonly string[]): Promise<CliResult> {
-  const out: string[] = [];
-  const err: string[] = [];
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -67,61 +118,22 @@ export async function runCli(argv: readonly string[]): Promise<CliResult> {
       },
     });
     const [command, ...files] = positionals;
-    if (values.help || command === undefined)
-      return { status: command === undefined && !values.help ? 2 : 0, stdout: `${HELP}\n`, stderr: '' };
+    if (values.help) return printed(0, [HELP]);
+    if (command === undefined) return printed(2, [HELP]);
+    const run = COMMANDS[command];
+    if (run === undefined) {
+      throw new UsageError(`unknown command ${JSON.stringify(command)} (snapshot, check or diff)`);
+    }
     const mode = values.mode as CompatibilityMode;
-    if (!MODES.has(mode))
+    if (!MODES.has(mode)) {
       throw new UsageError(`--mode must be full, backward or forward, not ${JSON.stringify(values.mode)}`);
-    const load = (file: string | undefined, what: string) => {
-      if (file === undefined) throw new UsageError(`${command} needs ${what}`);
-      return loadCatalog(file, values.export);
-    };
-    if (command === 'snapshot') {
-      const contract = toContract(await load(files[0], 'the catalog module'));
-      const text = `${JSON.stringify(contract, null, 2)}\n`;
-      if (values.out === undefined) out.push(text.trimEnd());
-      else {
-        await writeFile(values.out, text);
-        out.push(
-          `wrote ${values.out} (${Object.keys(contract.events).length} events, ${contract.fingerprint})`,
-        );
-      }
-      return { status: 0, stdout: `${out.join('\n')}\n`, stderr: '' };
     }
-    if (command === 'check') {
-      if (values.against === undefined) throw new UsageError('check needs --against <snapshot.json>');
-      const next = await load(files[0], 'the catalog module');
-      const previous = await loadCatalog(values.against);
-      const result: CompatibilityResult = checkCompatibility(previous, next, { mode });
-      const breaking = result.findings.filter((finding) => breaksMode(finding, mode));
-      for (const finding of breaking) out.push(`${line(finding)}\n  fix: ${finding.fix}`);
-      const safe = result.findings.length - breaking.length;
-      if (!result.compatible) {
-        out.push(`${breaking.length} breaking change(s) in ${mode} mode against ${values.against}`);
-        return { status: 1, stdout: `${out.join('\n')}\n`, stderr: '' };
-      }
-      const stale = toContract(previous).fingerprint !== toContract(next).fingerprint;
-      out.push(
-        `compatible (${mode}) with ${values.against}: ${safe} safe change(s)` +
-          (stale ? '; run `sse-catalog snapshot --out` to record them' : ''),
-      );
-      return { status: 0, stdout: `${out.join('\n')}\n`, stderr: '' };
-    }
-    if (command === 'diff') {
-      const previous = await load(files[0], 'two catalogs: <before> <after>');
-      const next = await load(files[1], 'two catalogs: <before> <after>');
-      const { findings } = checkCompatibility(previous, next, { mode });
-      for (const finding of findings) out.push(line(finding));
-      if (findings.length === 0) out.push('no changes');
-      return { status: 0, stdout: `${out.join('\n')}\n`, stderr: '' };
-    }
-    throw new UsageError(`unknown command ${JSON.stringify(command)} (snapshot, check or diff)`);
+    return await run({ files, out: values.out, against: values.against, mode, exportName: values.export });
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err.push(`sse-catalog: ${(error as Error).message}`);
-    } else {
-      err.push(`sse-catalog: ${(error as Error)?.stack ?? String(error)}`);
-    }
-    return { status: 2, stdout: out.length > 0 ? `${out.join('\n')}\n` : '', stderr: `${err.join('\n')}\n` };
+    const known =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    // A misuse is one line; anything else (a module that throws on import) keeps its stack.
+    const text = known ? (error as Error).message : ((error as Error)?.stack ?? String(error));
+    return { status: 2, stdout: '', stderr: `sse-catalog: ${text}\n` };
   }
 }
