@@ -20,6 +20,8 @@ export interface EmitterCore {
   readonly prelude: Uint8Array;
   /** The heartbeat comment, encoded once. */
   readonly ping: Uint8Array;
-  /** Set by `close()`: new streams are refused and nothing more is published. */
+  /** Set when `close()` starts: new streams are refused (503); open ones are ended over the drain. */
+  draining: boolean;
+  /** Set by `close()` once the streams ended: nothing more is published. */
   closed: boolean;
 }

@@ -4,16 +4,20 @@ import {
   type EventInput,
   type EventName,
   encodeEvent,
+  MAX_TIMER_DELAY_MS,
+  numberOptionProblem,
 } from '@app/sse-protocol';
 import { createFetchHandler } from './adapters/fetch';
 import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
 import { assertChannel } from './channels';
 import { endConnection } from './connection-end';
 import { fanOut, heartbeatTick } from './delivery';
+import { drainConnections } from './drain';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames';
 import { createGreeting } from './greeting';
+import { checkHealth, type EmitterHealth } from './health';
 import { createHeartbeat } from './heartbeat';
 import { connectLiveFeed } from './live-feed';
 import { createMemoryStore } from './memory-store';
@@ -201,15 +205,35 @@ export interface Emitter<C extends EventCatalog> {
    */
   stats(): EmitterStats;
   /**
-   * Closes gracefully: every stream gets `retry:` (when to reconnect) and is ended, new streams
-   * are refused with 503 and `Retry-After`, publishing rejects with `closed`, and the store is
-   * closed. Calling it again does nothing.
-   *
-   * @param options - `retryMs` @defaultValue the emitter's `retryMs`
+   * Whether the emitter accepts streams and its store answers: for readiness probes (a draining
+   * instance reports `ready: false`, so the load balancer stops sending it streams).
    *
    * @example
    * ```ts
-   * process.on('SIGTERM', async () => { await sse.close({ retryMs: 1000 }); server.close(); });
+   * app.get('/ready', async (_req, res) => {
+   *   const health = await sse.health();
+   *   res.status(health.ready ? 200 : 503).json(health);
+   * });
+   * ```
+   */
+  health(): Promise<EmitterHealth>;
+  /**
+   * Closes gracefully. New streams are refused at once with 503 and `Retry-After`. With `drainMs`,
+   * the open streams are ended progressively over that window (each after a `retry:` and what it
+   * was sent), so their clients come back to the next instance at an even rate, and they keep
+   * receiving what is published until they end; without it, they all end now. Then publishing
+   * rejects with `closed` and the store is closed. Resolves when the last stream ended; calling it
+   * again returns the same promise.
+   *
+   * @param options - `retryMs` @defaultValue the emitter's `retryMs`; `drainMs` @defaultValue `0`
+   * @throws {@link SseServerError} `invalid-option` for a negative or non-integer option
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', async () => {
+   *   await sse.close({ drainMs: 10_000, retryMs: 500 });
+   *   server.close();
+   * });
    * ```
    */
   close(options?: CloseOptions): Promise<void>;
@@ -242,6 +266,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     greeting: createGreeting(catalog, resolved.heartbeatMs, options.compatibleWith),
     prelude: preludeFrame(resolved.retryMs),
     ping: heartbeatFrame(),
+    draining: false,
     closed: false,
   };
 
@@ -250,6 +275,39 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
   // order they were made.
   const feed = core.store.subscribe === undefined ? undefined : connectLiveFeed(core, core.store.subscribe);
   const order = createPublishOrder((event) => (core.closed ? 0 : fanOut(core, event)));
+
+  let closing: Promise<void> | undefined;
+
+  /** The close options checked, or the error that refuses them. */
+  function closeSettings(closeOptions: CloseOptions): { retryMs: number; drainMs: number } | SseServerError {
+    const retryMs = closeOptions.retryMs ?? resolved.retryMs;
+    const drainMs = closeOptions.drainMs ?? 0;
+    for (const [name, value, max] of [
+      ['retryMs', retryMs, Number.MAX_SAFE_INTEGER],
+      ['drainMs', drainMs, MAX_TIMER_DELAY_MS],
+    ] as const) {
+      const problem = numberOptionProblem(`close({ ${name} })`, value, { min: 0, max, integer: true });
+      if (problem !== undefined) return new SseServerError('invalid-option', problem);
+    }
+    return { retryMs, drainMs };
+  }
+
+  async function closeGracefully(retryMs: number, drainMs: number): Promise<void> {
+    const frame = retryFrame(retryMs);
+    // New streams are refused from now on; open ones keep receiving what is published meanwhile.
+    core.draining = true;
+    if (drainMs > 0) await drainConnections(core, [...core.registry.connections.values()], drainMs, frame);
+    core.closed = true;
+    core.heartbeat.stop();
+    feed?.stop();
+    for (const connection of [...core.registry.connections.values()])
+      endConnection(core, connection, 'closed', frame);
+    try {
+      await core.store.close?.();
+    } catch (error) {
+      throw new SseServerError('store-failed', 'the replay store failed to close', { cause: error });
+    }
+  }
 
   async function publish(name: string, data: unknown, channels: EventTargets): Promise<PublishResult> {
     if (core.closed) throw new SseServerError('closed', `cannot send "${name}": the emitter is closed`);
@@ -352,26 +410,13 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
         bufferedBytes,
       };
     },
-    async close(closeOptions = {}) {
-      if (core.closed) return;
-      const retryMs = closeOptions.retryMs ?? resolved.retryMs;
-      if (!Number.isSafeInteger(retryMs) || retryMs < 0) {
-        throw new SseServerError(
-          'invalid-option',
-          `close({ retryMs }) must be a non-negative integer, got ${retryMs}`,
-        );
-      }
-      const frame = retryFrame(retryMs);
-      core.closed = true;
-      core.heartbeat.stop();
-      feed?.stop();
-      for (const connection of [...core.registry.connections.values()])
-        endConnection(core, connection, 'closed', frame);
-      try {
-        await core.store.close?.();
-      } catch (error) {
-        throw new SseServerError('store-failed', 'the replay store failed to close', { cause: error });
-      }
+    health: () => checkHealth(core),
+    close(closeOptions = {}) {
+      if (closing !== undefined) return closing;
+      const settings = closeSettings(closeOptions);
+      if (settings instanceof SseServerError) return Promise.reject(settings);
+      closing = closeGracefully(settings.retryMs, settings.drainMs);
+      return closing;
     },
   };
 }

@@ -14,6 +14,7 @@ export {
   type SseServerErrorCode,
   type SseServerErrorDetails,
 } from './errors';
+export type { EmitterHealth } from './health';
 export { lastEventIdFrom } from './last-event-id';
 export {
   createMemoryStore,

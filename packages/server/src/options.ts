@@ -163,7 +163,7 @@ export interface HandlerOptions<Req> {
  *
  * @example
  * ```ts
- * const options: CloseOptions = { retryMs: 1000 };
+ * const options: CloseOptions = { retryMs: 1000, drainMs: 10_000 };
  * await sse.close(options);
  * ```
  */
@@ -174,6 +174,14 @@ export interface CloseOptions {
    * @defaultValue the emitter's `retryMs`
    */
   retryMs?: number;
+  /**
+   * The window over which open streams are ended, in milliseconds: the k-th of n streams ends at
+   * k/n of it, so n clients reconnect at n / (drainMs / 1000) per second instead of all at once.
+   * New streams are refused during it; open ones keep receiving events until they end. Keep it
+   * below the platform's shutdown grace period (Kubernetes' `terminationGracePeriodSeconds`).
+   * @defaultValue `0`: every stream ends at once
+   */
+  drainMs?: number;
 }
 
 /** The emitter's options with every default applied. */

@@ -42,7 +42,7 @@ const STREAM_HEADERS = Object.freeze(BASE_HEADERS);
 /**
  * Opens one stream, or refuses it before any stream byte: 405 for a method other than GET and
  * HEAD, 400 for a malformed `Last-Event-ID`, 401 or the thrown status from `authorize`/`channels`,
- * 503 while closed or over a client limit. A `HEAD` request gets the same answer without a
+ * 503 while closing (draining or closed) or over a client limit. A `HEAD` request gets the same answer without a
  * stream. Resolves once the stream is open or refused; the replay goes on in the background.
  * Only a stream that passed every check reaches `onConnect`, and then `onDisconnect` once.
  *
@@ -65,7 +65,7 @@ export async function serveStream<Req>(
     transport.refuse(badRequest('Last-Event-ID must be an event ID of this server, <epoch>-<seq>'));
     return;
   }
-  if (core.closed) return transport.refuse(unavailable(core, 'the server is shutting down'));
+  if (core.draining) return transport.refuse(unavailable(core, 'the server is shutting down'));
 
   const clientId = globalThis.crypto.randomUUID();
   let identity: ConnectionIdentity;
@@ -93,7 +93,7 @@ export async function serveStream<Req>(
 
   // From here to `open` nothing awaits, so the limits checked are the limits applied.
   if (transport.aborted) return;
-  if (core.closed) return transport.refuse(unavailable(core, 'the server is shutting down'));
+  if (core.draining) return transport.refuse(unavailable(core, 'the server is shutting down'));
   const { registry, options } = core;
   if (registry.connections.size >= options.maxClients) {
     return transport.refuse(unavailable(core, 'too many open streams'));

@@ -4,10 +4,12 @@ import express from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type ChannelSender,
+  type CloseOptions,
   type ConnectionInfo,
   createEmitter,
   type DisconnectInfo,
   type DisconnectReason,
+  type EmitterHealth,
   type EmitterStats,
   httpError,
   type NodeHandler,
@@ -117,6 +119,9 @@ describe('handler types', () => {
   it('describes stats', () => {
     expectTypeOf(sse.stats()).toEqualTypeOf<EmitterStats>();
     expectTypeOf(sse.stats().slowDisconnects).toBeNumber();
-    expectTypeOf(sse.close).parameter(0).toEqualTypeOf<{ retryMs?: number } | undefined>();
+    expectTypeOf(sse.close).parameter(0).toEqualTypeOf<CloseOptions | undefined>();
+    expectTypeOf<CloseOptions>().toEqualTypeOf<{ retryMs?: number; drainMs?: number }>();
+    expectTypeOf(sse.health()).resolves.toEqualTypeOf<EmitterHealth>();
+    expectTypeOf<EmitterHealth['state']>().toEqualTypeOf<'open' | 'draining' | 'closed'>();
   });
 });

@@ -51,10 +51,13 @@ export interface DemoServer {
   /** Listens again on the same port after {@link DemoServer.stopListening}. */
   startListening(): Promise<void>;
   /**
-   * Shuts down gracefully: stops the timers, tells every stream when to come back and ends it,
-   * then closes the listener. The replay buffer lives in memory and is gone afterwards.
+   * Shuts down gracefully: stops the timers, refuses new streams, tells every open stream when to
+   * come back and ends it (progressively over `drainMs`, so the pages do not all return in the same
+   * second), then closes the listener. The replay buffer lives in memory and is gone afterwards.
+   *
+   * @param options - `drainMs` @defaultValue `0`
    */
-  close(): Promise<void>;
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -146,12 +149,12 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     dashboard,
     stopListening: () => stop(server),
     startListening,
-    close() {
+    close(options = {}) {
       closing ??= (async () => {
         clearTimeout(outage?.timer);
         outage = undefined;
         dashboard.close();
-        await sse.close();
+        await sse.close({ drainMs: options.drainMs ?? 0 });
         await stop(server);
       })();
       return closing;

@@ -45,8 +45,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.exit(1);
     }
     stopping = true;
-    console.log(`\n@app/demo: ${signal} received, closing streams (press Ctrl+C again to force)`);
-    demo.close().then(
+    console.log(`\n@app/demo: ${signal} received, draining streams over 2 s (press Ctrl+C again to force)`);
+    demo.close({ drainMs: 2000 }).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error('@app/demo: shutdown failed:', error);

@@ -1,0 +1,73 @@
+import { settle, settleUntil } from '@app/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEmitter, createMemoryStore, type ReplayStore } from '../src/index';
+import { events } from './support/catalog';
+import { useStreamFixture } from './support/stream-fixture';
+
+const fixture = useStreamFixture();
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('close({ drainMs })', () => {
+  it('refuses new streams at once and ends the open ones progressively, each told when to come back', async () => {
+    const sse = createEmitter({ events, heartbeatMs: 0, retryMs: 3000 });
+    const url = await fixture.serve(sse);
+    const streams = await Promise.all([1, 2, 3, 4].map(() => fixture.open(url)));
+    await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
+    // The drain's clock only: sockets and loopback I/O run as they do.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const closing = sse.close({ drainMs: 4000, retryMs: 250 });
+    expect((await sse.health()).state).toBe('draining');
+
+    const late = await fixture.open(url);
+    expect([late.status, late.headers['retry-after']]).toEqual([503, '3']);
+    // Open streams still get what is published during the drain.
+    expect((await sse.broadcast('tick', { n: 1 })).delivered).toBe(4);
+
+    const ended = () => streams.filter((stream) => stream.ended).length;
+    for (const [step, expected] of [
+      [1000, 1],
+      [1000, 2],
+      [1000, 3],
+      [1000, 4],
+    ] as const) {
+      await vi.advanceTimersByTimeAsync(step);
+      await settleUntil(() => expect(ended()).toBe(expected));
+      await settle();
+      expect(ended()).toBe(expected);
+    }
+    await closing;
+    for (const stream of streams) {
+      expect(stream.catalogEvents().map((event) => event.data)).toEqual(['{"n":1}']);
+      expect(stream.retries).toEqual([3000, 250]);
+    }
+    expect(await sse.health()).toEqual({ state: 'closed', ready: false, clients: 0, store: 'closed' });
+    await expect(sse.broadcast('tick', { n: 2 })).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('returns the same promise when called again, and refuses a bad window without closing', async () => {
+    const sse = createEmitter({ events, heartbeatMs: 0 });
+    await expect(sse.close({ drainMs: -1 })).rejects.toMatchObject({
+      code: 'invalid-option',
+      reason: 'close({ drainMs }) must be an integer at least 0 and at most 2147483647, got -1',
+    });
+    expect((await sse.health()).state).toBe('open');
+    const first = sse.close({ drainMs: 10 });
+    expect(sse.close()).toBe(first);
+    await first;
+    expect((await sse.health()).state).toBe('closed');
+  });
+});
+
+describe('health()', () => {
+  it('is ready while open with a store that answers, and says so when the store does not', async () => {
+    const sse = createEmitter({ events, heartbeatMs: 0 });
+    fixture.sse = sse;
+    expect(await sse.health()).toEqual({ state: 'open', ready: true, clients: 0, store: 'ok' });
+    const down: ReplayStore = { ...createMemoryStore(), head: () => Promise.reject(new Error('down')) };
+    const broken = createEmitter({ events, heartbeatMs: 0, store: down });
+    expect(await broken.health()).toEqual({ state: 'open', ready: false, clients: 0, store: 'unavailable' });
+    await broken.close();
+  });
+});
