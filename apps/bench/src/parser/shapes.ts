@@ -1,4 +1,4 @@
-import { seededRandom } from '@app/test-utils';
+import { seededRandom } from '@app/test-utils/seeded-random';
 
 /** One benchmark input: a whole event stream, already cut into the string chunks a parser is fed. */
 export interface ParserShape {
