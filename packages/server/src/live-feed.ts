@@ -41,6 +41,13 @@ interface Held {
   readonly resolve: (deliveries: number) => void;
 }
 
+/**
+ * How many feed deliveries are remembered for appends still in flight. An append's event comes
+ * back through the feed within a round trip of its reply; far more events than this in between
+ * only cost that publish its delivery count (reported as 0), never an event.
+ */
+const MAX_REMEMBERED = 4096;
+
 const epochOf = (event: StoredEvent): string | undefined => parseEventId(event.id)?.epoch;
 
 /**
@@ -57,19 +64,24 @@ export function connectLiveFeed(
   let epoch: string | undefined;
   let lastSeq = 0;
   let inFlight = 0;
-  // Deliveries of the events fanned out while an append of this process was in flight. Empty
-  // otherwise: an instance that only receives never holds anything here.
+  // Deliveries of the events the feed fanned out while an append of this process was in flight
+  // (one of them may be that append's, read back before its reply arrived). Empty otherwise, and
+  // bounded: a process that always has an append in flight keeps only the newest entries.
   const delivered = new Map<string, number>();
   // Local events appended ahead of the position, by seq; and those appended while the position
   // was unknown, by ID, for the feed to bring.
   const held = new Map<number, Held>();
   const waiting = new Map<string, (deliveries: number) => void>();
 
+  function remember(id: string, deliveries: number): void {
+    if (delivered.size >= MAX_REMEMBERED) delivered.delete(delivered.keys().next().value as string);
+    delivered.set(id, deliveries);
+  }
+
   /** Fans out the next event of the order, then any held local events that now follow. */
   function advance(event: StoredEvent): number {
     const deliveries = core.closed ? 0 : fanOut(core, event);
     lastSeq = event.seq;
-    if (inFlight > 0) delivered.set(event.id, deliveries);
     for (let next = held.get(lastSeq + 1); next !== undefined; next = held.get(lastSeq + 1)) {
       held.delete(next.event.seq);
       next.resolve(advance(next.event));
@@ -91,7 +103,7 @@ export function connectLiveFeed(
       if (waiter !== undefined) {
         waiting.delete(event.id);
         waiter(deliveries);
-      }
+      } else if (inFlight > 0) remember(event.id, deliveries);
     },
     onReset() {
       // Events may be missing on this process's streams: each ends, and its client resumes (a
