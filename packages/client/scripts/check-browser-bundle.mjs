@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 /**
  * Budget for the minified + gzipped bundle (zod excluded), in bytes: first measured at 9,502 bytes,
  * plus ~10%; raised to 10,800 when the catalog gained `toContract()` and the client learned compatible
- * catalogs (10,528 bytes).
+ * catalogs (10,528 bytes); client.metrics() brought it to 10,682.
  */
 const BUDGET_GZIP_BYTES = 10_800;
 

@@ -284,6 +284,16 @@ export interface SseClient<C extends EventCatalog> {
    */
   readonly skippedEvents: number;
   /**
+   * Counters since the client was created, for logs and dashboards (see {@link ClientMetrics}): a
+   * new object each call.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => analytics.track('sse', client.metrics()), 60_000);
+   * ```
+   */
+  metrics(): ClientMetrics;
+  /**
    * The connection state.
    *
    * @example
@@ -316,4 +326,24 @@ export interface SseClient<C extends EventCatalog> {
    * ```
    */
   close(): void;
+}
+
+/** What {@link SseClient.metrics} counts, since the client was created. */
+export interface ClientMetrics {
+  /** Streams opened (responses accepted). */
+  readonly connections: number;
+  /** Reconnections scheduled (one backoff wait each). */
+  readonly reconnects: number;
+  /** Catalog events handed to handlers and `stream()` loops. */
+  readonly events: number;
+  /** `sse:reset` received: the server could not replay what the client missed. */
+  readonly resets: number;
+  /** Events dropped because one with the same ID was already delivered (a replay overlap). */
+  readonly duplicates: number;
+  /** Events dropped as not JSON or not matching their schema (each also reported to `onError`). */
+  readonly invalidEvents: number;
+  /** Events dropped because the catalog does not define their type (also `skippedEvents`). */
+  readonly skippedEvents: number;
+  /** Bytes received with the fetch transport (the EventSource transport cannot see them: 0). */
+  readonly bytes: number;
 }

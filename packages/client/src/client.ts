@@ -1,5 +1,5 @@
 import { type EventCatalog, type EventName, HELLO_EVENT, RESET_EVENT } from '@app/sse-protocol';
-import type { ClientEvent, EventHandler, EventMeta, ResetInfo, SseClient } from './client-api';
+import type { ClientEvent, ClientMetrics, EventHandler, EventMeta, ResetInfo, SseClient } from './client-api';
 import { createDispatcher } from './dispatch';
 import { messageOf, SseClientError } from './errors';
 import { createEventStream, DEFAULT_STREAM_BUFFER, type StreamSink } from './event-stream';
@@ -52,7 +52,19 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
   const handlers = new Map<string, HandlerSet>();
   const streams = new Set<StreamSink<ClientEvent<C>>>();
 
+  const counters: { -readonly [K in keyof ClientMetrics]: number } = {
+    connections: 0,
+    reconnects: 0,
+    events: 0,
+    resets: 0,
+    duplicates: 0,
+    invalidEvents: 0,
+    skippedEvents: 0,
+    bytes: 0,
+  };
+
   function report(error: SseClientError): void {
+    if (error.code === 'validation-failed' || error.code === 'invalid-json') counters.invalidEvents++;
     errorListeners.emit(error, undefined, surface);
   }
 
@@ -80,17 +92,23 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     handlerThrew(undefined, 'a state or snapshot listener'),
   );
 
-  let skippedEvents = 0;
   const dispatch = createDispatcher(
     events,
     resolved.validate,
     {
       report,
       skipped: () => {
-        skippedEvents++;
+        counters.skippedEvents++;
       },
-      reset: (info) => resetListeners.emit(info, undefined, onResetThrow),
+      duplicate: () => {
+        counters.duplicates++;
+      },
+      reset: (info) => {
+        counters.resets++;
+        resetListeners.emit(info, undefined, onResetThrow);
+      },
       deliver(name, data, meta) {
+        counters.events++;
         const set = handlers.get(name);
         if (set !== undefined) set.listeners.emit(data, meta, set.onThrow);
         if (streams.size === 0) return;
@@ -112,6 +130,15 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     report,
     closed(error) {
       for (const sink of [...streams]) sink.end(error);
+    },
+    received: (bytes) => {
+      counters.bytes += bytes;
+    },
+    opened: () => {
+      counters.connections++;
+    },
+    retrying: () => {
+      counters.reconnects++;
     },
   });
 
@@ -196,8 +223,9 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
       return store.get().state;
     },
     get skippedEvents() {
-      return skippedEvents;
+      return counters.skippedEvents;
     },
+    metrics: () => ({ ...counters }),
     connect: () => loop.connect(),
     close: () => loop.close(),
   };

@@ -40,6 +40,8 @@ export interface DispatchTargets {
   deliver(name: string, data: unknown, meta: EventMeta): void;
   /** An event of a type the catalog does not define was dropped. */
   skipped(): void;
+  /** An event already delivered (by ID) came again and was dropped. */
+  duplicate(): void;
 }
 
 function parseJson(
@@ -152,7 +154,10 @@ export function createDispatcher(
     const name = event.event;
     if (name.startsWith(RESERVED_PREFIX)) return protocolEvent(event);
     const identified = event.ownId && event.id !== '';
-    if (identified && delivered.has(event.id)) return;
+    if (identified && delivered.has(event.id)) {
+      targets.duplicate();
+      return;
+    }
     if (!events.has(name)) {
       targets.skipped();
       if (serverCompatible) return;

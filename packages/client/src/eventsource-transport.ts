@@ -31,7 +31,7 @@ export function createEventSourceTransport(names: readonly string[]): Transport 
     function onMessage(event: Event): void {
       if (aborted) return;
       const message = event as MessageEvent<string>;
-      sink.activity();
+      sink.activity(0);
       // A new EventSource starts with an empty last event ID, so `''` means "none set on this
       // connection yet" (an explicit empty `id:` cannot be told apart; it keeps the previous ID).
       sink.event({

@@ -122,7 +122,7 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
         const { done, value } = await reader.read();
         if (aborted) return;
         if (done) break;
-        sink.activity();
+        sink.activity(value.byteLength);
         activeParser.feed(decoder.decode(value, { stream: true }));
         if (aborted) return;
         // A block with an `id:` field and no data moves the last event ID without an event.

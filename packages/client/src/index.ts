@@ -2,6 +2,7 @@ export { type BackoffConfig, type BackoffJitter, backoffDelay, retryAfterDelay }
 export { createClient } from './client';
 export type {
   ClientEvent,
+  ClientMetrics,
   ClientSnapshot,
   ClientState,
   EventHandler,

@@ -44,6 +44,12 @@ export interface ReconnectLoopHooks {
   report(error: SseClientError): void;
   /** The client closed: quietly, or with the fatal error. */
   closed(error: SseClientError | undefined): void;
+  /** Bytes arrived on the live connection (0 when the transport cannot tell). */
+  received(bytes: number): void;
+  /** A response was accepted: a stream is open. */
+  opened(): void;
+  /** A reconnection was scheduled (one backoff wait). */
+  retrying(): void;
 }
 
 /** The connection state machine behind a client. */
@@ -120,11 +126,14 @@ export function createReconnectLoop<C extends EventCatalog>(
     return {
       open() {
         if (!live()) return;
+        hooks.opened();
         store.set({ state: 'open' });
         if (live() && !healthy) healthyTimer = setClampedTimeout(markHealthy, HEALTHY_AFTER_MS);
       },
-      activity() {
-        if (live()) watchdog.touch();
+      activity(bytes) {
+        if (!live()) return;
+        watchdog.touch();
+        hooks.received(bytes);
       },
       event(event) {
         if (!live()) return;
@@ -263,6 +272,7 @@ export function createReconnectLoop<C extends EventCatalog>(
       (retryAfterMs ?? 0) + backoffDelay(attempt, base, options.backoff, options.random),
     );
     attempt++;
+    hooks.retrying();
     waitUntil(Date.now() + delay, { attempt, error: error ?? null });
   }
 

@@ -25,8 +25,11 @@ export type ConnectionEnd =
 export interface TransportSink {
   /** The response was accepted: events will follow. */
   open(): void;
-  /** Bytes arrived (events, comments, anything): the connection is alive. */
-  activity(): void;
+  /**
+   * Bytes arrived (events, comments, anything): the connection is alive. `bytes` is how many,
+   * when the transport sees them (0 for a native `EventSource`, which hands over events only).
+   */
+  activity(bytes: number): void;
   /** An event was dispatched. */
   event(event: IncomingEvent): void;
   /** The last event ID changed without an event (a block with `id:` and no `data:`). */
