@@ -101,6 +101,9 @@ export async function startLiveDashboard(options: PageOptions): Promise<SseClien
     url: `${ROUTES.events}?${USER_QUERY}=${encodeURIComponent(me)}`,
     events,
     transport: options.transport,
+    // A dashboard should be back within seconds of its server: reconnection waits are capped at
+    // 5 s (the default cap, 30 s, suits clients of a public service that must not stampede it).
+    backoff: { maxMs: 5000 },
     // The fetch transport can send headers; the native EventSource relies on the query parameter.
     ...(options.transport === 'fetch' ? { headers: { [USER_HEADER]: me } } : {}),
     ...(snapshot?.lastEventId ? { lastEventId: snapshot.lastEventId } : {}),
