@@ -14,8 +14,7 @@ const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;
 const DIGITS = /^[0-9]+$/;
-
-function noop(): void {}
+const noop = (): void => {};
 
 /**
  * Creates a streaming Server-Sent Events parser that follows the "Interpreting an event stream"

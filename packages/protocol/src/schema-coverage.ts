@@ -1,4 +1,5 @@
 import { canonicalJson } from './fingerprint';
+import { describeBound, lowerBound, lowerCovered, upperBound, upperCovered } from './schema-bounds';
 
 // Does every value a writer's JSON Schema allows pass a reader's? The question behind both
 // compatibility directions: `backward` asks it of (new reader, old writer), `forward` of
@@ -178,47 +179,6 @@ function valueFits(node: Node, value: unknown): boolean {
   }
   return true;
 }
-
-interface Bound {
-  value: number;
-  exclusive: boolean;
-}
-
-function lowerBound(node: Node): Bound | null {
-  const inclusive = typeof node.minimum === 'number' ? node.minimum : null;
-  const exclusive = typeof node.exclusiveMinimum === 'number' ? node.exclusiveMinimum : null;
-  if (exclusive !== null && (inclusive === null || exclusive >= inclusive))
-    return { value: exclusive, exclusive: true };
-  return inclusive === null ? null : { value: inclusive, exclusive: false };
-}
-
-function upperBound(node: Node): Bound | null {
-  const inclusive = typeof node.maximum === 'number' ? node.maximum : null;
-  const exclusive = typeof node.exclusiveMaximum === 'number' ? node.exclusiveMaximum : null;
-  if (exclusive !== null && (inclusive === null || exclusive <= inclusive))
-    return { value: exclusive, exclusive: true };
-  return inclusive === null ? null : { value: inclusive, exclusive: false };
-}
-
-/** Whether the writer's lower bound is at least the reader's (`null`: unbounded). */
-function lowerCovered(reader: Bound | null, writer: Bound | null): boolean {
-  if (reader === null) return true;
-  if (writer === null) return false;
-  if (writer.value !== reader.value) return writer.value > reader.value;
-  return writer.exclusive || !reader.exclusive;
-}
-
-function upperCovered(reader: Bound | null, writer: Bound | null): boolean {
-  if (reader === null) return true;
-  if (writer === null) return false;
-  if (writer.value !== reader.value) return writer.value < reader.value;
-  return writer.exclusive || !reader.exclusive;
-}
-
-const describeBound = (bound: Bound | null, lower: boolean): string =>
-  bound === null
-    ? 'none'
-    : `${lower ? (bound.exclusive ? '>' : '>=') : bound.exclusive ? '<' : '<='} ${bound.value}`;
 
 const describeTypes = (types: Set<string> | null): string =>
   types === null ? 'any' : [...types].sort().join(' | ');

@@ -1,6 +1,8 @@
 import type { Connection } from './connection';
 import { endConnection } from './connection-end';
 import type { EmitterCore } from './emitter-core';
+import { SseServerError } from './errors';
+import { retryFrame } from './frames';
 
 /** The shortest time between two steps of a drain: a few streams end per step, not one timer each. */
 const MIN_STEP_MS = 10;
@@ -35,4 +37,34 @@ export function drainConnections(
     };
     tick();
   });
+}
+
+/**
+ * The whole of `close()`: refuse new streams, drain the open ones over `drainMs` (or end them at
+ * once), stop publishing, the heartbeat and the live feed, and close the store.
+ *
+ * @param stopFeed - stops the shared store's live feed, if any
+ * @param retryMs - the `retry:` each stream gets last
+ * @param drainMs - the drain window (0: every stream ends at once)
+ */
+export async function shutDown(
+  core: EmitterCore,
+  stopFeed: () => void,
+  retryMs: number,
+  drainMs: number,
+): Promise<void> {
+  const frame = retryFrame(retryMs);
+  // New streams are refused from now on; open ones keep receiving what is published meanwhile.
+  core.draining = true;
+  if (drainMs > 0) await drainConnections(core, [...core.registry.connections.values()], drainMs, frame);
+  core.closed = true;
+  core.heartbeat.stop();
+  stopFeed();
+  for (const connection of [...core.registry.connections.values()])
+    endConnection(core, connection, 'closed', frame);
+  try {
+    await core.store.close?.();
+  } catch (error) {
+    throw new SseServerError('store-failed', 'the replay store failed to close', { cause: error });
+  }
 }

@@ -4,18 +4,15 @@ import {
   type EventInput,
   type EventName,
   encodeEvent,
-  MAX_TIMER_DELAY_MS,
-  numberOptionProblem,
 } from '@app/sse-protocol';
 import { createFetchHandler } from './adapters/fetch';
 import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
 import { assertChannel } from './channels';
-import { endConnection } from './connection-end';
 import { fanOut, heartbeatTick } from './delivery';
-import { drainConnections } from './drain';
+import { shutDown } from './drain';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
-import { heartbeatFrame, preludeFrame, retryFrame, toOwnedBytes } from './frames';
+import { heartbeatFrame, preludeFrame, toOwnedBytes } from './frames';
 import { createGreeting } from './greeting';
 import { checkHealth, type EmitterHealth } from './health';
 import { createHeartbeat } from './heartbeat';
@@ -26,6 +23,7 @@ import {
   type CloseOptions,
   type EmitterOptions,
   type HandlerOptions,
+  resolveCloseOptions,
   resolveOptions,
 } from './options';
 import { createPublishOrder } from './publish-order';
@@ -278,37 +276,6 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
 
   let closing: Promise<void> | undefined;
 
-  /** The close options checked, or the error that refuses them. */
-  function closeSettings(closeOptions: CloseOptions): { retryMs: number; drainMs: number } | SseServerError {
-    const retryMs = closeOptions.retryMs ?? resolved.retryMs;
-    const drainMs = closeOptions.drainMs ?? 0;
-    for (const [name, value, max] of [
-      ['retryMs', retryMs, Number.MAX_SAFE_INTEGER],
-      ['drainMs', drainMs, MAX_TIMER_DELAY_MS],
-    ] as const) {
-      const problem = numberOptionProblem(`close({ ${name} })`, value, { min: 0, max, integer: true });
-      if (problem !== undefined) return new SseServerError('invalid-option', problem);
-    }
-    return { retryMs, drainMs };
-  }
-
-  async function closeGracefully(retryMs: number, drainMs: number): Promise<void> {
-    const frame = retryFrame(retryMs);
-    // New streams are refused from now on; open ones keep receiving what is published meanwhile.
-    core.draining = true;
-    if (drainMs > 0) await drainConnections(core, [...core.registry.connections.values()], drainMs, frame);
-    core.closed = true;
-    core.heartbeat.stop();
-    feed?.stop();
-    for (const connection of [...core.registry.connections.values()])
-      endConnection(core, connection, 'closed', frame);
-    try {
-      await core.store.close?.();
-    } catch (error) {
-      throw new SseServerError('store-failed', 'the replay store failed to close', { cause: error });
-    }
-  }
-
   async function publish(name: string, data: unknown, channels: EventTargets): Promise<PublishResult> {
     if (core.closed) throw new SseServerError('closed', `cannot send "${name}": the emitter is closed`);
     // Validated, serialised and encoded once, however many connections receive the event.
@@ -413,9 +380,9 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     health: () => checkHealth(core),
     close(closeOptions = {}) {
       if (closing !== undefined) return closing;
-      const settings = closeSettings(closeOptions);
+      const settings = resolveCloseOptions(closeOptions, resolved.retryMs);
       if (settings instanceof SseServerError) return Promise.reject(settings);
-      closing = closeGracefully(settings.retryMs, settings.drainMs);
+      closing = shutDown(core, () => feed?.stop(), settings.retryMs, settings.drainMs);
       return closing;
     },
   };

@@ -305,3 +305,25 @@ export function resolveOptions<C extends EventCatalog>(options: EmitterOptions<C
     onError: options.onError === undefined ? logError : guarded(options.onError),
   };
 }
+
+/**
+ * Applies the defaults of `close()` and checks its options.
+ *
+ * @param options - what `close()` was given
+ * @param retryMs - the emitter's `retryMs`, the default
+ * @returns the settings, or the `invalid-option` error that refuses them
+ */
+export function resolveCloseOptions(
+  options: CloseOptions,
+  retryMs: number,
+): { retryMs: number; drainMs: number } | SseServerError {
+  const settings = { retryMs: options.retryMs ?? retryMs, drainMs: options.drainMs ?? 0 };
+  for (const [name, max] of [
+    ['retryMs', Number.MAX_SAFE_INTEGER],
+    ['drainMs', MAX_TIMER_DELAY_MS],
+  ] as const) {
+    const problem = numberOptionProblem(`close({ ${name} })`, settings[name], { min: 0, max, integer: true });
+    if (problem !== undefined) return new SseServerError('invalid-option', problem);
+  }
+  return settings;
+}

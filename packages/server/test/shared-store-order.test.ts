@@ -57,15 +57,27 @@ function scriptedStore() {
   };
 }
 
+/** An emitter on a {@link scriptedStore}, served. */
+async function serveShared() {
+  const shared = scriptedStore();
+  const sse = createEmitter({ events, store: shared.store, heartbeatMs: 0 });
+  return { shared, sse, url: await fixture.serve(sse) };
+}
+
+/** A raw stream that has its `sse:hello` (registered for live events). */
+async function openAfterHello(url: string, headers?: Record<string, string>) {
+  const stream = await fixture.open(url, headers === undefined ? {} : { headers });
+  await stream.waitForEvents(1);
+  return stream;
+}
+
 const ticks = (stream: { catalogEvents(): { data: string }[] }) =>
   stream.catalogEvents().map((event) => JSON.parse(event.data).n as number);
 
 describe('a shared store: local publishes and the live feed in one order', () => {
   it('fans out a local event when its append returns if it is next in order, and the feed does not repeat it', async () => {
-    const shared = scriptedStore();
-    const sse = createEmitter({ events, store: shared.store, heartbeatMs: 0 });
-    const stream = await fixture.open(await fixture.serve(sse));
-    await stream.waitForEvents(1);
+    const { shared, sse, url } = await serveShared();
+    const stream = await openAfterHello(url);
     // Position unknown until the feed brought one event: the first publish waits for it.
     const first = sse.broadcast('tick', { n: 1 });
     await settle();
@@ -81,10 +93,8 @@ describe('a shared store: local publishes and the live feed in one order', () =>
   });
 
   it("holds a local event appended after other instances' events until the feed brings them", async () => {
-    const shared = scriptedStore();
-    const sse = createEmitter({ events, store: shared.store, heartbeatMs: 0 });
-    const stream = await fixture.open(await fixture.serve(sse));
-    await stream.waitForEvents(1);
+    const { shared, sse, url } = await serveShared();
+    const stream = await openAfterHello(url);
     shared.foreign(1);
     shared.feed();
     await waitFor(() => expect(ticks(stream)).toEqual([1]));
@@ -103,10 +113,8 @@ describe('a shared store: local publishes and the live feed in one order', () =>
   });
 
   it('on a reset, ends the streams and resolves held publishes as reaching no connection', async () => {
-    const shared = scriptedStore();
-    const sse = createEmitter({ events, store: shared.store, heartbeatMs: 0 });
-    const stream = await fixture.open(await fixture.serve(sse));
-    await stream.waitForEvents(1);
+    const { shared, sse, url } = await serveShared();
+    const stream = await openAfterHello(url);
     shared.foreign(1);
     shared.feed();
     shared.foreign(2);
@@ -119,11 +127,8 @@ describe('a shared store: local publishes and the live feed in one order', () =>
   });
 
   it('after a reset, a publish whose append returns later is fanned out when the feed brings it', async () => {
-    const shared = scriptedStore();
-    const sse = createEmitter({ events, store: shared.store, heartbeatMs: 0 });
-    const url = await fixture.serve(sse);
-    const before = await fixture.open(url);
-    await before.waitForEvents(1);
+    const { shared, sse, url } = await serveShared();
+    const before = await openAfterHello(url);
     shared.foreign(1);
     shared.feed();
     const publish = sse.broadcast('tick', { n: 2 });
