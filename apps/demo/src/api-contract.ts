@@ -48,9 +48,17 @@ export const DEFAULT_JOB_STEPS = 20;
 
 /**
  * Body of `POST /api/outage`: how long the server stops listening (and cuts every open stream)
- * before it listens again, keeping its replay buffer, so pages resume where they were.
+ * before it listens again, keeping its replay buffer, so pages resume where they were. In a
+ * scale-out demo, `instance` names the instance to take down (the page sends the one holding its
+ * stream, so it visibly moves to another); left out, the instance that answers goes down.
  */
-export const outageRequestSchema = z.object({ seconds: z.number().int().min(1).max(30) });
+export const outageRequestSchema = z.object({
+  seconds: z.number().int().min(1).max(30),
+  instance: z
+    .string()
+    .regex(/^[a-z0-9-]{1,20}$/, 'expected an instance name')
+    .optional(),
+});
 
 /** Body of `POST /api/outage`. */
 export type OutageRequest = z.input<typeof outageRequestSchema>;

@@ -75,6 +75,11 @@ export const events = defineEvents({
     percent: z.number().int().min(0).max(100),
     stage: z.string().min(1).max(80),
   }),
+  /**
+   * Which server instance holds this tab's stream: sent to that stream alone as it opens, by a
+   * scale-out demo (`--instances 2`), whose page shows it beside the connection badge.
+   */
+  'stream:opened': z.object({ instance: z.string().regex(/^[a-z0-9-]{1,20}$/, 'expected an instance name') }),
   /** A job finished. */
   'job:done': z.object({
     jobId: jobIdSchema,

@@ -43,6 +43,8 @@ export function createDashboardState(): DashboardState {
  */
 export function applyEvent(state: DashboardState, event: DashboardEvent): boolean {
   switch (event.type) {
+    case 'stream:opened':
+      return false; // about one tab's connection, not the dashboard
     case 'user:joined': {
       const { userId, name, at } = event.data;
       if (state.online.has(userId)) return false;

@@ -23,6 +23,7 @@ describe('the dashboard catalog', () => {
       'metrics',
       'job:started',
       'job:progress',
+      'stream:opened',
       'job:done',
     ]);
   });

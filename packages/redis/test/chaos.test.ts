@@ -1,10 +1,10 @@
 import { request } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createParser } from '@app/sse-protocol';
+import { type RedisServer, startRedisServer } from '@app/test-utils/redis-server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Instance, startInstance } from './instances';
-import { type RedisServer, startRedisServer } from './redis-server';
 
 let redis: RedisServer;
 beforeAll(async () => {

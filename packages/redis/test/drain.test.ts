@@ -1,6 +1,6 @@
+import { type RedisServer, startRedisServer } from '@app/test-utils/redis-server';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { type Instance, type OpenStream, openStream, startInstance } from './instances';
-import { type RedisServer, startRedisServer } from './redis-server';
 
 // A deploy on Redis: instance A drains while B keeps publishing; every client of A resumes on B
 // from the last ID A gave it and, across both streams, gets every event once and in order.

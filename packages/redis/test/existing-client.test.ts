@@ -1,7 +1,7 @@
+import { type RedisServer, startRedisServer } from '@app/test-utils/redis-server';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisStore } from '../src';
-import { type RedisServer, startRedisServer } from './redis-server';
 
 let redis: RedisServer;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { isSseServerError } from '@app/sse-server';
+import { startRedisServer } from '@app/test-utils/redis-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Instance, type OpenStream, openStream, startInstance } from './instances';
-import { startRedisServer } from './redis-server';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 async function setUp(persist: boolean) {
-  const redis = await startRedisServer(persist);
+  const redis = await startRedisServer({ persist });
   cleanups.push(() => redis.remove());
   const a = await startInstance(redis.url, 'sse:faults');
   const b = await startInstance(redis.url, 'sse:faults');

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type RedisServer, startRedisServer } from '@app/test-utils/redis-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openStream, startInstance } from './instances';
-import { type RedisServer, startRedisServer } from './redis-server';
 
 let redis: RedisServer;
 const children: ChildProcess[] = [];

@@ -1,7 +1,7 @@
+import { type RedisServer, startRedisServer } from '@app/test-utils/redis-server';
 import { createClient } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Instance, type OpenStream, openStream, startInstance } from './instances';
-import { type RedisServer, startRedisServer } from './redis-server';
 
 let redis: RedisServer;
 let open: (Instance | OpenStream)[] = [];

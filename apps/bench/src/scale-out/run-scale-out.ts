@@ -7,16 +7,12 @@
 // (the fan-out benchmark's load process: raw sockets counting marked ticks, far lighter than any
 // server), beside one redis-server. On a 2-core machine the figures show what Redis adds on the
 // publish and delivery path, not the parallel capacity of several machines.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParser, defineEvents } from '@app/sse-protocol';
 import { createRedisStore } from '@app/sse-redis';
 import { createEmitter, createMemoryStore, type Emitter, type ReplayStore } from '@app/sse-server';
+import { startRedisServer } from '@app/test-utils/redis-server';
 import { z } from 'zod';
 import { type ChildHandle, startChild } from '../fanout/child-process';
 import { nowMicros } from '../fanout/clock';
@@ -43,37 +39,6 @@ export interface ScaleOutFigures {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly resume1000Ms: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop() {
-      child.kill();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function serve(emitter: Bench): Promise<{ url: string; port: number; server: Server }> {
@@ -193,7 +158,7 @@ export async function runScaleOutBench(options: {
   /** Node flags of the load process (the TypeScript loader). */
   execArgv: readonly string[];
 }) {
-  const redis = await startRedis();
+  const redis = await startRedisServer();
   let stream = 0;
   const configurations: [string, () => ReplayStore[]][] = [
     // Room for the resume's 1,000 events of ~1 KB beside the rest (the default keeps 1 MiB).
@@ -227,7 +192,7 @@ export async function runScaleOutBench(options: {
     }
   } finally {
     await load.stop();
-    redis.stop();
+    await redis.remove();
   }
   return [...rounds].map(([label, all]) => ({
     label,

@@ -100,11 +100,16 @@ export async function startJob(body: StartJobRequest): Promise<StartJobResponse>
 }
 
 /**
- * Asks the server to go off the network for `seconds` and come back with its replay buffer intact.
+ * Asks the server (in a scale-out demo, the named instance) to go off the network for `seconds`
+ * and come back with its replay buffer intact.
  *
  * @param seconds - 1 to 30
+ * @param instance - the instance to take down, in a scale-out demo
  * @throws {@link DashboardApiError} when the server refuses
  */
-export async function simulateOutage(seconds: number): Promise<OutageResponse> {
-  return (await post(ROUTES.outage, { seconds })) as OutageResponse;
+export async function simulateOutage(seconds: number, instance?: string): Promise<OutageResponse> {
+  return (await post(
+    ROUTES.outage,
+    instance === undefined ? { seconds } : { seconds, instance },
+  )) as OutageResponse;
 }

@@ -26,7 +26,15 @@ const RENDERERS: Record<DashboardEvent['type'], (state: DashboardState, me: stri
   'job:started': renderJobs,
   'job:progress': renderJobs,
   'job:done': renderJobs,
+  'stream:opened': () => {}, // changes no card (see `showInstance`)
 };
+
+/** Shows which instance holds this tab's stream (a scale-out demo tells each stream). */
+function showInstance(instance: string): void {
+  const element = byTestId('instance');
+  element.textContent = `instance ${instance} ·`;
+  element.hidden = false;
+}
 
 function renderAll(state: DashboardState, me: string): void {
   renderPresence(state, me);
@@ -35,8 +43,11 @@ function renderAll(state: DashboardState, me: string): void {
   renderMetrics(state);
 }
 
-/** Wires "Simulate a 5 s outage": enabled while the stream is open. */
-function setUpOutageButton(client: SseClient<DashboardCatalog>): void {
+/**
+ * Wires "Simulate a 5 s outage": enabled while the stream is open. In a scale-out demo it takes
+ * down the instance holding this tab's stream, so the tab moves to another.
+ */
+function setUpOutageButton(client: SseClient<DashboardCatalog>, instance: () => string | undefined): void {
   const button = byTestId<HTMLButtonElement>('simulate-outage');
   const update = () => {
     button.disabled = client.state !== 'open';
@@ -45,7 +56,7 @@ function setUpOutageButton(client: SseClient<DashboardCatalog>): void {
   update();
   button.addEventListener('click', () => {
     button.disabled = true;
-    simulateOutage(5).catch((error: unknown) =>
+    simulateOutage(5, instance()).catch((error: unknown) =>
       appendLog({ name: 'outage', id: '', summary: `refused: ${String(error)}`, kind: 'system' }),
     );
   });
@@ -111,7 +122,8 @@ export async function startLiveDashboard(options: PageOptions): Promise<SseClien
 
   const badge = createConnectionBadge(() => client.getSnapshot(), options.transport);
   client.subscribe(badge.update);
-  setUpOutageButton(client);
+  let instance: string | undefined;
+  setUpOutageButton(client, () => instance);
   client.onState((connection) =>
     appendLog({ name: 'connection', id: '', summary: connection, kind: 'system' }),
   );
@@ -139,7 +151,10 @@ export async function startLiveDashboard(options: PageOptions): Promise<SseClien
   void (async () => {
     for await (const event of client.stream()) {
       appendLog({ name: event.type, id: event.id, summary: summarize(event.data), kind: 'event' });
-      if (pending) {
+      if (event.type === 'stream:opened') {
+        instance = event.data.instance;
+        showInstance(instance);
+      } else if (pending) {
         pending.push(event);
       } else if (applyEvent(state, event)) {
         RENDERERS[event.type](state, me);

@@ -1,7 +1,12 @@
-/** Where the demo server listens. */
-export interface ListenOptions {
+/** What the demo's command line asks for. */
+export interface DemoCommandLine {
+  /** Where the page is served (with several instances: the proxy in front of them). */
   port: number;
   host: string;
+  /** How many instances: more than 1 shares one Redis Stream between them. */
+  instances: number;
+  /** The Redis to use; with several instances and none given, the demo starts a local one. */
+  redisUrl: string | undefined;
 }
 
 /** The port the demo uses when neither `--port` nor `PORT` says otherwise. */
@@ -10,27 +15,39 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
 
 /**
- * Reads the port and host from the command line (`--port 4000`, `--port=4000`, `--host 0.0.0.0`)
- * and then the environment (`PORT`, `HOST`). The command line wins.
+ * Reads the command line (`--port 4000`, `--port=4000`, `--host 0.0.0.0`, `--instances 2`,
+ * `--redis redis://...`) and then the environment (`PORT`, `HOST`, `REDIS_URL`). The command line
+ * wins.
  *
  * @param argv - the arguments after the script name
  * @param env - the environment
- * @throws Error with a message saying what is wrong when a port is not an integer from 0 to 65535
+ * @throws Error with a message saying what is wrong when a port is not an integer from 0 to 65535,
+ *   or the instances not one from 1 to 8
  * @example
  * ```ts
- * readListenOptions(['--port', '4000'], {}); // { port: 4000, host: '127.0.0.1' }
+ * readCommandLine(['--port', '4000'], {}); // { port: 4000, host: '127.0.0.1', instances: 1, redisUrl: undefined }
  * ```
  */
-export function readListenOptions(
+export function readCommandLine(
   argv: readonly string[],
   env: Record<string, string | undefined>,
-): ListenOptions {
+): DemoCommandLine {
   const port = flag(argv, 'port') ?? env.PORT;
   const host = flag(argv, 'host') ?? env.HOST;
+  const instances = flag(argv, 'instances');
   return {
     port: port === undefined || port === '' ? DEFAULT_PORT : parsePort(port),
     host: host || DEFAULT_HOST,
+    instances: instances === undefined ? 1 : parseInstances(instances),
+    redisUrl: flag(argv, 'redis') ?? (env.REDIS_URL || undefined),
   };
+}
+
+function parseInstances(text: string): number {
+  if (!/^[1-8]$/.test(text)) {
+    throw new Error(`@app/demo: --instances must be an integer from 1 to 8, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
 }
 
 function flag(argv: readonly string[], name: string): string | undefined {

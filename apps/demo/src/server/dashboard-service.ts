@@ -1,3 +1,4 @@
+import type { ParsedEvent } from '@app/sse-protocol';
 import type { Emitter } from '@app/sse-server';
 import {
   type DashboardCatalog,
@@ -12,6 +13,7 @@ import type { DashboardSnapshot } from '../snapshot';
 import { findUser } from '../users';
 import { createJobRunner, type JobRequest } from './job-runner';
 import { createMetricsSampler } from './metrics-sampler';
+import { createLocalPresenceCounter, type PresenceCounter } from './presence-counter';
 import { createPresenceTracker } from './presence-tracker';
 
 /** Options of {@link createDashboardService}. */
@@ -24,6 +26,21 @@ export interface DashboardServiceOptions {
   jobStepMs?: number;
   /** How long a user whose last tab closed still shows as online. @defaultValue 3000 */
   presenceGraceMs?: number;
+  /**
+   * Where presence is counted across instances (a scale-out demo counts in Redis).
+   * @defaultValue this process only
+   */
+  presence?: PresenceCounter;
+  /**
+   * What the metrics samples count: the streams and deliveries of every instance in this process.
+   * @defaultValue this emitter's `stats()`
+   */
+  readStream?: () => { connections: number; delivered: number };
+  /**
+   * Part of the IDs of the notifications and jobs this service creates, unique among the instances
+   * that share one history. @defaultValue `''`
+   */
+  instance?: string;
   /** Where failures without a caller go (a publish during shutdown, a store error). */
   onError(error: unknown): void;
 }
@@ -53,14 +70,20 @@ export interface DashboardService {
   streamClosed(userId: string): void;
   /** What `userId`'s dashboard shows now, with the last event ID it includes. */
   snapshot(userId: string): DashboardSnapshot;
+  /**
+   * Folds one event of the history into the state (every event, whichever instance published it,
+   * in the history's order: see `observeHistory`). Events of other catalogs are passed over.
+   */
+  record(event: ParsedEvent): void;
   /** Stops the timers (metrics, jobs, presence); publishes nothing more. */
   close(): void;
 }
 
 /**
  * Creates the dashboard's server side. Every change goes through {@link DashboardService} and is
- * published as a catalog event; the same reducer the page runs folds it into the server's state,
- * which `GET /api/state` serves. The state and the stream therefore never disagree.
+ * published as a catalog event; the history hands every stored event back through `record`, and
+ * the same reducer the page runs folds it into the server's state, which `GET /api/state` serves.
+ * The state and the stream therefore never disagree, also when several instances publish.
  *
  * @param options - the emitter, timings and the error callback
  * @example
@@ -74,14 +97,13 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
   const state = createDashboardState();
   let lastEventId: string | null = null;
   let notifications = 0;
-  // IDs carry the service's start time: a page that outlives a restart never mixes up two items.
-  const instance = Date.now().toString(36);
+  // IDs carry the service's start time (and instance): a page that outlives a restart never mixes
+  // up two items, nor items of two instances.
+  const instance = [Date.now().toString(36), options.instance].filter(Boolean).join('-');
+  const counter = options.presence ?? createLocalPresenceCounter();
   let closed = false;
 
-  /**
-   * Publishes one event, then folds it into the state. Each publish resolves in the
-   * order its ID was assigned, so `lastEventId` and the state move forward together.
-   */
+  /** Publishes one event; the state changes when the history hands it back (`record`). */
   async function publish<N extends DashboardEventName>(
     name: N,
     data: DashboardEventInput<N>,
@@ -89,8 +111,6 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
   ): Promise<string> {
     // The emitter validates `data` against the catalog before storing or sending anything.
     const { id } = toUser ? await sse.to(`user:${toUser}`).send(name, data) : await sse.broadcast(name, data);
-    applyEvent(state, { type: name, data: events.parse(name, data) } as DashboardEvent);
-    lastEventId = id;
     return id;
   }
 
@@ -101,9 +121,16 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
 
   const presence = createPresenceTracker({
     graceMs: options.presenceGraceMs,
+    // Joined when the first instance gains the user, left when the last one loses them.
     onJoin: (userId) =>
-      publishQuietly('user:joined', { userId, name: findUser(userId)?.name ?? userId, at: Date.now() }),
-    onLeave: (userId) => publishQuietly('user:left', { userId, at: Date.now() }),
+      counter.add(userId).then((holders) => {
+        if (holders !== 1) return;
+        publishQuietly('user:joined', { userId, name: findUser(userId)?.name ?? userId, at: Date.now() });
+      }, onError),
+    onLeave: (userId) =>
+      counter.remove(userId).then((holders) => {
+        if (holders <= 0) publishQuietly('user:left', { userId, at: Date.now() });
+      }, onError),
   });
 
   const jobs = createJobRunner({
@@ -119,10 +146,12 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
 
   const metrics = createMetricsSampler({
     intervalMs: options.metricsIntervalMs,
-    readStream: () => {
-      const stats = sse.stats();
-      return { connections: stats.clients, delivered: stats.sent };
-    },
+    readStream:
+      options.readStream ??
+      (() => {
+        const stats = sse.stats();
+        return { connections: stats.clients, delivered: stats.sent };
+      }),
     onSample: (sample) => publishQuietly('metrics', sample),
   });
   // A first sample at once: the chart is not empty on first load, and the history has a last ID.
@@ -147,6 +176,13 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
     streamOpened: (userId) => presence.connected(userId),
     streamClosed: (userId) => presence.disconnected(userId),
     snapshot: (userId) => toSnapshot(state, userId, lastEventId),
+    record({ id, event: name, data }) {
+      lastEventId = id; // every event of the history moves the position, folded or not
+      if (!events.has(name)) return;
+      const parsed = events.safeParse(name, parseJson(data));
+      if (parsed.success) applyEvent(state, { type: name, data: parsed.data } as DashboardEvent);
+      else onError(new Error(`the history holds an invalid ${name} event (${id})`));
+    },
     close() {
       closed = true;
       metrics.close();
@@ -154,4 +190,12 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
       presence.close();
     },
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

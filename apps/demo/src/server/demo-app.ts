@@ -90,10 +90,15 @@ export interface DemoAppOptions {
   sse: Emitter<DashboardCatalog>;
   dashboard: DashboardService;
   /**
-   * Takes the server off the network for `ms` (`POST /api/outage`); left out, the route is not
-   * mounted.
+   * Takes the server (or, in a scale-out demo, the named instance) off the network for `ms`
+   * (`POST /api/outage`); left out, the route is not mounted.
    */
-  simulateOutage?: (ms: number) => void;
+  simulateOutage?: (ms: number, instance: string | undefined) => void;
+  /**
+   * This instance's name in a scale-out demo: each stream is told it (`stream:opened`) as it
+   * opens. Left out, nothing is sent.
+   */
+  instance?: string;
   /** Where unexpected errors go. */
   onError(error: unknown): void;
 }
@@ -112,7 +117,7 @@ export interface DemoAppOptions {
  * ```
  */
 export function createDemoApp(options: DemoAppOptions): express.Express {
-  const { sse, dashboard } = options;
+  const { sse, dashboard, instance } = options;
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -130,8 +135,11 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
       },
       // Presence counts accepted streams only: a stream refused over a limit or while the server
       // shuts down never reaches onConnect, and each one that did reaches onDisconnect once.
-      onConnect: ({ userId }) => {
+      onConnect: ({ userId, clientId }) => {
         if (userId !== undefined) dashboard.streamOpened(userId);
+        if (instance !== undefined) {
+          sse.to(`client:${clientId}`).send('stream:opened', { instance }).catch(options.onError);
+        }
       },
       onDisconnect: ({ userId }) => {
         if (userId !== undefined) dashboard.streamClosed(userId);
@@ -227,7 +235,7 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
       outageOverAt = now + ms + API_LIMITS.outageCooldownMs;
       const result: OutageResponse = { until: now + ms };
       // Answer first: the outage cuts every connection, this one included.
-      res.once('finish', () => simulateOutage(ms));
+      res.once('finish', () => simulateOutage(ms, parsed.data.instance));
       res.status(202).json(result);
     });
   }

@@ -1,9 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEmitter, type Emitter, type MemoryStoreOptions } from '@app/sse-server';
+import {
+  createEmitter,
+  createMemoryStore,
+  type Emitter,
+  type MemoryStoreOptions,
+  type ReplayStore,
+} from '@app/sse-server';
 import { type DashboardCatalog, events } from '../catalog';
-import { createDashboardService, type DashboardService } from './dashboard-service';
+import {
+  createDashboardService,
+  type DashboardService,
+  type DashboardServiceOptions,
+} from './dashboard-service';
 import { createDemoApp } from './demo-app';
+import { observeHistory } from './history-observer';
 
 /** Options of {@link createDemoServer}. */
 export interface DemoServerOptions {
@@ -11,8 +22,21 @@ export interface DemoServerOptions {
   port?: number;
   /** The interface to listen on. @defaultValue `'127.0.0.1'` */
   host?: string;
-  /** Bounds of the in-memory replay buffer. @defaultValue `{ maxEvents: 1000 }` */
+  /** Bounds of the in-memory replay buffer (when no `store` is given). @defaultValue `{ maxEvents: 1000 }` */
   replay?: Omit<MemoryStoreOptions, 'epoch'>;
+  /** The replay store; a scale-out demo passes a Redis store shared by its instances. @defaultValue in memory */
+  store?: ReplayStore;
+  /** This instance's name in a scale-out demo (told to each stream, and part of job IDs). */
+  instance?: string;
+  /** Where presence is counted across instances. @defaultValue this process only */
+  presence?: DashboardServiceOptions['presence'];
+  /** What the metrics samples count. @defaultValue this emitter's streams */
+  readStream?: DashboardServiceOptions['readStream'];
+  /**
+   * What `POST /api/outage` does; a scale-out demo takes down the instance the page names.
+   * @defaultValue this server goes off the network for the given time
+   */
+  onOutage?: (ms: number, instance: string | undefined) => void;
   /** Heartbeat comment interval. @defaultValue 15000 */
   heartbeatMs?: number;
   /** Reconnection time announced to clients with `retry:`. @defaultValue 1000 */
@@ -51,6 +75,11 @@ export interface DemoServer {
   /** Listens again on the same port after {@link DemoServer.stopListening}. */
   startListening(): Promise<void>;
   /**
+   * Stops listening (cutting every open connection) for `ms`, then listens again: the page's
+   * "Simulate outage" button. Ignored while an outage runs or the server closes.
+   */
+  simulateOutage(ms: number): void;
+  /**
    * Shuts down gracefully: stops the timers, refuses new streams, tells every open stream when to
    * come back and ends it (progressively over `drainMs`, so the pages do not all return in the same
    * second), then closes the listener. The replay buffer lives in memory and is gone afterwards.
@@ -79,8 +108,8 @@ function stop(server: Server): Promise<void> {
 }
 
 /**
- * Starts the demo: an emitter with an in-memory replay buffer, the dashboard service and the
- * Express app, on a real HTTP server.
+ * Starts the demo: an emitter with an in-memory replay buffer (or the given store), the dashboard
+ * service and the Express app, on a real HTTP server.
  *
  * @param options - port, replay bounds and timings
  * @example
@@ -93,9 +122,15 @@ function stop(server: Server): Promise<void> {
 export async function createDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const host = options.host ?? '127.0.0.1';
   const onError = options.onError ?? ((error: unknown) => console.error('@app/demo:', error));
+  // The service is made after the emitter, which needs the store first; nothing is stored before.
+  let record: DashboardService['record'] = () => {};
+  const store = observeHistory(
+    options.store ?? createMemoryStore(options.replay ?? { maxEvents: 1000 }),
+    (event) => record(event),
+  );
   const sse = createEmitter({
     events,
-    replay: options.replay ?? { maxEvents: 1000 },
+    store,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     retryMs: options.retryMs ?? 1000,
     onError,
@@ -105,8 +140,12 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     metricsIntervalMs: options.metricsIntervalMs,
     jobStepMs: options.jobStepMs,
     presenceGraceMs: options.presenceGraceMs,
+    presence: options.presence,
+    readStream: options.readStream,
+    instance: options.instance,
     onError,
   });
+  record = dashboard.record;
   let port = options.port ?? 0;
   let closing: Promise<void> | undefined;
   let outage: { timer?: ReturnType<typeof setTimeout> } | undefined;
@@ -130,7 +169,10 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
       sse,
       dashboard,
       onError,
-      ...(options.allowOutage === false ? {} : { simulateOutage }),
+      instance: options.instance,
+      ...(options.allowOutage === false
+        ? {}
+        : { simulateOutage: options.onOutage ?? ((ms: number) => simulateOutage(ms)) }),
     }),
   );
   try {
@@ -149,6 +191,7 @@ export async function createDemoServer(options: DemoServerOptions = {}): Promise
     dashboard,
     stopListening: () => stop(server),
     startListening,
+    simulateOutage,
     close(options = {}) {
       closing ??= (async () => {
         clearTimeout(outage?.timer);

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A real redis-server on a free loopback port, in a temporary directory of its own. */
+/** A real redis-server on a loopback port, in a temporary directory of its own. */
 export interface RedisServer {
   readonly url: string;
   /** Stops the server (SIGTERM: with `persist`, it writes its data first). */
@@ -23,14 +23,31 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Options of {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /** Keep data across a restart (append-only file, fsync always). @defaultValue false */
+  persist?: boolean;
+  /** The port; `0` picks a free one. @defaultValue 0 */
+  port?: number;
+}
+
 /**
- * Starts Debian's `redis-server` for a test suite.
+ * Starts the system's `redis-server` (Debian's package) on 127.0.0.1 for a test suite, a benchmark
+ * or the demo's scale-out mode, and waits until it accepts connections.
  *
- * @param persist - keep data across a restart (append-only file, fsync always)
+ * @param options - persistence and port
+ * @throws Error saying how to install it when the binary is missing
+ * @example
+ * ```ts
+ * const redis = await startRedisServer();
+ * const store = createRedisStore({ redis: redis.url, stream: 'sse:test' });
+ * await redis.remove();
+ * ```
  */
-export async function startRedisServer(persist = false): Promise<RedisServer> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const persist = options.persist ?? false;
   const dir = mkdtempSync(join(tmpdir(), 'sse-redis-'));
-  const port = await freePort();
+  const port = options.port || (await freePort());
   let child: ChildProcess | undefined;
   const args = [
     '--port',
