@@ -334,6 +334,8 @@ export interface ClientMetrics {
   readonly connections: number;
   /** Reconnections scheduled (one backoff wait each). */
   readonly reconnects: number;
+  /** Milliseconds of those backoff waits, added up (the `Retry-After` floors included). */
+  readonly backoffMs: number;
   /** Catalog events handed to handlers and `stream()` loops. */
   readonly events: number;
   /** `sse:reset` received: the server could not replay what the client missed. */

@@ -8,10 +8,15 @@ const { server, connect } = useMockNetwork();
 
 it('counts connections, reconnects, events, resets, duplicates, invalid and unknown events, and bytes', async () => {
   const endpoint = mockEndpoint(server, STREAM_URL);
-  const { client } = connect({ random: () => 0 });
+  const increments = new Map<string, number>();
+  const { client } = connect({
+    random: () => 0,
+    onMetric: (name, by) => increments.set(name, (increments.get(name) ?? 0) + by),
+  });
   expect(client.metrics()).toEqual({
     connections: 0,
     reconnects: 0,
+    backoffMs: 0,
     events: 0,
     resets: 0,
     duplicates: 0,
@@ -38,6 +43,7 @@ it('counts connections, reconnects, events, resets, duplicates, invalid and unkn
   expect(client.metrics()).toEqual({
     connections: 2,
     reconnects: 1,
+    backoffMs: expect.any(Number),
     events: 1,
     resets: 1,
     duplicates: 1,
@@ -45,7 +51,34 @@ it('counts connections, reconnects, events, resets, duplicates, invalid and unkn
     skippedEvents: 1,
     bytes: new TextEncoder().encode(wire + replayed).byteLength,
   });
+  // onMetric saw every increment as it happened: its sums are the counters.
+  const metrics = client.metrics();
+  expect(Object.fromEntries(Object.keys(metrics).map((name) => [name, increments.get(name) ?? 0]))).toEqual(
+    metrics,
+  );
   // A copy: reading it changes nothing, and it does not move.
   const taken = client.metrics();
   expect(client.metrics()).not.toBe(taken);
+});
+
+it('adds up the backoff waits, and reports an onMetric that throws to onError without losing the event', async () => {
+  const endpoint = mockEndpoint(server, STREAM_URL);
+  const errors: string[] = [];
+  const { client } = connect({
+    random: () => 0.5,
+    backoff: { initialMs: 100, jitter: 'none' },
+    onMetric: (name) => {
+      if (name === 'events') throw new Error('meter down');
+    },
+  });
+  client.onError((error) => errors.push(`${error.code}: ${error.message}`));
+  const seen: unknown[] = [];
+  client.on('user:left', (data) => seen.push(data));
+  await settleUntil(() => expect(client.state).toBe('open'));
+  endpoint.latest.send(helloFrame() + frame('user:left', { userId: 'a' }, '1-1'));
+  await settleUntil(() => expect(seen).toEqual([{ userId: 'a' }]));
+  expect(errors).toEqual(['handler-threw: @app/sse-client: onMetric threw: meter down']);
+  endpoint.latest.end();
+  await settleUntil(() => expect(client.metrics().reconnects).toBe(1));
+  expect(client.metrics().backoffMs).toBe(100); // one wait of initialMs, without jitter
 });

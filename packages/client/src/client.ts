@@ -61,10 +61,22 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     invalidEvents: 0,
     skippedEvents: 0,
     bytes: 0,
+    backoffMs: 0,
   };
+  const { onMetric } = options;
+
+  function count(name: keyof ClientMetrics, by = 1): void {
+    counters[name] += by;
+    if (onMetric === undefined) return;
+    try {
+      onMetric(name, by);
+    } catch (cause) {
+      handlerThrew(undefined, 'onMetric')(cause);
+    }
+  }
 
   function report(error: SseClientError): void {
-    if (error.code === 'validation-failed' || error.code === 'invalid-json') counters.invalidEvents++;
+    if (error.code === 'validation-failed' || error.code === 'invalid-json') count('invalidEvents');
     errorListeners.emit(error, undefined, surface);
   }
 
@@ -97,18 +109,14 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     resolved.validate,
     {
       report,
-      skipped: () => {
-        counters.skippedEvents++;
-      },
-      duplicate: () => {
-        counters.duplicates++;
-      },
+      skipped: () => count('skippedEvents'),
+      duplicate: () => count('duplicates'),
       reset: (info) => {
-        counters.resets++;
+        count('resets');
         resetListeners.emit(info, undefined, onResetThrow);
       },
       deliver(name, data, meta) {
-        counters.events++;
+        count('events');
         const set = handlers.get(name);
         if (set !== undefined) set.listeners.emit(data, meta, set.onThrow);
         if (streams.size === 0) return;
@@ -131,14 +139,11 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     closed(error) {
       for (const sink of [...streams]) sink.end(error);
     },
-    received: (bytes) => {
-      counters.bytes += bytes;
-    },
-    opened: () => {
-      counters.connections++;
-    },
-    retrying: () => {
-      counters.reconnects++;
+    received: (bytes) => count('bytes', bytes),
+    opened: () => count('connections'),
+    retrying: (delayMs) => {
+      count('reconnects');
+      count('backoffMs', delayMs);
     },
   });
 

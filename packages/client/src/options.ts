@@ -6,6 +6,7 @@ import {
   numberOptionProblem,
 } from '@app/sse-protocol';
 import type { BackoffConfig, BackoffJitter } from './backoff';
+import type { ClientMetrics } from './client-api';
 import { SseClientError } from './errors';
 import type { EventSourceConstructor, FetchLike, Resolvable } from './runtime-types';
 
@@ -169,6 +170,13 @@ export interface ClientOptions<C extends EventCatalog> {
    * @defaultValue `Math.random`
    */
   random?: () => number;
+  /**
+   * Called each time a counter of `metrics()` grows, with its name and by how much: to feed an
+   * OpenTelemetry meter or your analytics as things happen rather than by polling. What it throws
+   * goes to `onError` as `handler-threw`.
+   * @defaultValue none
+   */
+  onMetric?: (name: keyof ClientMetrics, increment: number) => void;
 }
 
 /** {@link ClientOptions} with every default filled in and every value checked. */
@@ -315,6 +323,7 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
   }
   checkFunction('fetch', options.fetch);
   checkFunction('random', options.random);
+  checkFunction('onMetric', options.onMetric);
   checkFunction('EventSource', options.EventSource, 'a constructor');
   if (options.credentials !== undefined && !CREDENTIALS.includes(options.credentials)) {
     fail(

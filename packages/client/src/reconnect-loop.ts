@@ -48,8 +48,8 @@ export interface ReconnectLoopHooks {
   received(bytes: number): void;
   /** A response was accepted: a stream is open. */
   opened(): void;
-  /** A reconnection was scheduled (one backoff wait). */
-  retrying(): void;
+  /** A reconnection was scheduled: one backoff wait, of `delayMs`. */
+  retrying(delayMs: number): void;
 }
 
 /** The connection state machine behind a client. */
@@ -272,7 +272,7 @@ export function createReconnectLoop<C extends EventCatalog>(
       (retryAfterMs ?? 0) + backoffDelay(attempt, base, options.backoff, options.random),
     );
     attempt++;
-    hooks.retrying();
+    hooks.retrying(delay);
     waitUntil(Date.now() + delay, { attempt, error: error ?? null });
   }
 

@@ -53,6 +53,7 @@ export function reportConnect<Req>(
  * @param reason - why it ended
  */
 export function reportDisconnect(core: EmitterCore, connection: Connection, reason: DisconnectReason): void {
+  core.telemetry.closed[reason] += 1;
   const hook = connection.disconnectHook;
   if (hook === null) return;
   connection.disconnectHook = null;

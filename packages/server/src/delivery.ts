@@ -231,6 +231,7 @@ export function heartbeatTick(core: EmitterCore): void {
   for (const connection of core.registry.connections.values()) {
     if (connection.state === LIVE && connection.queue === null && connection.runStart === NO_RUN) {
       writeLive(core, batch, connection, core.ping);
+      core.telemetry.heartbeats += 1;
     }
   }
 }

@@ -6,12 +6,15 @@ import { retryFrame } from './frames';
 
 /** The shortest time between two steps of a drain: a few streams end per step, not one timer each. */
 const MIN_STEP_MS = 10;
+/** The longest: how soon a drain whose streams all left by themselves notices and resolves. */
+const MAX_STEP_MS = 250;
 
 /**
  * Ends `connections` progressively over `drainMs`, each after the bytes it already has and a last
  * `frame` (`retry:`): the k-th of n ends at k/n of the window, so the clients come back to the
  * next instance at an even rate (n / drain seconds per second) instead of all in the same second.
- * A stream that ended by itself meanwhile is skipped. Resolves when the last one ended.
+ * A stream that ended by itself meanwhile is skipped. Resolves when the last one ended: at the end
+ * of the window, or as soon as every stream is gone (their clients left first).
  *
  * @param connections - the streams open when the drain began (no new one is admitted meanwhile)
  * @param drainMs - the window, in milliseconds
@@ -24,7 +27,7 @@ export function drainConnections(
   frame: Uint8Array,
 ): Promise<void> {
   const total = connections.length;
-  const step = Math.max(MIN_STEP_MS, Math.floor(drainMs / Math.max(total, 1)));
+  const step = Math.min(MAX_STEP_MS, Math.max(MIN_STEP_MS, Math.floor(drainMs / Math.max(total, 1))));
   const started = Date.now();
   let ended = 0;
   return new Promise((resolve) => {
@@ -32,7 +35,8 @@ export function drainConnections(
       const elapsed = Date.now() - started;
       const due = elapsed >= drainMs ? total : Math.floor((elapsed / drainMs) * total);
       for (; ended < due; ended++) endConnection(core, connections[ended] as Connection, 'closed', frame);
-      if (ended >= total) resolve();
+      // No stream is admitted while draining: an empty registry means every one has ended.
+      if (ended >= total || core.registry.connections.size === 0) resolve();
       else setTimeout(tick, Math.min(step, drainMs - elapsed));
     };
     tick();

@@ -5,6 +5,7 @@ import type { ResolvedOptions } from './options';
 import type { Registry } from './registry';
 import type { ReplayStore } from './replay-store';
 import type { Counters } from './stats';
+import type { Telemetry } from './telemetry';
 
 /** The state one emitter shares between its public methods, its adapters and its delivery code. */
 export interface EmitterCore {
@@ -13,6 +14,8 @@ export interface EmitterCore {
   readonly store: ReplayStore;
   readonly registry: Registry;
   readonly counters: Counters;
+  /** What the metrics count beside `counters` (see metrics.ts). */
+  readonly telemetry: Telemetry;
   readonly heartbeat: Heartbeat;
   /** What `sse:hello` tells every connection besides its ID (catalog, compatibility, heartbeat). */
   readonly greeting: Greeting;

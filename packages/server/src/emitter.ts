@@ -1,10 +1,5 @@
-import {
-  assertFieldValue,
-  type EventCatalog,
-  type EventInput,
-  type EventName,
-  encodeEvent,
-} from '@app/sse-protocol';
+import type { EventCatalog, EventInput, EventName } from '@app/sse-protocol';
+import { metrics } from '@opentelemetry/api';
 import { createFetchHandler } from './adapters/fetch';
 import { createNodeHandler, type NodeHandler, type NodeRequest } from './adapters/node-http';
 import { assertChannel } from './channels';
@@ -12,12 +7,14 @@ import { fanOut, heartbeatTick } from './delivery';
 import { shutDown } from './drain';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
-import { heartbeatFrame, preludeFrame, toOwnedBytes } from './frames';
+import { heartbeatFrame, preludeFrame } from './frames';
 import { createGreeting } from './greeting';
 import { checkHealth, type EmitterHealth } from './health';
 import { createHeartbeat } from './heartbeat';
 import { connectLiveFeed } from './live-feed';
 import { createMemoryStore } from './memory-store';
+import { type EmitterMetrics, metricsOf, statsOf } from './metrics';
+import { bindMeter } from './opentelemetry';
 import {
   assertHandlerOptions,
   type CloseOptions,
@@ -26,30 +23,12 @@ import {
   resolveCloseOptions,
   resolveOptions,
 } from './options';
+import { createMetricsHandler } from './prometheus';
+import { createPublisher, type PublishResult } from './publish';
 import { createPublishOrder } from './publish-order';
 import { createRegistry } from './registry';
-import type { AppendRequest, EventTargets, StoredEvent } from './replay-store';
 import { createCounters, type EmitterStats } from './stats';
-
-/**
- * What `broadcast` and `send` resolve to.
- *
- * @example
- * ```ts
- * const { id, delivered }: PublishResult = await sse.broadcast('user:joined', { userId: 'u1', name: 'Ada' });
- * ```
- */
-export interface PublishResult {
-  /** The event's ID (`<epoch>-<seq>`), as clients see it and send it back in `Last-Event-ID`. */
-  id: string;
-  /**
-   * How many open streams of this process it was handed to (streams still writing their replay
-   * included). Counted when the event is fanned out: after every event published before it, in
-   * publishing order. With a store shared by several instances (`@app/sse-redis`), the other
-   * instances' streams are not counted: each fans the event out to its own.
-   */
-  delivered: number;
-}
+import { createTelemetry } from './telemetry';
 
 /**
  * Sends events to the connections in one or more channels; made by {@link Emitter.to}.
@@ -203,6 +182,29 @@ export interface Emitter<C extends EventCatalog> {
    */
   stats(): EmitterStats;
   /**
+   * Everything the emitter measures (see {@link EmitterMetrics}): what it exports through
+   * OpenTelemetry and {@link Emitter.metricsHandler}, as numbers to read in code.
+   *
+   * @example
+   * ```ts
+   * const { refused } = sse.metrics();
+   * if (refused.limit > 0) console.warn('streams refused over maxClients');
+   * ```
+   */
+  metrics(): EmitterMetrics;
+  /**
+   * An Express / `node:http` handler that answers with the metrics in the Prometheus text format,
+   * for teams that scrape directly (label values come from closed sets: no user, client or
+   * channel). Mount it where your scraper looks, behind your own access control. With the fetch
+   * adapter, serve `toPrometheusText(sse.metrics())`.
+   *
+   * @example
+   * ```ts
+   * app.get('/metrics', sse.metricsHandler());
+   * ```
+   */
+  metricsHandler(): NodeHandler<NodeRequest>;
+  /**
    * Whether the emitter accepts streams and its store answers: for readiness probes (a draining
    * instance reports `ready: false`, so the load balancer stops sending it streams).
    *
@@ -260,6 +262,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     store: options.store ?? createMemoryStore(options.replay),
     registry: createRegistry(),
     counters: createCounters(),
+    telemetry: createTelemetry(),
     heartbeat: createHeartbeat(resolved.heartbeatMs, () => heartbeatTick(core)),
     greeting: createGreeting(catalog, resolved.heartbeatMs, options.compatibleWith),
     prelude: preludeFrame(resolved.retryMs),
@@ -273,69 +276,11 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
   // order they were made.
   const feed = core.store.subscribe === undefined ? undefined : connectLiveFeed(core, core.store.subscribe);
   const order = createPublishOrder((event) => (core.closed ? 0 : fanOut(core, event)));
+  const publish = createPublisher(core, feed, order);
+  const meter = options.meter === undefined ? metrics.getMeter('@app/sse-server') : options.meter;
+  const unbindMeter = meter === null ? undefined : bindMeter(core, meter);
 
   let closing: Promise<void> | undefined;
-
-  async function publish(name: string, data: unknown, channels: EventTargets): Promise<PublishResult> {
-    if (core.closed) throw new SseServerError('closed', `cannot send "${name}": the emitter is closed`);
-    // Validated, serialised and encoded once, however many connections receive the event.
-    const parsed = catalog.parse(name as EventName<C>, data);
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(parsed);
-    } catch (error) {
-      throw new SseServerError('serialization-failed', `the "${name}" payload cannot be serialised to JSON`, {
-        cause: error,
-      });
-    }
-    // Encoded once: the `id:` line is the only part that waits for the store.
-    const body = encodeEvent({ event: name, data: json ?? 'null' });
-    const request: AppendRequest = {
-      channels,
-      body,
-      encode(id) {
-        assertFieldValue('id', id); // a store's ID must not end the line early
-        return toOwnedBytes(`id: ${id}\n${body}`);
-      },
-    };
-    if (feed !== undefined) {
-      const done = feed.begin();
-      try {
-        const stored = await append(name, request);
-        const delivered = feed.appended(stored);
-        return { id: stored.id, delivered: typeof delivered === 'number' ? delivered : await delivered };
-      } finally {
-        done();
-      }
-    }
-    const ticket = order.enter();
-    let stored: StoredEvent;
-    try {
-      stored = await append(name, request);
-    } catch (error) {
-      void order.settle(ticket, undefined);
-      throw error;
-    }
-    const delivered = order.settle(ticket, stored);
-    return { id: stored.id, delivered: typeof delivered === 'number' ? delivered : await delivered };
-  }
-
-  async function append(name: string, request: AppendRequest): Promise<StoredEvent> {
-    let stored: StoredEvent;
-    try {
-      stored = await core.store.append(request);
-    } catch (error) {
-      // A store that could not reach its backend says so with the code `store-unavailable`.
-      const unavailable = (error as { code?: unknown } | null)?.code === 'store-unavailable';
-      throw new SseServerError(
-        unavailable ? 'store-unavailable' : 'store-failed',
-        `the replay store could not ${unavailable ? 'be reached to append' : 'append'} "${name}"`,
-        { cause: error },
-      );
-    }
-    core.counters.published += 1;
-    return stored;
-  }
 
   function membership(clientId: string, channel: string, join: boolean): boolean {
     assertChannel(channel);
@@ -364,25 +309,23 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     subscribe: (clientId, channel) => membership(clientId, channel, true),
     unsubscribe: (clientId, channel) => membership(clientId, channel, false),
     head: () => core.store.head(),
-    stats() {
-      let bufferedBytes = 0;
-      for (const connection of core.registry.connections.values()) {
-        bufferedBytes +=
-          connection.queuedBytes + connection.pendingBytes + connection.transport.bufferedBytes();
-      }
-      return {
-        clients: core.registry.connections.size,
-        channels: core.registry.channels.size,
-        ...core.counters,
-        bufferedBytes,
-      };
-    },
+    stats: () => statsOf(core),
+    metrics: () => metricsOf(core),
+    metricsHandler: () => createMetricsHandler(core),
     health: () => checkHealth(core),
     close(closeOptions = {}) {
       if (closing !== undefined) return closing;
       const settings = resolveCloseOptions(closeOptions, resolved.retryMs);
       if (settings instanceof SseServerError) return Promise.reject(settings);
-      closing = shutDown(core, () => feed?.stop(), settings.retryMs, settings.drainMs);
+      closing = shutDown(
+        core,
+        () => {
+          feed?.stop();
+          unbindMeter?.();
+        },
+        settings.retryMs,
+        settings.drainMs,
+      );
       return closing;
     },
   };

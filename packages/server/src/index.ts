@@ -6,7 +6,7 @@ export type {
   DisconnectInfo,
   DisconnectReason,
 } from './connection-info';
-export { type ChannelSender, createEmitter, type Emitter, type PublishResult } from './emitter';
+export { type ChannelSender, createEmitter, type Emitter } from './emitter';
 export {
   httpError,
   isSseServerError,
@@ -22,6 +22,13 @@ export {
   DEFAULT_MAX_EVENTS,
   type MemoryStoreOptions,
 } from './memory-store';
+export { METRICS, type MetricDefinition } from './metric-definitions';
+export {
+  CHANNEL_COUNT_BUCKETS,
+  type ChannelCountBucket,
+  type EmitterMetrics,
+  type HistogramSnapshot,
+} from './metrics';
 export {
   type AuthorizeResult,
   type CloseOptions,
@@ -31,6 +38,8 @@ export {
   type EmitterOptions,
   type HandlerOptions,
 } from './options';
+export { PROMETHEUS_CONTENT_TYPE, prometheusName, toPrometheusText } from './prometheus';
+export type { PublishResult } from './publish';
 export type {
   AppendRequest,
   EventTargets,
@@ -40,3 +49,4 @@ export type {
   StoredEvent,
 } from './replay-store';
 export type { EmitterStats } from './stats';
+export type { Adapter, RefusalReason, StoreOperation } from './telemetry';

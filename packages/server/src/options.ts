@@ -4,6 +4,7 @@ import {
   MAX_TIMER_DELAY_MS,
   numberOptionProblem,
 } from '@app/sse-protocol';
+import type { Meter } from '@opentelemetry/api';
 import type { ConnectionIdentity, ConnectionInfo, DisconnectInfo } from './connection-info';
 import { SseServerError } from './errors';
 import type { MemoryStoreOptions } from './memory-store';
@@ -48,6 +49,14 @@ export interface EmitterOptions<C extends EventCatalog> {
    * @defaultValue `[]`: any other catalog is a mismatch
    */
   compatibleWith?: readonly CatalogContract[];
+  /**
+   * The OpenTelemetry meter the emitter's metrics are exported through (see the README's metrics
+   * table), or `null` for none. The default is the global one: with an OpenTelemetry SDK registered
+   * before the emitter is created, the metrics reach its exporters; without one, the API's no-op
+   * meter costs nothing.
+   * @defaultValue `metrics.getMeter('@app/sse-server')` of `@opentelemetry/api`
+   */
+  meter?: Meter | null;
   /**
    * Interval of the heartbeat comments that keep proxies and clients from timing out an idle
    * stream, in milliseconds; `0` sends none. One timer serves every connection.

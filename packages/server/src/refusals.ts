@@ -1,5 +1,6 @@
 import type { EmitterCore } from './emitter-core';
 import { isSseServerError, STATUS_TEXT } from './errors';
+import type { RefusalReason } from './telemetry';
 import type { Refusal } from './transport';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -10,13 +11,27 @@ const TEXT = 'text/plain; charset=utf-8';
  * @param status - the HTTP status
  * @param body - the text
  * @param headers - extra headers
+ * @param reason - why, for the metrics; by default read from the status
  */
 export function refusal(
   status: number,
   body: string,
   headers: Readonly<Record<string, string>> = {},
+  reason: RefusalReason = reasonOfStatus(status),
 ): Refusal {
-  return { status, body, headers: { ...headers, 'Content-Type': TEXT, 'Cache-Control': 'no-store' } };
+  return {
+    status,
+    body,
+    headers: { ...headers, 'Content-Type': TEXT, 'Cache-Control': 'no-store' },
+    reason,
+  };
+}
+
+/** The metrics reason of a refusal an application chose (`authorize`, `channels`) by its status. */
+function reasonOfStatus(status: number): RefusalReason {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  return status >= 500 ? 'error' : 'rejected';
 }
 
 /**
@@ -25,7 +40,7 @@ export function refusal(
  * @param reason - what is wrong with the request
  */
 export function badRequest(reason: string): Refusal {
-  return refusal(400, reason);
+  return refusal(400, reason, {}, 'bad-request');
 }
 
 /**
@@ -33,17 +48,27 @@ export function badRequest(reason: string): Refusal {
  * 405 must carry (RFC 9110, section 15.5.6).
  */
 export function methodNotAllowed(): Refusal {
-  return refusal(405, 'Method Not Allowed: an event stream is read with GET', { Allow: 'GET, HEAD' });
+  return refusal(
+    405,
+    'Method Not Allowed: an event stream is read with GET',
+    { Allow: 'GET, HEAD' },
+    'method-not-allowed',
+  );
 }
 
 /**
  * 503 Service Unavailable, with `Retry-After` (whole seconds, at least 1) from the emitter's `retryMs`.
  *
- * @param reason - why
+ * @param reason - why, in words
+ * @param kind - why, for the metrics
  */
-export function unavailable(core: EmitterCore, reason: string): Refusal {
+export function unavailable(
+  core: EmitterCore,
+  reason: string,
+  kind: 'limit' | 'shutdown' | 'store-unavailable',
+): Refusal {
   const seconds = Math.max(1, Math.ceil(core.options.retryMs / 1000));
-  return refusal(503, reason, { 'Retry-After': String(seconds) });
+  return refusal(503, reason, { 'Retry-After': String(seconds) }, kind);
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -6,6 +6,7 @@ import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import { helloFrame, resetFrame } from './frames';
 import type { ReplayRead, StoredEvent } from './replay-store';
+import { record, timeStore } from './telemetry';
 
 // The second half of opening a stream, once serve.ts admitted and registered it: what the client
 // missed (or the reset that says it cannot be told), then the live events held meanwhile, then
@@ -14,11 +15,19 @@ import type { ReplayRead, StoredEvent } from './replay-store';
 /**
  * Writes `sse:hello`, then the missed events (or `sse:reset`), then the live events published
  * meanwhile, and switches the connection to live.
+ *
+ * @param from - the position the stream starts after
+ * @param resumed - whether the client asked for it (`Last-Event-ID`): a resume, for the metrics
  */
-export async function replay(core: EmitterCore, connection: Connection, from: string): Promise<void> {
+export async function replay(
+  core: EmitterCore,
+  connection: Connection,
+  from: string,
+  resumed: boolean,
+): Promise<void> {
   let read: ReplayRead;
   try {
-    read = await core.store.readAfter(from);
+    read = await timeStore(core.telemetry, 'read', () => core.store.readAfter(from));
   } catch (error) {
     // A read nobody waits for any more (the client left, close() ended the stream and closed the
     // store) failed harmlessly.
@@ -38,17 +47,23 @@ export async function replay(core: EmitterCore, connection: Connection, from: st
       `the replay store answered a head that is not an event ID: ${JSON.stringify(read.head)}`,
     );
   }
-  const { greeting, counters } = core;
+  const { greeting, counters, telemetry } = core;
   let step: true | Promise<boolean>;
 
   if (read.ok) {
     step = writeReplayFrame(core, connection, helloFrame(from, connection.id, greeting));
     if (step !== true && !(await step)) return;
+    let written = 0;
     for (const event of read.events) {
       if (!isEntitled(connection, event.channels)) continue;
       counters.replayed += 1;
+      written += 1;
       step = writeReplayFrame(core, connection, event.frame);
       if (step !== true && !(await step)) return;
+    }
+    if (resumed) {
+      telemetry.replays += 1;
+      record(telemetry.replaySize, written);
     }
   } else {
     // Never a partial replay that looks complete: the client is told plainly, and goes on from the
@@ -57,6 +72,7 @@ export async function replay(core: EmitterCore, connection: Connection, from: st
     step = writeReplayFrame(core, connection, helloFrame(undefined, connection.id, greeting));
     if (step !== true && !(await step)) return;
     counters.resets += 1;
+    telemetry.resets[read.reason] += 1;
     step = writeReplayFrame(core, connection, resetFrame(read.reason, from, read.head));
     if (step !== true && !(await step)) return;
   }

@@ -11,7 +11,8 @@ import { SseServerError } from './errors';
 import type { HandlerOptions } from './options';
 import { badRequest, methodNotAllowed, refusalFor, unavailable } from './refusals';
 import { replay } from './replay';
-import type { StreamTransport } from './transport';
+import { timeStore } from './telemetry';
+import type { Refusal, StreamTransport } from './transport';
 
 /** What an adapter reads from a request before handing it to the core. */
 export interface StreamRequest {
@@ -58,14 +59,18 @@ export async function serveStream<Req>(
   transport: StreamTransport,
   handler: HandlerOptions<Req>,
 ): Promise<void> {
+  const refuse = (refusal: Refusal): void => {
+    core.telemetry.refused[refusal.reason] += 1;
+    transport.refuse(refusal);
+  };
   const { lastEventId, method } = request;
   // Methods are case-sensitive (RFC 9110, section 9.1): `get` is not GET.
-  if (method !== 'GET' && method !== 'HEAD') return transport.refuse(methodNotAllowed());
+  if (method !== 'GET' && method !== 'HEAD') return refuse(methodNotAllowed());
   if (lastEventId !== null && parseEventId(lastEventId) === undefined) {
-    transport.refuse(badRequest('Last-Event-ID must be an event ID of this server, <epoch>-<seq>'));
+    refuse(badRequest('Last-Event-ID must be an event ID of this server, <epoch>-<seq>'));
     return;
   }
-  if (core.draining) return transport.refuse(unavailable(core, 'the server is shutting down'));
+  if (core.draining) return refuse(unavailable(core, 'the server is shutting down', 'shutdown'));
 
   const clientId = globalThis.crypto.randomUUID();
   let identity: ConnectionIdentity;
@@ -75,11 +80,11 @@ export async function serveStream<Req>(
     identity = await resolveIdentity(req, clientId, handler.authorize);
     channels = await resolveChannels(req, identity, handler.channels);
   } catch (error) {
-    transport.refuse(refusalFor(error, core.options.onError));
+    refuse(refusalFor(error, core.options.onError));
     return;
   }
   try {
-    from = lastEventId ?? (await core.store.head());
+    from = lastEventId ?? (await timeStore(core.telemetry, 'head', () => core.store.head()));
     if (parseEventId(from) === undefined) {
       throw new TypeError(`head() answered ${JSON.stringify(from)}, which is not an event ID`);
     }
@@ -87,20 +92,20 @@ export async function serveStream<Req>(
     core.options.onError(
       new SseServerError('store-failed', 'the replay store could not tell its head', { cause: error }),
     );
-    transport.refuse(unavailable(core, 'the event history is unavailable'));
+    refuse(unavailable(core, 'the event history is unavailable', 'store-unavailable'));
     return;
   }
 
   // From here to `open` nothing awaits, so the limits checked are the limits applied.
   if (transport.aborted) return;
-  if (core.draining) return transport.refuse(unavailable(core, 'the server is shutting down'));
+  if (core.draining) return refuse(unavailable(core, 'the server is shutting down', 'shutdown'));
   const { registry, options } = core;
   if (registry.connections.size >= options.maxClients) {
-    return transport.refuse(unavailable(core, 'too many open streams'));
+    return refuse(unavailable(core, 'too many open streams', 'limit'));
   }
   const { userId } = identity;
   if (userId !== undefined && (registry.users.get(userId) ?? 0) >= options.maxClientsPerUser) {
-    return transport.refuse(unavailable(core, 'too many open streams for this user'));
+    return refuse(unavailable(core, 'too many open streams for this user', 'limit'));
   }
 
   const headers = request.keepAlive ? KEEP_ALIVE_HEADERS : STREAM_HEADERS;
@@ -121,8 +126,9 @@ export async function serveStream<Req>(
   core.counters.bytes += core.prelude.byteLength;
   transport.write(core.prelude);
   // Accepted: every refusal check passed, the connection is registered and its headers are out.
+  core.telemetry.opened[transport.adapter] += 1;
   reportConnect(core, connection, req, handler);
-  replay(core, connection, from).catch((error: unknown) => {
+  replay(core, connection, from, lastEventId !== null).catch((error: unknown) => {
     // Only a broken store answer gets here (for example a head that is not an event ID).
     core.options.onError(error);
     endConnection(core, connection, 'store-failed');

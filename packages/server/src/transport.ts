@@ -1,3 +1,5 @@
+import type { Adapter, RefusalReason } from './telemetry';
+
 /** An answer that refuses a stream: sent instead of it, before any stream byte. */
 export interface Refusal {
   /** The HTTP status (400, 401, 403, 503, ...). */
@@ -6,6 +8,8 @@ export interface Refusal {
   readonly headers: Readonly<Record<string, string>>;
   /** The plain-text body. */
   readonly body: string;
+  /** Why, for the metrics. */
+  readonly reason: RefusalReason;
 }
 
 /** What a transport reports once its stream is open. */
@@ -21,6 +25,8 @@ export interface TransportEvents {
  * it over its own response type, so the core only deals in bytes and web-standard values.
  */
 export interface StreamTransport {
+  /** The adapter that made it (a metrics label). */
+  readonly adapter: Adapter;
   /** Whether the client went away before the stream opened (checked after each async step). */
   readonly aborted: boolean;
   /** Answers with a refusal; nothing else is sent afterwards. */

@@ -46,6 +46,24 @@ describe('close({ drainMs })', () => {
     await expect(sse.broadcast('tick', { n: 2 })).rejects.toMatchObject({ code: 'closed' });
   });
 
+  it('resolves as soon as every stream has gone by itself, without waiting for the end of the window', async () => {
+    const sse = createEmitter({ events, heartbeatMs: 0 });
+    const url = await fixture.serve(sse);
+    const streams = await Promise.all([1, 2].map(() => fixture.open(url)));
+    await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    let closed = false;
+    const closing = sse.close({ drainMs: 600_000 }).then(() => {
+      closed = true;
+    });
+    for (const stream of streams) stream.destroy();
+    await settleUntil(() => expect(sse.stats().clients).toBe(0));
+    await vi.advanceTimersByTimeAsync(250); // one step of the drain, not its ten minutes
+    await closing;
+    expect(closed).toBe(true);
+    expect(sse.metrics().closed).toMatchObject({ 'client-gone': 2, closed: 0 });
+  });
+
   it('returns the same promise when called again, and refuses a bad window without closing', async () => {
     const sse = createEmitter({ events, heartbeatMs: 0 });
     await expect(sse.close({ drainMs: -1 })).rejects.toMatchObject({

@@ -51,6 +51,7 @@ function createResponseStream(request: Request): ResponseStream {
   );
 
   const transport: StreamTransport = {
+    adapter: 'fetch',
     get aborted() {
       return closed || signal?.aborted === true;
     },
@@ -119,6 +120,7 @@ async function serveFetchRequest(
     await serveStream(core, request, streamRequest, transport, options);
   } catch (error) {
     core.options.onError(error);
+    core.telemetry.refused.error += 1;
     // A fixed 500 cannot fail the way a refusal with an application's headers can.
     transport.refuse(refusal(500, 'Internal Server Error'));
   }

@@ -6,6 +6,7 @@ import { lastEventIdFrom } from '../last-event-id';
 import type { HandlerOptions } from '../options';
 import { refusal } from '../refusals';
 import { serveStream } from '../serve';
+import type { Adapter } from '../telemetry';
 import type { Refusal, StreamTransport, TransportEvents } from '../transport';
 
 /**
@@ -179,6 +180,7 @@ function writeChunked(socket: StreamSocket, chunk: Uint8Array): boolean {
  * every connection, and one write per chunk instead of four.
  */
 class NodeTransport implements StreamTransport {
+  readonly adapter: Adapter;
   private readonly res: WritableResponse;
   private events: TransportEvents | undefined;
   private closed = false;
@@ -190,8 +192,9 @@ class NodeTransport implements StreamTransport {
   /** Whether the response uses chunked encoding (HTTP/1.1), read once with `socket`. */
   private chunked = false;
 
-  constructor(res: WritableResponse) {
+  constructor(res: WritableResponse, adapter: Adapter) {
     this.res = res;
+    this.adapter = adapter;
     this.flushes = typeof res.flush === 'function';
     res.on('close', () => {
       this.closed = true;
@@ -334,7 +337,10 @@ export function createNodeHandler<Req extends NodeRequest>(
     // which with no heartbeat and no publish is never. Discard the body, so a client that leaves is
     // seen leaving whatever its request carried. (A no-op when middleware already read it.)
     req.resume();
-    const transport = new NodeTransport(res as unknown as WritableResponse);
+    const transport = new NodeTransport(
+      res as unknown as WritableResponse,
+      req.httpVersionMajor === 2 ? 'http2' : 'node',
+    );
     const request = {
       lastEventId: lastEventIdFrom(req.headers[LAST_EVENT_ID_HEADER], req.url),
       keepAlive: keepsAlive(req),
@@ -345,6 +351,7 @@ export function createNodeHandler<Req extends NodeRequest>(
       // Only a response that failed under us gets here (serveStream answers every refusal itself,
       // unless the refusal itself cannot be written: headers an `httpError()` made invalid).
       core.options.onError(error);
+      core.telemetry.refused.error += 1;
       try {
         transport.refuse(refusal(500, 'Internal Server Error'));
       } catch {
