@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createParser } from '@app/sse-protocol';
+import { startCuttingProxy } from '@app/test-utils';
 import { type RedisServer, startRedisServer } from '@app/test-utils/redis-server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,43 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.remove();
 });
-
-/**
- * A TCP proxy in front of `port` that cuts each connection after a number of bytes from the
- * server taken in turn from `budgets` (the cut lands anywhere: inside a field, a line, a
- * multi-byte character of an event).
- */
-async function cuttingProxy(
-  port: number,
-  budgets: number[],
-): Promise<{ port: number; server: Server; sockets: Set<Socket> }> {
-  let next = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    let budget = budgets[next++ % budgets.length] as number;
-    const cut = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    upstream.on('data', (chunk: Buffer) => {
-      if (chunk.length < budget) {
-        budget -= chunk.length;
-        client.write(chunk);
-        return;
-      }
-      client.write(chunk.subarray(0, budget), cut);
-    });
-    client.on('data', (chunk: Buffer) => upstream.write(chunk));
-    client.on('close', cut);
-    upstream.on('close', cut);
-    client.on('error', cut);
-    upstream.on('error', cut);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as { port: number }).port, server, sockets };
-}
 
 /**
  * A client that reconnects at once after every cut, to the next proxy in turn, resuming with the
@@ -112,7 +75,7 @@ it('delivers every event exactly once and in order to clients cut at random byte
   ];
   const budgets = fc.sample(fc.integer({ min: 1, max: 2500 }), { seed: 20261203, numRuns: 500 });
   const proxies = await Promise.all(
-    instances.map((instance) => cuttingProxy(Number(new URL(instance.url).port), budgets)),
+    instances.map((instance) => startCuttingProxy(Number(new URL(instance.url).port), budgets)),
   );
   const ports = proxies.map((proxy) => proxy.port);
   const total = 300;
@@ -125,9 +88,6 @@ it('delivers every event exactly once and in order to clients cut at random byte
   const results = await Promise.all(clients.map((client) => client.done));
   const expected = Array.from({ length: total }, (_, index) => index + 1);
   expect(results).toEqual(results.map(() => ({ ticks: expected, resets: 0 })));
-  for (const proxy of proxies) {
-    for (const socket of proxy.sockets) socket.destroy();
-    proxy.server.close();
-  }
+  for (const proxy of proxies) await proxy.close();
   for (const instance of instances) await instance.close();
 });

@@ -1,3 +1,4 @@
+export { type CuttingProxy, startCuttingProxy } from './cutting-proxy';
 export { listen, type TestServer } from './listen';
 export { openRaw, type RawOptions, type RawStream } from './raw-stream';
 export { seededRandom } from './seeded-random';
