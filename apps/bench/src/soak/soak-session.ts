@@ -108,6 +108,7 @@ export function runSession(
   return new Promise((resolve) => {
     const leave = () => {
       clearTimeout(timer);
+      stop.removeEventListener('abort', leave);
       leaving = true;
       current?.destroy();
       resolve();
