@@ -142,17 +142,18 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`${report}\n`);
   if (options.write) {
-    writeFileSync(options.out, withScaleOutSection(report, options.out));
+    writeFileSync(options.out, withHandWrittenSections(report, options.out));
     log(`wrote ${relative(process.cwd(), options.out)} and ${relative(process.cwd(), docsDir)}/bench-*.svg`);
   }
 }
 
 /**
- * The scale-out figures come from their own command (`bench:scale-out`, which needs redis-server)
- * and are written into BENCHMARKS.md by hand: a rerun of this report keeps that section, before
- * "## Method", instead of dropping it.
+ * The scale-out, drain and soak figures come from their own commands (`bench:scale-out`, which
+ * needs redis-server, `bench:drain`, `bench:soak`) and are written into BENCHMARKS.md by hand: a
+ * rerun of this report keeps those sections (from "## Scale-out" to "## Method") instead of
+ * dropping them.
  */
-function withScaleOutSection(report: string, file: string): string {
+function withHandWrittenSections(report: string, file: string): string {
   if (!existsSync(file)) return report;
   const previous = readFileSync(file, 'utf8');
   const start = previous.indexOf('## Scale-out');

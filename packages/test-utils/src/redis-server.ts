@@ -7,6 +7,8 @@ import { join } from 'node:path';
 /** A real redis-server on a loopback port, in a temporary directory of its own. */
 export interface RedisServer {
   readonly url: string;
+  /** The process ID of the running server (undefined while stopped). */
+  readonly pid: number | undefined;
   /** Stops the server (SIGTERM: with `persist`, it writes its data first). */
   stop(): Promise<void>;
   /** Starts it again on the same port and directory: with `persist`, with its data. */
@@ -102,6 +104,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     start,
     stop,
     async remove() {

@@ -24,11 +24,11 @@ console.log(
   `${options.connections} connections; deliveries/s: ${options.events} events of ~1 KB in bursts of ${options.burst}; latency: 100 events paced 10 ms apart; ${options.rounds} rounds, median (range); ratios to the in-memory instance`,
 );
 console.log(
-  '| configuration | deliveries/s | ratio | p50 ms | p99 ms | p99 ratio | resume of 1,000 events ms | ratio |',
+  "| configuration | deliveries/s | ratio | p50 ms | p99 ms | p99 ratio | resume of 1,000 events ms | ratio | instances' CPU / delivery | ratio | redis-server CPU |",
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of results) {
   console.log(
-    `| ${row.label} | ${row.deliveriesPerSecond.toFixed(0)} (${spread(row.all.map((f) => f.deliveriesPerSecond))}) | ${ratio(row.deliveriesPerSecond, base.deliveriesPerSecond)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} (${spread(row.all.map((f) => f.p99Ms))}) | ${ratio(row.p99Ms, base.p99Ms)} | ${row.resume1000Ms.toFixed(1)} | ${ratio(row.resume1000Ms, base.resume1000Ms)} |`,
+    `| ${row.label} | ${row.deliveriesPerSecond.toFixed(0)} (${spread(row.all.map((f) => f.deliveriesPerSecond))}) | ${ratio(row.deliveriesPerSecond, base.deliveriesPerSecond)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} (${spread(row.all.map((f) => f.p99Ms))}) | ${ratio(row.p99Ms, base.p99Ms)} | ${row.resume1000Ms.toFixed(1)} | ${ratio(row.resume1000Ms, base.resume1000Ms)} | ${row.cpuPerDeliveryUs.toFixed(2)} µs | ${ratio(row.cpuPerDeliveryUs, base.cpuPerDeliveryUs)} | ${row.label.includes('Redis') ? `${(row.redisCpuShare * 100).toFixed(0)} % of a core` : '-'} |`,
   );
 }

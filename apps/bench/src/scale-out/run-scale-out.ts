@@ -7,6 +7,7 @@
 // (the fan-out benchmark's load process: raw sockets counting marked ticks, far lighter than any
 // server), beside one redis-server. On a 2-core machine the figures show what Redis adds on the
 // publish and delivery path, not the parallel capacity of several machines.
+import { readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createParser, defineEvents } from '@app/sse-protocol';
@@ -39,6 +40,22 @@ export interface ScaleOutFigures {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly resume1000Ms: number;
+  /** CPU time of this process (every instance) per delivery in the burst phase, microseconds. */
+  readonly cpuPerDeliveryUs: number;
+  /** CPU time of redis-server during the burst phase, as a share of one core. */
+  readonly redisCpuShare: number;
+}
+
+/** CPU time (user + system) a process has used, in microseconds, from /proc (Linux). */
+function processCpuMicros(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of the file, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return 0;
+  }
 }
 
 async function serve(emitter: Bench): Promise<{ url: string; port: number; server: Server }> {
@@ -77,6 +94,7 @@ const STEP_TIMEOUT_MS = 120_000;
 async function runOnce(
   label: string,
   stores: () => ReplayStore[],
+  redisPid: number | undefined,
   load: LoadHandle,
   connections: number,
   eventCount: number,
@@ -103,6 +121,8 @@ async function runOnce(
   load.send({ type: 'expect', perConnection: eventCount, latencies: false });
   await load.next('armed', STEP_TIMEOUT_MS);
   const burstReceived = load.next('received', STEP_TIMEOUT_MS);
+  const cpuBefore = process.cpuUsage();
+  const redisBefore = processCpuMicros(redisPid);
   const started = nowMicros();
   for (let n = 0; n < eventCount; n += burst) {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -110,6 +130,8 @@ async function runOnce(
   }
   const { completedAt } = await burstReceived;
   const seconds = (completedAt - started) / 1_000_000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisCpu = processCpuMicros(redisPid) - redisBefore;
 
   // Paced phase (latency): one event every PACE_MS, below saturation, so the figures are the
   // publish-to-delivery path (a Redis round trip or two against none) and not a queue's length.
@@ -141,6 +163,8 @@ async function runOnce(
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     resume1000Ms,
+    cpuPerDeliveryUs: (cpu.user + cpu.system) / expected,
+    redisCpuShare: redisCpu / 1_000_000 / seconds,
   };
 }
 
@@ -182,6 +206,7 @@ export async function runScaleOutBench(options: {
         const figures = await runOnce(
           label,
           stores,
+          label.includes('Redis') ? redis.pid : undefined,
           load,
           options.connections,
           options.events,
@@ -201,5 +226,7 @@ export async function runScaleOutBench(options: {
     p50Ms: median(all.map((f) => f.p50Ms)),
     p99Ms: median(all.map((f) => f.p99Ms)),
     resume1000Ms: median(all.map((f) => f.resume1000Ms)),
+    cpuPerDeliveryUs: median(all.map((f) => f.cpuPerDeliveryUs)),
+    redisCpuShare: median(all.map((f) => f.redisCpuShare)),
   }));
 }
