@@ -58,6 +58,7 @@ export function runSession(
   };
 
   function connect(): void {
+    if (leaving) return; // a reconnection scheduled just before the session left
     const headers: Record<string, string> = lastEventId === '' ? {} : { 'Last-Event-ID': lastEventId };
     const req = request({ host: '127.0.0.1', port, path: '/events', headers, agent: false }, (res) => {
       res.setEncoding('utf8');
