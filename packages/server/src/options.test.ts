@@ -36,6 +36,7 @@ describe('options', () => {
       [{ maxClients: -1 }, 'maxClients'],
       [{ maxClientsPerUser: Number.NaN }, 'maxClientsPerUser'],
       [{ onError: 'log' }, 'onError'],
+      [{ meter: {} }, 'meter'],
       [{ replay: { maxEvents: -1 } }, 'maxEvents'],
     ];
     for (const [extra, name] of cases) {

@@ -293,6 +293,10 @@ export function resolveOptions<C extends EventCatalog>(options: EmitterOptions<C
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new SseServerError('invalid-option', 'onError must be a function');
   }
+  const { meter } = options;
+  if (meter !== undefined && meter !== null && typeof meter.addBatchObservableCallback !== 'function') {
+    throw new SseServerError('invalid-option', 'meter must be an OpenTelemetry Meter (or null for none)');
+  }
   const max = Number.MAX_SAFE_INTEGER;
   return {
     heartbeatMs: integer('heartbeatMs', options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, 0, MAX_TIMER_DELAY_MS),

@@ -8,6 +8,7 @@
 // full collections grows, from the first samples after the warm-up to the last ones, by more than
 // max(4 MiB, 10 %) (RSS is reported beside it: the allocator keeps freed pages, so it is not
 // judged); (3) the event loop delay p99 of any sample interval after the warm-up passes 100 ms.
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '@app/test-utils/seeded-random';
 import { type ChildHandle, startChild } from '../fanout/child-process';
@@ -83,6 +84,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const samples: (ServerSample & { atMs: number })[] = [];
   let running = true;
   const over = new AbortController();
+  setMaxListeners(Number.POSITIVE_INFINITY, over.signal); // one listener per open session, by design
   const sessions = new Set<Promise<void>>();
   try {
     const { port } = await server.next('ready', 30_000);
