@@ -56,7 +56,8 @@ describe('clients and the server over a network that cuts connections at random 
     const total = 200;
     for (let n = 1; n <= total; n++) await sse.broadcast('tick', { n, text: TEXT });
     const expected = Array.from({ length: total }, (_, index) => index + 1);
-    for (const { seen } of clients) await waitFor(() => expect(seen).toEqual(expected), { timeout: 15_000 });
+    for (const { seen } of clients)
+      await waitFor(() => expect(seen).toEqual(expected), { timeoutMs: 15_000 });
     expect(proxy.connections).toBeGreaterThan(10); // the network did cut, many times
     for (const { client } of clients) expect(client.metrics()).toMatchObject({ resets: 0, invalidEvents: 0 });
   });
@@ -73,7 +74,7 @@ describe('clients and the server over a network that cuts connections at random 
     }
     // Each client ends at the head: by the last tick, or by a reset that carried it there.
     for (const { client } of clients)
-      await waitFor(() => expect(client.lastEventId).toBe(head), { timeout: 15_000 });
+      await waitFor(() => expect(client.lastEventId).toBe(head), { timeoutMs: 15_000 });
     // The buffer of 3 was too small for some cuts: the scenario did produce gaps.
     expect(clients.some(({ seen }) => seen.includes('reset'))).toBe(true);
     for (const { seen } of clients) {
