@@ -1,7 +1,3 @@
 export { createTestEpoch } from './event-ids';
-export {
-  type MockConnection,
-  type MockEventStream,
-  type MockEventStreamOptions,
-  mockEventStream,
-} from './mock-event-stream';
+export { mockEventStream } from './mock-event-stream';
+export type { MockConnection, MockEventStream, MockEventStreamOptions } from './mock-event-stream-api';
