@@ -118,6 +118,12 @@ export interface ClientSnapshot {
   readonly error: SseClientError | null;
   /** The connection ID the server announced in `sse:hello` (its `client:<id>` channel), or `null`. */
   readonly clientId: string | null;
+  /**
+   * With the `share` option: whether this tab holds the shared stream (`'leader'`) or receives
+   * its events from the tab that does (`'follower'`). `null` for a client with a stream of its own
+   * (no `share`, a runtime that cannot share, or closed).
+   */
+  readonly role: 'leader' | 'follower' | null;
 }
 
 /**

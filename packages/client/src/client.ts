@@ -1,5 +1,6 @@
 import { type EventCatalog, type EventName, HELLO_EVENT, RESET_EVENT } from '@app/sse-protocol';
 import type { ClientEvent, ClientMetrics, EventHandler, EventMeta, ResetInfo, SseClient } from './client-api';
+import { deferLoop } from './deferred-loop';
 import { createDispatcher } from './dispatch';
 import { messageOf, SseClientError } from './errors';
 import { createEventStream, DEFAULT_STREAM_BUFFER, type StreamSink } from './event-stream';
@@ -7,7 +8,8 @@ import { createEventSourceTransport } from './eventsource-transport';
 import { createFetchTransport } from './fetch-transport';
 import { createListeners, type Listeners } from './listeners';
 import { type ClientOptions, resolveOptions } from './options';
-import { createReconnectLoop } from './reconnect-loop';
+import { createReconnectLoop, type ReconnectLoopHooks } from './reconnect-loop';
+import { canShare } from './share-group';
 import { createSnapshotStore } from './snapshot-store';
 
 interface HandlerSet {
@@ -100,6 +102,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
       paused: null,
       error: null,
       clientId: null,
+      role: null,
     },
     handlerThrew(undefined, 'a state or snapshot listener'),
   );
@@ -133,7 +136,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
       ? createFetchTransport()
       : createEventSourceTransport([...new Set([...events.names, HELLO_EVENT, RESET_EVENT, 'message'])]);
 
-  const loop = createReconnectLoop(resolved, store, transport, {
+  const hooks: ReconnectLoopHooks = {
     dispatch,
     report,
     closed(error) {
@@ -145,7 +148,24 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
       count('reconnects');
       count('backoffMs', delayMs);
     },
-  });
+  };
+  const loop =
+    resolved.share === undefined || !canShare()
+      ? createReconnectLoop(resolved, store, transport, hooks)
+      : deferLoop(
+          () =>
+            import('./shared-loop').then((shared) =>
+              shared.createSharedLoop(resolved, store, transport, hooks, {
+                createReconnectLoop,
+                createSnapshotStore,
+                SseClientError,
+                resetEvent: RESET_EVENT,
+              }),
+            ),
+          () => createReconnectLoop(resolved, store, transport, hooks),
+          store,
+          () => hooks.closed(undefined),
+        );
 
   function addHandler<N extends EventName<C>>(
     event: N,

@@ -11,7 +11,7 @@ import {
 import type { ZodMiniType } from 'zod/mini';
 import type { EventMeta, ResetInfo } from './client-api';
 import { SseClientError } from './errors';
-import { DEFAULT_MAX_EVENT_ID_LENGTH } from './options';
+import { DEFAULT_MAX_EVENT_ID_LENGTH } from './option-defaults';
 import { createRecentIds, RECENT_IDS_CAPACITY } from './recent-ids';
 
 /** One event ready for routing. */

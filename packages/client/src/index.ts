@@ -18,12 +18,9 @@ export {
   type SseClientErrorCode,
   type SseClientErrorDetails,
 } from './errors';
-export {
-  type ClientOptions,
-  DEFAULT_BACKOFF,
-  DEFAULT_MAX_EVENT_ID_LENGTH,
-  DEFAULT_WATCHDOG,
-} from './options';
+export { DEFAULT_BACKOFF, DEFAULT_MAX_EVENT_ID_LENGTH, DEFAULT_WATCHDOG } from './option-defaults';
+export type { ClientOptions } from './options';
 export { RECENT_IDS_CAPACITY } from './recent-ids';
 export { HEALTHY_AFTER_MS, MIN_SERVER_RETRY_MS } from './reconnect-loop';
 export type { EventSourceConstructor, EventSourceLike, FetchLike, Resolvable } from './runtime-types';
+export type { ShareOption } from './share-group';

@@ -1,14 +1,15 @@
 import {
   DEFAULT_MAX_BUFFER_SIZE,
   type EventCatalog,
-  MAX_EVENT_ID_LENGTH,
   type NumberRange,
   numberOptionProblem,
 } from '@app/sse-protocol';
 import type { BackoffConfig, BackoffJitter } from './backoff';
 import type { ClientMetrics } from './client-api';
 import { SseClientError } from './errors';
+import { DEFAULT_BACKOFF, DEFAULT_MAX_EVENT_ID_LENGTH, DEFAULT_WATCHDOG } from './option-defaults';
 import type { EventSourceConstructor, FetchLike, Resolvable } from './runtime-types';
+import { resolveShare, type ShareOption } from './share-group';
 
 /**
  * Options of `createClient`. Every option but `url` and `events` has a default; see the
@@ -166,6 +167,16 @@ export interface ClientOptions<C extends EventCatalog> {
    */
   pauseWhenHidden?: boolean;
   /**
+   * Share one stream between the tabs (and workers) of this origin that create a client with the
+   * same URL, request and share key: one of them holds the stream, the others receive its events
+   * and behave as if they held their own. Where the runtime cannot share (no `BroadcastChannel`),
+   * each client keeps its own stream. `true` needs a static `url`, `headers` and `body` (they tell
+   * who the stream is for); with functions, give `{ key }` naming whose stream it is (a user ID).
+   * See the README's "Sharing one stream between tabs".
+   * @defaultValue `false`
+   */
+  share?: ShareOption;
+  /**
    * Uniform random numbers in `[0, 1)` for the jitter.
    * @defaultValue `Math.random`
    */
@@ -203,44 +214,9 @@ export interface ResolvedOptions<C extends EventCatalog> {
   watchdog: number;
   pauseWhenHidden: boolean;
   random: () => number;
+  /** The `share` option's key (`null` for `true`), or `undefined` when the stream is not shared. */
+  share: { key: string | null } | undefined;
 }
-
-/**
- * Default backoff: 1 s first step, doubling, capped at 30 s, full jitter.
- *
- * @example
- * ```ts
- * createClient({ url: '/events', events, backoff: { ...DEFAULT_BACKOFF, maxMs: 60_000 } });
- * ```
- */
-export const DEFAULT_BACKOFF: Readonly<BackoffConfig> = Object.freeze({
-  initialMs: 1000,
-  maxMs: 30_000,
-  factor: 2,
-  jitter: 'full',
-});
-
-/**
- * Default watchdog multiplier of the server's heartbeat interval: a connection silent for three
- * heartbeat intervals is dropped and resumed.
- *
- * @example
- * ```ts
- * createClient({ url: '/events', events, watchdog: DEFAULT_WATCHDOG + 2 }); // more tolerant
- * ```
- */
-export const DEFAULT_WATCHDOG = 3;
-
-/**
- * Default of the `maxEventIdLength` option: the longest event ID the client keeps. The same limit
- * as `@app/sse-server`'s, whose IDs are far shorter.
- *
- * @example
- * ```ts
- * createClient({ url: '/events', events, maxEventIdLength: DEFAULT_MAX_EVENT_ID_LENGTH * 4 });
- * ```
- */
-export const DEFAULT_MAX_EVENT_ID_LENGTH = MAX_EVENT_ID_LENGTH;
 
 const JITTERS: readonly BackoffJitter[] = ['full', 'equal', 'none'];
 const FORBIDDEN_IN_ID = /[\r\n\0]/;
@@ -393,5 +369,6 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
     watchdog: watchdog === false || transport === 'eventsource' ? 0 : watchdog,
     pauseWhenHidden: booleanOption('pauseWhenHidden', options.pauseWhenHidden, false),
     random: options.random ?? Math.random,
+    share: resolveShare(options, fail),
   };
 }

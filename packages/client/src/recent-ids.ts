@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_EVENT_ID_LENGTH } from './options';
+import { DEFAULT_MAX_EVENT_ID_LENGTH } from './option-defaults';
 
 /** A bounded memory of the most recently delivered event IDs. */
 export interface RecentIds {

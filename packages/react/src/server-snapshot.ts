@@ -18,4 +18,5 @@ export const SERVER_SNAPSHOT: ClientSnapshot = Object.freeze({
   paused: null,
   error: null,
   clientId: null,
+  role: null,
 });

@@ -1,0 +1,332 @@
+import type { EventCatalog } from '@app/sse-protocol';
+import type { ClientSnapshot } from './client-api';
+import type { RoutedEvent } from './dispatch';
+import type { SseClientError, SseClientErrorCode } from './errors';
+import {
+  type ChannelLike,
+  type Election,
+  type ElectionCallbacks,
+  electByHeartbeat,
+  electByLock,
+  type LockManagerLike,
+} from './leader-election';
+import type { ResolvedOptions } from './options';
+import type { createReconnectLoop, ReconnectLoop, ReconnectLoopHooks } from './reconnect-loop';
+import { shareGroupName } from './share-group-name';
+import { createSharedHistory } from './shared-history';
+import type { createSnapshotStore, SnapshotStore } from './snapshot-store';
+import type { Transport } from './transport';
+
+/** An error as it crosses to another tab (a structured clone of an `Error` keeps its message only). */
+interface SharedError {
+  code: SseClientErrorCode;
+  reason: string;
+  status: number | undefined;
+  fatal: boolean;
+}
+
+/** The stream's part of a snapshot (each tab has its own `role`), as it crosses to another tab. */
+type SharedSnapshot = Omit<ClientSnapshot, 'error' | 'role'> & { error: SharedError | null };
+
+/** What the tabs of a group tell each other. */
+type ShareMessage =
+  /** A tab joined (or asks again, after a new leader came): the leader answers with `welcome`. */
+  | { kind: 'join'; tab: string; lastEventId: string }
+  /** A tab leads now: tabs still waiting for a welcome ask again. */
+  | { kind: 'lead' }
+  /**
+   * The leader's answer to `join`: its snapshot, and the events after the joining tab's last
+   * event ID (`null` when the leader no longer has that ID).
+   */
+  | { kind: 'welcome'; to: string; snapshot: SharedSnapshot; events: RoutedEvent[] | null; trimmed: boolean }
+  /** The stream's snapshot changed. */
+  | { kind: 'snapshot'; snapshot: SharedSnapshot }
+  /** An event of the stream, as the connection parsed it (each tab validates and dedupes it). */
+  | { kind: 'event'; event: RoutedEvent }
+  /** A connection error (reconnections follow unless it is fatal). */
+  | { kind: 'report'; error: SharedError }
+  /** A connection counter of `metrics()` grew. */
+  | { kind: 'count'; hook: 'opened' | 'received' | 'retrying'; value: number }
+  /** The stream closed for good (a fatal error, or `204 No Content`): every tab closes. */
+  | { kind: 'closed'; error: SharedError | null };
+
+/** Where a share group's channel and election come from (the browser's, or fakes in tests). */
+export interface ShareEnvironment {
+  /** Opens a channel of the group. */
+  channel(name: string): ChannelLike;
+  /** Enters this tab (`tab`: its unique ID) into the election of the group's leader. */
+  elect(name: string, tab: string, callbacks: ElectionCallbacks): Election;
+}
+
+/**
+ * The runtime's channels and election: the Web Locks API where there is one, heartbeats over a
+ * `BroadcastChannel` where not.
+ */
+export function runtimeShareEnvironment(): ShareEnvironment {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  const channel = (name: string) => new BroadcastChannel(name) as unknown as ChannelLike;
+  return {
+    channel,
+    elect: (name, tab, callbacks) =>
+      locks === undefined
+        ? electByHeartbeat(channel(`${name}:election`), tab, callbacks)
+        : electByLock(locks, name, callbacks),
+  };
+}
+
+/**
+ * What the shared loop uses of the client's main code, handed over rather than imported: the
+ * sharing code is a chunk loaded on demand, and a static import of these would move them into a
+ * third chunk that every app, sharing or not, loads up front.
+ */
+export interface SharedLoopParts {
+  createReconnectLoop: typeof createReconnectLoop;
+  createSnapshotStore: typeof createSnapshotStore;
+  SseClientError: typeof SseClientError;
+  /** The protocol's `sse:reset` event name. */
+  resetEvent: string;
+}
+
+function toShared(error: SseClientError): SharedError {
+  return { code: error.code, reason: error.reason, status: error.status, fatal: error.fatal };
+}
+
+/**
+ * Creates the connection of a client whose stream is shared with the other tabs of its group
+ * (the `share` option). The tabs elect a leader, which runs the ordinary reconnect loop and
+ * posts what happens on its connection (snapshot changes, each event as parsed, connection
+ * errors) on the group's `BroadcastChannel`. Every tab, leader included, routes each event
+ * through its own dispatcher: its own validation, duplicate detection and handlers, as if it held
+ * the stream. Followers mirror the leader's snapshot, so `state` and `lastEventId` agree.
+ *
+ * Handover: a new leader resumes from its own last event ID. Nothing is lost or doubled: a
+ * `BroadcastChannel` message is queued for every other tab at once (HTML, "Broadcasting to other
+ * browsing contexts", `postMessage()` steps), so every tab holds the same prefix of the old
+ * leader's messages; the server replays what follows the new leader's ID, and each tab drops by
+ * ID what it already had. The leader ignores messages of other leaders (a heartbeat election may
+ * briefly run two): its own resume point already covers them.
+ *
+ * @param options - the resolved client options (with `share`)
+ * @param store - the tab's snapshot store
+ * @param transport - opens the leader's connections
+ * @param hooks - the tab's dispatcher, error reporting and counters
+ * @param parts - the client's own code the loop builds on
+ * @param environment - channels and election
+ */
+export function createSharedLoop<C extends EventCatalog>(
+  options: ResolvedOptions<C>,
+  store: SnapshotStore,
+  transport: Transport,
+  hooks: ReconnectLoopHooks,
+  parts: SharedLoopParts,
+  environment: ShareEnvironment = runtimeShareEnvironment(),
+): ReconnectLoop {
+  const { createReconnectLoop, createSnapshotStore, SseClientError, resetEvent } = parts;
+  const group = shareGroupName(options, options.share?.key ?? null);
+  const fromShared = ({ code, reason, status, fatal }: SharedError): SseClientError =>
+    new SseClientError(code, reason, { ...(status === undefined ? {} : { status }), fatal });
+  const tab = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  let history = createSharedHistory(options.lastEventId);
+  let channel: ChannelLike | undefined;
+  let election: Election | undefined;
+  let leader: { loop: ReconnectLoop; stepping: boolean } | undefined;
+  // Until the leader's welcome, a joining tab holds the events it hears: the welcome's catch-up
+  // comes first, so that the tab sees every event in the stream's order.
+  let waiting: RoutedEvent[] | undefined;
+  let joinedFrom = ''; // the last event ID this tab joined with
+
+  function post(message: ShareMessage): void {
+    channel?.postMessage(message);
+  }
+
+  function shared(snapshot: ClientSnapshot): SharedSnapshot {
+    const { error, role: _role, ...stream } = snapshot;
+    return { ...stream, error: error === null ? null : toShared(error) };
+  }
+
+  function apply(snapshot: SharedSnapshot): void {
+    const { error } = snapshot;
+    store.set({ ...snapshot, error: error === null ? null : fromShared(error) });
+  }
+
+  function dispatch(event: RoutedEvent): ReturnType<ReconnectLoopHooks['dispatch']> {
+    history.record(event);
+    return hooks.dispatch(event);
+  }
+
+  function closeTab(error: SseClientError | undefined): void {
+    leave();
+    hooks.closed(error);
+    store.set({ state: 'closed', retryAt: null, paused: null, error: error ?? null, role: null });
+  }
+
+  function lead(): void {
+    if (channel === undefined || leader !== undefined) return;
+    // Its own stream resumes from its last event ID: what it held for the old leader is not needed.
+    waiting = undefined;
+    // A tab that saw the group's stream reconnects it; a tab that just joined connects.
+    const takeover = store.get().state !== 'connecting';
+    store.set({ role: 'leader' });
+    const own = createSnapshotStore(
+      { ...store.get(), state: 'closed', retryAt: null, paused: null },
+      (error) =>
+        queueMicrotask(() => {
+          throw error;
+        }),
+    );
+    const current = { loop: undefined as unknown as ReconnectLoop, stepping: false };
+    own.subscribe(() => {
+      const snapshot = own.get();
+      // Closing to hand over, or closing for good (`closed` below does it): not the stream's state.
+      if (current.stepping || snapshot.state === 'closed') return;
+      const state = takeover && snapshot.state === 'connecting' ? 'reconnecting' : snapshot.state;
+      store.set({ ...snapshot, state, role: 'leader' });
+      post({ kind: 'snapshot', snapshot: shared(store.get()) });
+    });
+    const relay: ReconnectLoopHooks = {
+      dispatch(event) {
+        post({ kind: 'event', event });
+        return dispatch(event);
+      },
+      report(error) {
+        post({ kind: 'report', error: toShared(error) });
+        hooks.report(error);
+      },
+      closed(error) {
+        if (current.stepping) return;
+        // The loop closed itself for good; it needs no close() from leave().
+        current.stepping = true;
+        leader = undefined;
+        post({ kind: 'closed', error: error === undefined ? null : toShared(error) });
+        closeTab(error);
+      },
+      received(bytes) {
+        post({ kind: 'count', hook: 'received', value: bytes });
+        hooks.received(bytes);
+      },
+      opened() {
+        post({ kind: 'count', hook: 'opened', value: 1 });
+        hooks.opened();
+      },
+      retrying(delayMs) {
+        post({ kind: 'count', hook: 'retrying', value: delayMs });
+        hooks.retrying(delayMs);
+      },
+    };
+    // The stream serves every tab of the group: hiding the leading tab must not pause the others.
+    current.loop = createReconnectLoop({ ...options, pauseWhenHidden: false }, own, transport, relay);
+    leader = current;
+    post({ kind: 'lead' });
+    current.loop.connect();
+  }
+
+  /** Stops leading (the heartbeat election found an older leader, or this tab leaves). */
+  function stepDown(): void {
+    const current = leader;
+    leader = undefined;
+    if (current === undefined) return;
+    current.stepping = true;
+    current.loop.close();
+    store.set({ role: 'follower' });
+  }
+
+  function leave(): void {
+    stepDown();
+    waiting = undefined;
+    election?.leave();
+    election = undefined;
+    if (channel !== undefined) channel.onmessage = null;
+    channel?.close();
+    channel = undefined;
+  }
+
+  function join(): void {
+    waiting = [];
+    joinedFrom = store.get().lastEventId;
+    post({ kind: 'join', tab, lastEventId: joinedFrom });
+  }
+
+  /** The leader's welcome: its snapshot, then what this tab missed, then what it held meanwhile. */
+  function welcomed(message: Extract<ShareMessage, { kind: 'welcome' }>): void {
+    const held = waiting ?? [];
+    waiting = undefined;
+    apply(message.snapshot);
+    if (message.events === null) {
+      // The stream has moved past this tab's last event ID by more than the history keeps: say so
+      // as the server would, with a reset (the handlers reload their state).
+      const reason = message.trimmed ? 'evicted' : 'unknown-id';
+      history = createSharedHistory(''); // what it keeps from now on no longer follows that ID
+      dispatch({
+        event: resetEvent,
+        data: JSON.stringify({ reason, lastEventId: joinedFrom }),
+        id: '',
+        ownId: false,
+      });
+    } else {
+      for (const event of message.events) dispatch(event);
+    }
+    for (const event of held) dispatch(event);
+  }
+
+  function onMessage(message: ShareMessage): void {
+    if (leader !== undefined) {
+      if (message.kind === 'join') {
+        const { lastEventId } = message;
+        const events = lastEventId === store.get().lastEventId ? [] : (history.after(lastEventId) ?? null);
+        const snapshot = shared(store.get());
+        post({ kind: 'welcome', to: message.tab, snapshot, events, trimmed: history.trimmed });
+      }
+      return;
+    }
+    switch (message.kind) {
+      case 'lead':
+        if (waiting !== undefined) join();
+        break;
+      case 'welcome':
+        if (message.to === tab && waiting !== undefined) welcomed(message);
+        break;
+      case 'snapshot':
+        // While waiting, the welcome brings the snapshot that goes with the events it brings.
+        if (waiting === undefined) apply(message.snapshot);
+        break;
+      case 'event':
+        if (waiting === undefined) dispatch(message.event);
+        else waiting.push(message.event);
+        break;
+      case 'report':
+        hooks.report(fromShared(message.error));
+        break;
+      case 'count':
+        hooks[message.hook](message.value);
+        break;
+      case 'closed': {
+        const error = message.error === null ? undefined : fromShared(message.error);
+        closeTab(error);
+        if (error !== undefined) hooks.report(error);
+        break;
+      }
+      default:
+    }
+  }
+
+  return {
+    connect() {
+      if (channel !== undefined) return;
+      store.set({
+        state: 'connecting',
+        attempt: 0,
+        error: null,
+        retryAt: null,
+        paused: null,
+        role: 'follower',
+      });
+      channel = environment.channel(group);
+      channel.onmessage = ({ data }) => onMessage(data as ShareMessage);
+      join();
+      election = environment.elect(group, tab, { lead, follow: stepDown });
+    },
+    close() {
+      closeTab(undefined);
+    },
+  };
+}
