@@ -108,4 +108,14 @@ describe('createClient types', () => {
     createClient({ url: '/events', events, method: 'POST', body: { q: 1 } });
     expectTypeOf<'invalid-option' | 'oversized-id'>().toExtend<SseClientErrorCode>();
   });
+
+  it('takes share as a boolean or a key, and tells the role in the snapshot', () => {
+    createClient({ url: '/events', events, share: true });
+    const client = createClient({ url: '/events', events, headers: () => ({}), share: { key: 'user:42' } });
+    // @ts-expect-error: the key is a string
+    createClient({ url: '/events', events, share: { key: 42 } });
+    // @ts-expect-error: share is true, false or { key }
+    createClient({ url: '/events', events, share: 'tabs' });
+    expectTypeOf(client.getSnapshot().role).toEqualTypeOf<'leader' | 'follower' | null>();
+  });
 });

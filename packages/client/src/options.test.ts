@@ -53,6 +53,17 @@ describe('resolveOptions', () => {
       /backoff.maxMs \(1000\) is below/,
     ],
     ['a factor below 1', { backoff: { factor: 0.5 } }, /backoff.factor must be a number at least 1, got 0.5/],
+    ['an empty share key', { share: { key: '' } }, /share option must be true, false or \{ key \}/],
+    [
+      'share: true with computed headers',
+      { share: true, headers: () => ({ authorization: 'Bearer t' }) },
+      /share: true cannot tell whose stream it is from a computed headers: give share: \{ key \}/,
+    ],
+    [
+      'share: true with a computed url and body',
+      { share: true, url: () => 'http://sse.test/events', method: 'POST', body: () => 'q' },
+      /from a computed url or body/,
+    ],
     [
       'an unknown jitter',
       { backoff: { jitter: 'some' as 'full' } },

@@ -1,0 +1,173 @@
+import { RESET_EVENT } from '@app/sse-protocol';
+import { settleUntil } from '@app/test-utils';
+import { describe, expect, it } from 'vitest';
+import { events, frame, helloFrame } from '../test/support/catalog';
+import { STREAM_URL, useMockNetwork } from '../test/support/harness';
+import { mockEndpoint } from '../test/support/mock-endpoint';
+import { createShareHub, type ShareHub } from '../test/support/share-fakes';
+import type { ClientSnapshot, ClientState } from './client-api';
+import { createDispatcher } from './dispatch';
+import { SseClientError } from './errors';
+import { createFetchTransport } from './fetch-transport';
+import { type ClientOptions, resolveOptions } from './options';
+import { createReconnectLoop } from './reconnect-loop';
+import { createSharedLoop } from './shared-loop';
+import { createSnapshotStore } from './snapshot-store';
+
+const { server } = useMockNetwork();
+
+/** A tab: the shared loop wired as `createClient` wires it, with what it delivers and reports. */
+function openTab(hub: ShareHub, options: Partial<ClientOptions<typeof events>> = {}) {
+  const resolved = resolveOptions({ url: STREAM_URL, events, share: true, random: () => 0, ...options });
+  const delivered: string[] = [];
+  const errors: string[] = [];
+  const states: ClientState[] = [];
+  const counts = { opened: 0, retrying: 0 };
+  const store = createSnapshotStore(
+    {
+      state: 'closed',
+      lastEventId: resolved.lastEventId,
+      retryAt: null,
+      attempt: 0,
+      paused: null,
+      error: null,
+      clientId: null,
+      role: null,
+    },
+    (error) => {
+      throw error;
+    },
+  );
+  store.onState((state) => void states.push(state));
+  const report = (error: SseClientError) => void errors.push(error.code);
+  const dispatch = createDispatcher(
+    events,
+    true,
+    {
+      report,
+      reset: (info) => void delivered.push(`reset:${info.reason}`),
+      deliver: (name, _data, meta) => void delivered.push(`${meta.id}:${name}`),
+      skipped: () => {},
+      duplicate: () => {},
+    },
+    resolved.lastEventId,
+  );
+  const tab = hub.tab();
+  const loop = createSharedLoop(
+    resolved,
+    store,
+    createFetchTransport(),
+    {
+      dispatch,
+      report,
+      closed: (error) => void delivered.push(`closed:${error?.code ?? 'quietly'}`),
+      received: () => {},
+      opened: () => void counts.opened++,
+      retrying: () => void counts.retrying++,
+    },
+    { createReconnectLoop, createSnapshotStore, SseClientError, resetEvent: RESET_EVENT },
+    tab.environment,
+  );
+  loop.connect();
+  return { loop, store, delivered, errors, states, counts, tab, snapshot: (): ClientSnapshot => store.get() };
+}
+
+const joined = (id: string) => frame('user:joined', { userId: `u${id}`, name: 'Ada' }, id);
+
+describe('a shared stream', () => {
+  it('is opened once for three tabs; every tab delivers its events and mirrors its snapshot', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const hub = createShareHub();
+    const tabs = [openTab(hub), openTab(hub), openTab(hub)];
+    await settleUntil(() =>
+      expect(tabs.map((tab) => tab.snapshot().state)).toEqual(['open', 'open', 'open']),
+    );
+    expect(endpoint.received).toHaveLength(1);
+
+    endpoint.latest.send(
+      helloFrame({ clientId: 'c9' }) + joined('1') + frame('user:left', { userId: 'u1' }, '2'),
+    );
+    await settleUntil(() => {
+      for (const tab of tabs) expect(tab.delivered).toEqual(['1:user:joined', '2:user:left']);
+    });
+    expect(
+      tabs.map(({ snapshot }) => {
+        const { state, lastEventId, clientId, role } = snapshot();
+        return { state, lastEventId, clientId, role };
+      }),
+    ).toEqual([
+      { state: 'open', lastEventId: '2', clientId: 'c9', role: 'leader' },
+      { state: 'open', lastEventId: '2', clientId: 'c9', role: 'follower' },
+      { state: 'open', lastEventId: '2', clientId: 'c9', role: 'follower' },
+    ]);
+    // Connection counters are the stream's: every tab counts the one connection.
+    expect(tabs.map((tab) => tab.counts.opened)).toEqual([1, 1, 1]);
+    for (const tab of tabs) tab.loop.close();
+  });
+
+  it('survives a crashed leader: the next tab resumes from the last event ID, and a replay reaches every tab once', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const hub = createShareHub();
+    const [a, b, c] = [openTab(hub), openTab(hub), openTab(hub)] as const;
+    await settleUntil(() => expect(c.snapshot().state).toBe('open'));
+    endpoint.latest.send(joined('1') + joined('2'));
+    await settleUntil(() => expect(c.delivered).toHaveLength(2));
+
+    a.tab.crash();
+    a.loop.close(); // its page is gone: nothing it does reaches the others
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    expect(endpoint.received[1]?.request.headers.get('last-event-id')).toBe('2');
+    // The server replays from its buffer: an event every tab has, then one none has.
+    endpoint.latest.send(joined('2') + joined('3'));
+    await settleUntil(() => {
+      for (const tab of [b, c])
+        expect(tab.delivered).toEqual(['1:user:joined', '2:user:joined', '3:user:joined']);
+    });
+    expect([b.snapshot().role, c.snapshot().role]).toEqual(['leader', 'follower']);
+    expect(c.states, "a follower sees the handover as the leader's reconnection").toEqual([
+      'connecting',
+      'open',
+      'reconnecting',
+      'open',
+    ]);
+    for (const tab of [b, c]) tab.loop.close();
+  });
+
+  it('closes every tab, each reporting it, when the server refuses the stream for good', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    endpoint.next(() => new Response('who are you?', { status: 401 }));
+    const hub = createShareHub();
+    const tabs = [openTab(hub), openTab(hub)];
+    await settleUntil(() => {
+      for (const tab of tabs) expect(tab.delivered).toEqual(['closed:unauthorized']);
+    });
+    expect(tabs.map((tab) => [tab.snapshot().state, tab.snapshot().role, tab.errors])).toEqual([
+      ['closed', null, ['unauthorized']],
+      ['closed', null, ['unauthorized']],
+    ]);
+    expect(endpoint.received).toHaveLength(1);
+  });
+
+  it('serves a tab that joins from an earlier ID what it missed, and resets one whose ID is unknown', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const hub = createShareHub();
+    const first = openTab(hub);
+    await settleUntil(() => expect(first.snapshot().state).toBe('open'));
+    endpoint.latest.send(joined('1') + joined('2') + joined('3'));
+    await settleUntil(() => expect(first.delivered).toHaveLength(3));
+
+    const late = openTab(hub, { lastEventId: '1' });
+    const lost = openTab(hub, { lastEventId: 'gone' });
+    await settleUntil(() => {
+      expect(late.delivered).toEqual(['2:user:joined', '3:user:joined']);
+      expect(lost.delivered).toEqual(['reset:unknown-id']);
+    });
+    endpoint.latest.send(joined('4'));
+    await settleUntil(() => {
+      expect(late.delivered).toEqual(['2:user:joined', '3:user:joined', '4:user:joined']);
+      expect(lost.delivered).toEqual(['reset:unknown-id', '4:user:joined']);
+    });
+    expect(endpoint.received).toHaveLength(1);
+    for (const tab of [first, late, lost]) tab.loop.close();
+  });
+});
