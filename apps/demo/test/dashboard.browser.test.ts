@@ -202,4 +202,49 @@ describe('the dashboard in Chromium', () => {
     expect(await page.locator('.note').count()).toBe(4);
     expect(await page.getByTestId('online-count').textContent()).toBe('3');
   }, 60_000);
+
+  it("shares one stream between a user's tabs, says which tab holds it, and hands over when it closes", async () => {
+    const tabs = [
+      await browser.open(`${demo.url}/?user=ada`),
+      await browser.open(`${demo.url}/?user=ada`),
+      await browser.open(`${demo.url}/?user=ada`),
+    ];
+    for (const { page } of tabs) await waitForConnection(page, 'open');
+    const roles = () =>
+      Promise.all(tabs.map(({ page }) => page.getByTestId('tab-role').getAttribute('data-role')));
+    await expect
+      .poll(async () => (await roles()).sort(), { timeout: PAGE_TIMEOUT_MS })
+      .toEqual(['follower', 'follower', 'leader']);
+    expect(demo.sse.stats().clients, 'streams on the server').toBe(1);
+    // The metrics tile counts the streams on the server: one for three tabs.
+    const leader = tabs[(await roles()).indexOf('leader')]!;
+    await expect
+      .poll(() => leader.page.locator('[data-metric="connections"] .tile-value').textContent(), {
+        timeout: PAGE_TIMEOUT_MS,
+      })
+      .toBe('1');
+
+    await leader.page.close();
+    const survivors = tabs.filter((tab) => tab !== leader);
+    await demo.dashboard.notify({ from: 'grace', message: 'After the handover', severity: 'info' });
+    for (const { page } of survivors) await waitForNotification(page, 'After the handover');
+    await expect
+      .poll(
+        async () =>
+          (
+            await Promise.all(
+              survivors.map(({ page }) => page.getByTestId('tab-role').getAttribute('data-role')),
+            )
+          ).sort(),
+        {
+          timeout: PAGE_TIMEOUT_MS,
+        },
+      )
+      .toEqual(['follower', 'leader']);
+    expect(demo.sse.stats().clients).toBe(1);
+    for (const { page, errors } of survivors) {
+      expect(await notificationMessages(page)).toEqual(['After the handover']);
+      expect(errors).toEqual([]);
+    }
+  });
 });

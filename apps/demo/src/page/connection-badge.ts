@@ -26,6 +26,17 @@ export function badgeLabel(snapshot: ClientSnapshot, now: number): string {
 }
 
 /**
+ * What the badge says of this tab's part in a shared stream, or `''` when the tab has its own.
+ *
+ * @param role - the snapshot's `role`
+ */
+export function roleLabel(role: ClientSnapshot['role']): string {
+  if (role === 'leader') return 'this tab holds the stream';
+  if (role === 'follower') return 'stream shared from another tab';
+  return '';
+}
+
+/**
  * Keeps the header's connection badge, transport and last event ID in step with the client,
  * counting down to the next reconnection attempt.
  *
@@ -37,6 +48,7 @@ export function createConnectionBadge(read: () => ClientSnapshot, transport: Tra
   const badge = byTestId('connection-state');
   const label = badge.querySelector('.badge-label')!;
   const lastId = byTestId('last-event-id');
+  const role = byTestId('tab-role');
   byTestId('transport').textContent = transport === 'eventsource' ? 'native EventSource' : 'fetch stream';
   let countdown: ReturnType<typeof setInterval> | undefined;
 
@@ -46,6 +58,9 @@ export function createConnectionBadge(read: () => ClientSnapshot, transport: Tra
     label.textContent = badgeLabel(snapshot, Date.now());
     badge.title = snapshot.error ? snapshot.error.message : '';
     lastId.textContent = snapshot.lastEventId || 'none';
+    role.textContent = roleLabel(snapshot.role);
+    role.dataset.role = snapshot.role ?? 'own';
+    role.hidden = snapshot.role === null;
     if (snapshot.retryAt !== null && countdown === undefined) {
       countdown = setInterval(update, 250);
     } else if (snapshot.retryAt === null && countdown !== undefined) {

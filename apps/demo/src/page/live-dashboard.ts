@@ -118,6 +118,9 @@ export async function startLiveDashboard(options: PageOptions): Promise<SseClien
     // The fetch transport can send headers; the native EventSource relies on the query parameter.
     ...(options.transport === 'fetch' ? { headers: { [USER_HEADER]: me } } : {}),
     ...(snapshot?.lastEventId ? { lastEventId: snapshot.lastEventId } : {}),
+    // The user's tabs share one stream: one tab holds it, the others get its events (and a tab
+    // opened later catches up from its snapshot's ID on the stream the others hold).
+    share: options.share,
   });
 
   const badge = createConnectionBadge(() => client.getSnapshot(), options.transport);

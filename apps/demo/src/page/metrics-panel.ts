@@ -14,7 +14,7 @@ interface MetricView {
 const METRICS: readonly MetricView[] = [
   { key: 'cpuPercent', label: 'CPU', unit: '%', digits: 1 },
   { key: 'eventsPerSecond', label: 'Events / s', unit: '', digits: 1 },
-  { key: 'connections', label: 'Open streams', unit: '', digits: 0 },
+  { key: 'connections', label: 'Streams on the server', unit: '', digits: 0 },
   { key: 'eventLoopDelayMs', label: 'Loop delay p99', unit: 'ms', digits: 1 },
   { key: 'memoryMb', label: 'Memory', unit: 'MiB', digits: 0 },
 ];

@@ -10,6 +10,11 @@ export interface PageOptions {
   user: DemoUser;
   /** `?transport=eventsource` uses the browser's native `EventSource`; `fetch` by default. */
   transport: Transport;
+  /**
+   * Whether the tabs of one user share one stream (the client's `share` option); `?share=off`
+   * gives this tab a stream of its own.
+   */
+  share: boolean;
 }
 
 /**
@@ -18,7 +23,7 @@ export interface PageOptions {
  * @param search - `location.search`
  * @example
  * ```ts
- * readPageOptions('?user=grace&transport=eventsource'); // { user: Grace, transport: 'eventsource' }
+ * readPageOptions('?user=grace&transport=eventsource'); // { user: Grace, transport: 'eventsource', share: true }
  * ```
  */
 export function readPageOptions(search: string): PageOptions {
@@ -26,6 +31,7 @@ export function readPageOptions(search: string): PageOptions {
   return {
     user: findUser(params.get(USER_QUERY)) ?? DEMO_USERS[0],
     transport: params.get('transport') === 'eventsource' ? 'eventsource' : 'fetch',
+    share: params.get('share') !== 'off',
   };
 }
 
