@@ -170,4 +170,26 @@ describe('a shared stream', () => {
     expect(endpoint.received).toHaveLength(1);
     for (const tab of [first, late, lost]) tab.loop.close();
   });
+
+  it('hands the stream over when the leading page freezes, and catches the page up when it resumes', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const hub = createShareHub();
+    const [a, b] = [openTab(hub), openTab(hub)] as const;
+    await settleUntil(() => expect(b.snapshot().state).toBe('open'));
+    endpoint.latest.send(joined('1'));
+    await settleUntil(() => expect(b.delivered).toHaveLength(1));
+
+    a.tab.freeze();
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    expect(b.snapshot().role).toBe('leader');
+    endpoint.latest.send(joined('2') + joined('3'));
+    await settleUntil(() => expect(b.delivered).toHaveLength(3));
+    expect(a.delivered, 'nothing reaches the frozen page').toEqual(['1:user:joined']);
+
+    a.tab.thaw();
+    await settleUntil(() => expect(a.delivered).toEqual(['1:user:joined', '2:user:joined', '3:user:joined']));
+    expect([a.snapshot().role, a.snapshot().lastEventId]).toEqual(['follower', '3']);
+    expect(endpoint.received).toHaveLength(2);
+    for (const tab of [a, b]) tab.loop.close();
+  });
 });

@@ -11,6 +11,7 @@ import {
   type LockManagerLike,
 } from './leader-election';
 import type { ResolvedOptions } from './options';
+import { type LifecycleCallbacks, watchPageLifecycle } from './page-lifecycle';
 import type { createReconnectLoop, ReconnectLoop, ReconnectLoopHooks } from './reconnect-loop';
 import { shareGroupName } from './share-group-name';
 import { createSharedHistory } from './shared-history';
@@ -56,6 +57,8 @@ export interface ShareEnvironment {
   channel(name: string): ChannelLike;
   /** Enters this tab (`tab`: its unique ID) into the election of the group's leader. */
   elect(name: string, tab: string, callbacks: ElectionCallbacks): Election;
+  /** Watches the page's lifecycle; returns the function that stops watching. */
+  lifecycle(callbacks: LifecycleCallbacks): () => void;
 }
 
 /**
@@ -71,6 +74,7 @@ export function runtimeShareEnvironment(): ShareEnvironment {
       locks === undefined
         ? electByHeartbeat(channel(`${name}:election`), tab, callbacks)
         : electByLock(locks, name, callbacks),
+    lifecycle: watchPageLifecycle,
   };
 }
 
@@ -134,6 +138,10 @@ export function createSharedLoop<C extends EventCatalog>(
   // comes first, so that the tab sees every event in the stream's order.
   let waiting: RoutedEvent[] | undefined;
   let joinedFrom = ''; // the last event ID this tab joined with
+  // A frozen or hidden page leaves the group (another tab takes the stream) and joins again when it
+  // runs again, catching up from its last event ID.
+  let suspended = false;
+  let unwatch = () => {};
 
   function post(message: ShareMessage): void {
     channel?.postMessage(message);
@@ -155,6 +163,9 @@ export function createSharedLoop<C extends EventCatalog>(
   }
 
   function closeTab(error: SseClientError | undefined): void {
+    unwatch();
+    unwatch = () => {};
+    suspended = false;
     leave();
     hooks.closed(error);
     store.set({ state: 'closed', retryAt: null, paused: null, error: error ?? null, role: null });
@@ -309,9 +320,16 @@ export function createSharedLoop<C extends EventCatalog>(
     }
   }
 
+  function enter(): void {
+    channel = environment.channel(group);
+    channel.onmessage = ({ data }) => onMessage(data as ShareMessage);
+    join();
+    election = environment.elect(group, tab, { lead, follow: stepDown });
+  }
+
   return {
     connect() {
-      if (channel !== undefined) return;
+      if (channel !== undefined || suspended) return;
       store.set({
         state: 'connecting',
         attempt: 0,
@@ -320,10 +338,20 @@ export function createSharedLoop<C extends EventCatalog>(
         paused: null,
         role: 'follower',
       });
-      channel = environment.channel(group);
-      channel.onmessage = ({ data }) => onMessage(data as ShareMessage);
-      join();
-      election = environment.elect(group, tab, { lead, follow: stepDown });
+      unwatch = environment.lifecycle({
+        suspend() {
+          if (channel === undefined) return;
+          suspended = true;
+          leave();
+        },
+        resume() {
+          if (!suspended) return;
+          suspended = false;
+          store.set({ role: 'follower' });
+          enter();
+        },
+      });
+      enter();
     },
     close() {
       closeTab(undefined);

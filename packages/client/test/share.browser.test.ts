@@ -203,6 +203,35 @@ it("a leader's close() hands over; a follower's close() leaves the others runnin
   expect(sse.stats().clients).toBe(1);
 });
 
+it('a leading page that is frozen hands the stream over, and catches up when it runs again', async () => {
+  const context = await newContext();
+  const pages: Page[] = [];
+  for (let tab = 0; tab < 3; tab++) pages.push(await openTab(context, '?user=ada'));
+  const leader = await leaderOf(pages);
+  const others = pages.filter((page) => page !== leader);
+  const first = await send('ada', 0, 3);
+  await waitFor(async () => expect((await view(leader)).received).toEqual(first), WAIT);
+
+  // The Page Lifecycle API's `freeze`, which a browser fires before it stops a background tab's
+  // code (headless Chromium does not freeze a page it shows, so the test fires the event itself;
+  // the page then keeps running, and must stay quiet because it left the group).
+  await leader.evaluate(() => document.dispatchEvent(new Event('freeze')));
+  await waitFor(
+    async () => expect((await views(others)).map((tab) => tab.role).sort()).toEqual(['follower', 'leader']),
+    WAIT,
+  );
+  const second = await send('ada', 3, 3);
+  await waitFor(async () => {
+    for (const tab of await views(others)) expect(tab.received).toEqual([...first, ...second]);
+  }, WAIT);
+
+  expect((await view(leader)).received, 'nothing reaches the page while it is frozen').toEqual(first);
+  await leader.evaluate(() => document.dispatchEvent(new Event('resume')));
+  await waitFor(async () => expect((await view(leader)).received).toEqual([...first, ...second]), WAIT);
+  expect((await view(leader)).role).toBe('follower');
+  await waitFor(() => expect(sse.stats().clients).toBe(1), WAIT);
+});
+
 it('two users never share a stream, in one browser context or in two', async () => {
   const one = await newContext();
   const two = await newContext();

@@ -1,4 +1,5 @@
 import { type ChannelLike, electByLock, type LockManagerLike } from '../../src/leader-election';
+import type { LifecycleCallbacks } from '../../src/page-lifecycle';
 import type { ShareEnvironment } from '../../src/shared-loop';
 
 /** One tab of a {@link ShareHub}: its channels and locks, and a way to kill it. */
@@ -14,6 +15,9 @@ export interface FakeTab {
    * browser releases its locks and drops its queued requests.
    */
   crash(): void;
+  /** Fires the page's `freeze`, then (with `thaw`) its `resume`. */
+  freeze(): void;
+  thaw(): void;
 }
 
 /** Channels and locks of one origin, shared by fake tabs, as a browser shares them. */
@@ -131,12 +135,23 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
     tab() {
       const owner = {};
       const locks = locksOf(owner);
+      const watchers = new Set<LifecycleCallbacks>();
       return {
         locks,
         channel: (name) => openChannel(name, owner),
         environment: {
           channel: (name) => openChannel(name, owner),
           elect: (name, _tab, callbacks) => electByLock(locks, name, callbacks),
+          lifecycle(callbacks) {
+            watchers.add(callbacks);
+            return () => watchers.delete(callbacks);
+          },
+        },
+        freeze: () => {
+          for (const watcher of [...watchers]) watcher.suspend();
+        },
+        thaw: () => {
+          for (const watcher of [...watchers]) watcher.resume();
         },
         crash() {
           for (const [name, list] of members)
