@@ -1,5 +1,4 @@
-import type { EventCatalog } from '@app/sse-protocol';
-import type { ClientOptions } from './options';
+import type { Resolvable } from './runtime-types';
 
 /**
  * The `share` option of `createClient`: `true` shares the stream with every tab of the origin
@@ -18,12 +17,17 @@ export type ShareOption = boolean | { readonly key: string };
  * Checks the `share` option. A part of the request given as a function cannot be compared
  * between tabs, so `true` with one is refused: the key must say whose stream it is.
  *
- * @param options - the client's options
+ * @param options - the client's `share` option and the parts of the request that tell whose stream it is
  * @param fail - throws the `invalid-option` error with a message
  * @returns `undefined` when not sharing, else the key (`null` for `true`)
  */
-export function resolveShare<C extends EventCatalog>(
-  options: ClientOptions<C>,
+export function resolveShare(
+  options: {
+    share?: ShareOption | undefined;
+    url: unknown;
+    headers?: Resolvable<HeadersInit> | undefined;
+    body?: Resolvable<BodyInit> | undefined;
+  },
   fail: (message: string) => never,
 ): { key: string | null } | undefined {
   const { share, url, headers, body } = options;
