@@ -81,9 +81,15 @@ interface TabView {
   resets: string[];
 }
 
-async function newContext(): Promise<BrowserContext> {
+async function newContext(options: { withoutWebLocks?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext();
   contexts.push(context);
+  // A browser without the Web Locks API (the fallback election: heartbeats over BroadcastChannel).
+  if (options.withoutWebLocks === true) {
+    await context.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }),
+    );
+  }
   return context;
 }
 
@@ -229,6 +235,30 @@ it('a leading page that is frozen hands the stream over, and catches up when it 
   await leader.evaluate(() => document.dispatchEvent(new Event('resume')));
   await waitFor(async () => expect((await view(leader)).received).toEqual([...first, ...second]), WAIT);
   expect((await view(leader)).role).toBe('follower');
+  await waitFor(() => expect(sse.stats().clients).toBe(1), WAIT);
+});
+
+it('elects by heartbeats where there is no Web Locks API, and hands over when the leader goes', async () => {
+  const context = await newContext({ withoutWebLocks: true });
+  const pages: Page[] = [];
+  for (let tab = 0; tab < 3; tab++) pages.push(await openTab(context, '?user=ada'));
+  expect(await pages[0]?.evaluate(() => 'locks' in navigator && navigator.locks !== undefined)).toBe(false);
+  const leader = await leaderOf(pages);
+  expect(sse.stats().clients).toBe(1);
+  const survivors = pages.filter((page) => page !== leader);
+
+  const sent = await send('ada', 0, 10);
+  const closing = leader.close({ runBeforeUnload: false });
+  sent.push(...(await send('ada', 10, 10)));
+  await closing;
+  await waitFor(async () => {
+    for (const tab of await views(survivors)) expect(tab.received).toEqual(sent);
+  }, WAIT);
+  await waitFor(
+    async () =>
+      expect((await views(survivors)).map((tab) => tab.role).sort()).toEqual(['follower', 'leader']),
+    WAIT,
+  );
   await waitFor(() => expect(sse.stats().clients).toBe(1), WAIT);
 });
 
