@@ -9,15 +9,25 @@ const utf8Length = (chunks: readonly string[]) => chunks.reduce((n, c) => n + en
 describe('buildParserShapes', () => {
   it('builds every shape the benchmark reports, deterministically', () => {
     expect(shapes.map((s) => s.name)).toEqual([
+      'tiny',
       'data-only',
+      'typical-json',
+      'typical-json-named',
       'named-with-ids',
       'multi-byte',
+      'comment-heavy',
+      'bytewise',
       'small-chunks',
+      'tcp-segments',
+      'large-reads',
       'crlf',
       'crlf-small-chunks',
+      'cr-only',
+      'large-json',
       'huge-line-1460',
       'huge-line-16',
       'multi-line',
+      'multi-line-1000',
     ]);
     const again = buildParserShapes();
     expect(again.map((s) => s.chunks.length)).toEqual(shapes.map((s) => s.chunks.length));
@@ -56,5 +66,24 @@ describe('buildParserShapes', () => {
     const multiByte = byName.get('multi-byte')?.chunks.join('') ?? '';
     expect(multiByte).toMatch(/🚀/u);
     expect(multiByte).toMatch(/世界/u);
+  });
+
+  it('sizes payloads as described: tiny 10-100 B, typical 200 B - 2 KB, large ~100 KB, CR-only lines, 1 B reads', () => {
+    const byName = new Map(shapes.map((s) => [s.name, s]));
+    const dataLengths = (name: string) =>
+      ours.collectEvents(byName.get(name)?.chunks ?? []).map((event) => encoder.encode(event.data).length);
+    const range = (lengths: number[]) => [Math.min(...lengths), Math.max(...lengths)];
+    const [tinyMin, tinyMax] = range(dataLengths('tiny'));
+    expect(tinyMin).toBeGreaterThanOrEqual(10);
+    expect(tinyMax).toBeLessThanOrEqual(100);
+    const [typicalMin, typicalMax] = range(dataLengths('typical-json'));
+    expect(typicalMin).toBeGreaterThanOrEqual(200);
+    expect(typicalMax).toBeLessThanOrEqual(2048);
+    expect(Math.min(...dataLengths('large-json'))).toBeGreaterThanOrEqual(100_000);
+    const cr = byName.get('cr-only')?.chunks.join('') ?? '';
+    expect([cr.includes('\r'), cr.includes('\n')]).toEqual([true, false]);
+    const bytewise = byName.get('bytewise');
+    expect(bytewise?.chunks.length).toBe(bytewise?.bytes);
+    expect(byName.get('comment-heavy')?.chunks.join('').split(': keep-alive').length).toBe(2000 * 20 + 1);
   });
 });

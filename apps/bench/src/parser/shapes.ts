@@ -80,17 +80,64 @@ function multiBytePayload(seq: number): string {
   return JSON.stringify({ seq, text: words.join(' ') });
 }
 
+/** A tiny payload of 10-100 bytes (a counter, a flag, a short status). */
+function tinyPayload(seq: number): string {
+  const random = seededRandom(seq);
+  return JSON.stringify({ n: seq, s: 'x'.repeat(Math.floor(random() * 80)) });
+}
+
+/** A typical JSON payload of 200 B - 2 KB: an object with a list of items, sized per event. */
+function typicalPayload(seq: number): string {
+  const random = seededRandom(0x7e57 + seq);
+  const items: { sku: string; qty: number; title: string }[] = [];
+  const count = 3 + Math.floor(random() * 30);
+  for (let i = 0; i < count; i++) {
+    items.push({
+      sku: `sku_${(seq * 31 + i).toString(36)}`,
+      qty: 1 + (i % 5),
+      title: `Item ${i} of order ${seq}`,
+    });
+  }
+  return JSON.stringify({ type: 'cart.updated', cartId: `cart_${seq.toString(36)}`, seq, items });
+}
+
+/** A large JSON payload of about `bytes` bytes on one line (a document, a search result page). */
+function largePayload(seq: number, bytes: number): string {
+  const rows: { id: number; name: string; tags: string[] }[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const row = {
+      id: seq * 100_000 + i,
+      name: `row ${i} of document ${seq}`,
+      tags: ['alpha', 'beta', `t${i % 17}`],
+    };
+    size += JSON.stringify(row).length + 1;
+    rows.push(row);
+  }
+  return JSON.stringify({ seq, rows });
+}
+
+function dataEvents(count: number, payload: (seq: number) => string): string {
+  const parts: string[] = [];
+  for (let seq = 1; seq <= count; seq++) parts.push(`data: ${payload(seq)}\n\n`);
+  return parts.join('');
+}
+
+/** Events between which a server sent `beats` heartbeat comments (a quiet stream kept alive). */
+function commentHeavyEvents(count: number, beats: number): string {
+  const parts: string[] = [];
+  for (let seq = 1; seq <= count; seq++) {
+    for (let beat = 0; beat < beats; beat++) parts.push(': keep-alive\n\n');
+    parts.push(`id: ${seq}\nevent: order:updated\ndata: ${jsonPayload(seq)}\n\n`);
+  }
+  return parts.join('');
+}
+
 function namedEvents(count: number, eol: string, payload: (seq: number) => string): string {
   const parts: string[] = [];
   for (let seq = 1; seq <= count; seq++) {
     parts.push(`id: ${seq}${eol}event: order:updated${eol}data: ${payload(seq)}${eol}${eol}`);
   }
-  return parts.join('');
-}
-
-function dataOnlyEvents(count: number): string {
-  const parts: string[] = [];
-  for (let seq = 1; seq <= count; seq++) parts.push(`data: ${jsonPayload(seq)}\n\n`);
   return parts.join('');
 }
 
@@ -125,6 +172,8 @@ function shape(
 
 /** Size of one network read for the shapes that arrive in ordinary reads. */
 const READ_SIZE = 4096;
+/** A large read (a fast local network, or a proxy that buffers). */
+const LARGE_READ = 64 * 1024;
 /** Ethernet TCP payload: the size a large line typically arrives in. */
 const TCP_SEGMENT = 1460;
 /** The one-line input: a single `data:` line of 8 MiB. */
@@ -144,13 +193,37 @@ const EVENT_COUNT = 10_000;
 export function buildParserShapes(): ParserShape[] {
   const named = namedEvents(EVENT_COUNT, '\n', jsonPayload);
   const crlf = namedEvents(EVENT_COUNT, '\r\n', jsonPayload);
+  // A CR at the very end may still be the first half of a CRLF, so a streaming parser holds it: a
+  // comment after the last event lets every parser see that event's blank line end.
+  const cr = `${namedEvents(EVENT_COUNT, '\r', jsonPayload)}: end\r`;
   return [
+    shape(
+      'tiny',
+      `${(2 * EVENT_COUNT).toLocaleString('en-US')} \`data:\` events of 10-100 B, 4 KiB reads (many events per read)`,
+      dataEvents(2 * EVENT_COUNT, tinyPayload),
+      fixed(READ_SIZE),
+      2 * EVENT_COUNT,
+    ),
     shape(
       'data-only',
       `${EVENT_COUNT.toLocaleString('en-US')} \`data:\` events of ~110 B JSON, 4 KiB reads`,
-      dataOnlyEvents(EVENT_COUNT),
+      dataEvents(EVENT_COUNT, jsonPayload),
       fixed(READ_SIZE),
       EVENT_COUNT,
+    ),
+    shape(
+      'typical-json',
+      '5,000 `data:` events of 200 B - 2 KB JSON, 4 KiB reads',
+      dataEvents(5000, typicalPayload),
+      fixed(READ_SIZE),
+      5000,
+    ),
+    shape(
+      'typical-json-named',
+      '5,000 events of 200 B - 2 KB JSON with `id:` and `event:`, 4 KiB reads',
+      namedEvents(5000, '\n', typicalPayload),
+      fixed(READ_SIZE),
+      5000,
     ),
     shape(
       'named-with-ids',
@@ -167,12 +240,34 @@ export function buildParserShapes(): ParserShape[] {
       EVENT_COUNT,
     ),
     shape(
+      'comment-heavy',
+      '2,000 named events, each after 20 heartbeat comments, 4 KiB reads',
+      commentHeavyEvents(2000, 20),
+      fixed(READ_SIZE),
+      2000,
+    ),
+    shape(
+      'bytewise',
+      'the first 1,000 named-with-ids events in 1 B reads',
+      namedEvents(1000, '\n', jsonPayload),
+      fixed(1),
+      1000,
+    ),
+    shape(
       'small-chunks',
       `the named-with-ids stream in random 1-16 byte reads`,
       named,
       randomBetween(1, 16, 0x5eed),
       EVENT_COUNT,
     ),
+    shape(
+      'tcp-segments',
+      'the named-with-ids stream in 1,460 B reads (TCP segments)',
+      named,
+      fixed(TCP_SEGMENT),
+      EVENT_COUNT,
+    ),
+    shape('large-reads', 'the named-with-ids stream in 64 KiB reads', named, fixed(LARGE_READ), EVENT_COUNT),
     shape(
       'crlf',
       `the named-with-ids stream with CRLF line ends, 4 KiB reads`,
@@ -186,6 +281,20 @@ export function buildParserShapes(): ParserShape[] {
       crlf,
       randomBetween(1, 16, 0xc0ffee),
       EVENT_COUNT,
+    ),
+    shape(
+      'cr-only',
+      'the named-with-ids stream with CR line ends, 4 KiB reads',
+      cr,
+      fixed(READ_SIZE),
+      EVENT_COUNT,
+    ),
+    shape(
+      'large-json',
+      '40 events of ~100 KB single-line JSON, 64 KiB reads',
+      dataEvents(40, (seq) => largePayload(seq, 100_000)),
+      fixed(LARGE_READ),
+      40,
     ),
     shape(
       'huge-line-1460',
@@ -203,10 +312,17 @@ export function buildParserShapes(): ParserShape[] {
     ),
     shape(
       'multi-line',
-      '300 events of 64 `data:` lines of 100 B each (6.4 KB per event), 4 KiB reads',
-      multiLineEvents(300, 64, 100),
+      '200 events of 100 `data:` lines of 100 B each (10 KB per event), 4 KiB reads',
+      multiLineEvents(200, 100, 100),
       fixed(READ_SIZE),
-      300,
+      200,
+    ),
+    shape(
+      'multi-line-1000',
+      '20 events of 1,000 `data:` lines of 100 B each (100 KB per event), 64 KiB reads',
+      multiLineEvents(20, 1000, 100),
+      fixed(LARGE_READ),
+      20,
     ),
   ];
 }

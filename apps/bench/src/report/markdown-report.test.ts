@@ -204,6 +204,8 @@ describe('renderReport', () => {
     expect(report).toContain(
       'Ours is slower on `crlf` (in the middle half of the rounds too). Ours is level with it, within the noise, on `data-only`. The target (faster on every shape) is not met.',
     );
+    // sqrt(0.9 * 0.99)
+    expect(report).toContain('Geometric mean of the ratios: **0.94x** (target: at least 1.20x, not met).');
     expect(report).toContain('TypeScript sources');
     expect(report).not.toContain('## Fan-out');
   });
