@@ -133,6 +133,28 @@ describe('a shared stream', () => {
     for (const tab of [b, c]) tab.loop.close();
   });
 
+  it('loses nothing when the leader dies between telling the new last event ID and posting its event', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const hub = createShareHub();
+    const [a, b] = [openTab(hub), openTab(hub)] as const;
+    await settleUntil(() => expect(b.snapshot().state).toBe('open'));
+    endpoint.latest.send(joined('1'));
+    await settleUntil(() => expect(b.delivered).toEqual(['1:user:joined']));
+
+    // The leader's snapshot with ID 2 goes out; it dies as it posts event 2.
+    a.tab.crashWhenPosting((message) => (message as { kind?: string }).kind === 'event');
+    endpoint.latest.send(joined('2'));
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    a.loop.close();
+    expect(
+      endpoint.received[1]?.request.headers.get('last-event-id'),
+      'the next leader resumes before event 2',
+    ).toBe('1');
+    endpoint.latest.send(joined('2') + joined('3'));
+    await settleUntil(() => expect(b.delivered).toEqual(['1:user:joined', '2:user:joined', '3:user:joined']));
+    b.loop.close();
+  });
+
   it('closes every tab, each reporting it, when the server refuses the stream for good', async () => {
     const endpoint = mockEndpoint(server, STREAM_URL);
     endpoint.next(() => new Response('who are you?', { status: 401 }));

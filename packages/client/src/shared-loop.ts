@@ -138,6 +138,11 @@ export function createSharedLoop<C extends EventCatalog>(
   // comes first, so that the tab sees every event in the stream's order.
   let waiting: RoutedEvent[] | undefined;
   let joinedFrom = ''; // the last event ID this tab joined with
+  // The leader's last event ID from its latest snapshot, until this tab holds the event it belongs
+  // to. The leader posts the ID (its snapshot changes first: the spec sets the last event ID before
+  // dispatching) and then the event; a leader that dies between the two posts must not leave this
+  // tab believing it has the event, or the next leader would resume past it and lose it.
+  let unconfirmedId: string | undefined;
   // A frozen or hidden page leaves the group (another tab takes the stream) and joins again when it
   // runs again, catching up from its last event ID.
   let suspended = false;
@@ -152,7 +157,7 @@ export function createSharedLoop<C extends EventCatalog>(
     return { ...stream, error: error === null ? null : toShared(error) };
   }
 
-  function apply(snapshot: SharedSnapshot): void {
+  function apply(snapshot: Omit<SharedSnapshot, 'lastEventId'> & { lastEventId?: string }): void {
     const { error } = snapshot;
     store.set({ ...snapshot, error: error === null ? null : fromShared(error) });
   }
@@ -175,6 +180,7 @@ export function createSharedLoop<C extends EventCatalog>(
     if (channel === undefined || leader !== undefined) return;
     // Its own stream resumes from its last event ID: what it held for the old leader is not needed.
     waiting = undefined;
+    unconfirmedId = undefined;
     // A tab that saw the group's stream reconnects it; a tab that just joined connects.
     const takeover = store.get().state !== 'connecting';
     store.set({ role: 'leader' });
@@ -261,6 +267,7 @@ export function createSharedLoop<C extends EventCatalog>(
   function welcomed(message: Extract<ShareMessage, { kind: 'welcome' }>): void {
     const held = waiting ?? [];
     waiting = undefined;
+    unconfirmedId = undefined;
     apply(message.snapshot);
     if (message.events === null) {
       // The stream has moved past this tab's last event ID by more than the history keeps: say so
@@ -279,6 +286,17 @@ export function createSharedLoop<C extends EventCatalog>(
     for (const event of held) dispatch(event);
   }
 
+  /**
+   * The leader went on to something other than an event after changing its last event ID: the ID
+   * came without an event (an `id:` field alone), and this tab holds all there is up to it.
+   */
+  function confirmId(): void {
+    if (unconfirmedId === undefined) return;
+    const id = unconfirmedId;
+    unconfirmedId = undefined;
+    store.set({ lastEventId: id });
+  }
+
   function onMessage(message: ShareMessage): void {
     if (leader !== undefined) {
       if (message.kind === 'join') {
@@ -291,23 +309,37 @@ export function createSharedLoop<C extends EventCatalog>(
     }
     switch (message.kind) {
       case 'lead':
+        // What the old leader said last and never followed with its event is not this tab's.
+        unconfirmedId = undefined;
         if (waiting !== undefined) join();
         break;
       case 'welcome':
         if (message.to === tab && waiting !== undefined) welcomed(message);
         break;
-      case 'snapshot':
+      case 'snapshot': {
         // While waiting, the welcome brings the snapshot that goes with the events it brings.
-        if (waiting === undefined) apply(message.snapshot);
+        if (waiting !== undefined) break;
+        confirmId();
+        const { lastEventId, ...stream } = message.snapshot;
+        apply(stream);
+        if (lastEventId !== store.get().lastEventId) unconfirmedId = lastEventId;
         break;
+      }
       case 'event':
-        if (waiting === undefined) dispatch(message.event);
-        else waiting.push(message.event);
+        if (waiting !== undefined) waiting.push(message.event);
+        else {
+          // The event's ID is the stream's last event ID: set before it is dispatched.
+          unconfirmedId = undefined;
+          store.set({ lastEventId: message.event.id });
+          dispatch(message.event);
+        }
         break;
       case 'report':
+        confirmId();
         hooks.report(fromShared(message.error));
         break;
       case 'count':
+        confirmId();
         hooks[message.hook](message.value);
         break;
       case 'closed': {

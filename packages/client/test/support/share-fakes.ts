@@ -15,6 +15,8 @@ export interface FakeTab {
    * browser releases its locks and drops its queued requests.
    */
   crash(): void;
+  /** Crashes the tab when it posts a message `matches` accepts, before that message leaves. */
+  crashWhenPosting(matches: (message: unknown) => boolean): void;
   /** Fires the page's `freeze`, then (with `thaw`) its `resume`. */
   freeze(): void;
   thaw(): void;
@@ -57,12 +59,18 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
   const queues = new Map<string, LockRequest[]>();
   const holders = new Map<string, LockRequest>();
 
+  const crashTriggers = new Map<object, (message: unknown) => boolean>();
+
   function openChannel(name: string, owner: object): ChannelLike {
     let closed = false;
     const channel: ChannelLike = {
       onmessage: null,
       postMessage(message) {
         if (closed) throw new DOMException('the channel is closed', 'InvalidStateError');
+        if (crashTriggers.get(owner)?.(message) === true) {
+          crashTriggers.delete(owner);
+          crash(owner);
+        }
         const list = members.get(name) ?? [];
         // A crashed tab's channel is mute.
         if (!list.some((member) => member.channel === channel)) return;
@@ -86,6 +94,20 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
     };
     members.set(name, [...(members.get(name) ?? []), { channel, owner }]);
     return channel;
+  }
+
+  function crash(owner: object): void {
+    for (const [name, list] of members)
+      members.set(
+        name,
+        list.filter((member) => member.owner !== owner),
+      );
+    for (const [name, queue] of queues)
+      queues.set(
+        name,
+        queue.filter((request) => request.owner !== owner),
+      );
+    for (const [name, holder] of [...holders]) if (holder.owner === owner) release(name, holder);
   }
 
   function grant(name: string): void {
@@ -153,19 +175,8 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
         thaw: () => {
           for (const watcher of [...watchers]) watcher.resume();
         },
-        crash() {
-          for (const [name, list] of members)
-            members.set(
-              name,
-              list.filter((member) => member.owner !== owner),
-            );
-          for (const [name, queue] of queues)
-            queues.set(
-              name,
-              queue.filter((request) => request.owner !== owner),
-            );
-          for (const [name, holder] of [...holders]) if (holder.owner === owner) release(name, holder);
-        },
+        crash: () => crash(owner),
+        crashWhenPosting: (matches) => void crashTriggers.set(owner, matches),
       };
     },
   };
