@@ -70,10 +70,10 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     // Spec: "Set the last event ID string of the event source to the value of the last event ID
     // buffer" happens before the empty-data check, so an id-only block still moves it.
     parser.lastEventId = idBuffer;
-    if (droppingEvent || !hasData) {
+    if (!hasData) {
+      // Nothing buffered: a blank line after a comment or an id-only block, or the end of an event
+      // whose data was dropped (appendData keeps nothing while dropping).
       droppingEvent = false;
-      data = '';
-      hasData = false;
       eventType = '';
       return;
     }
@@ -246,7 +246,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         eventType = chunk.slice(valueStart(chunk, pos + 6, lf), lf);
       } else if (isIdField(chunk, pos, first)) {
         setId(chunk.slice(valueStart(chunk, pos + 3, lf), lf));
-      } else processLine(chunk, pos, lf);
+      } else if (first !== COLON || onComment !== undefined) processLine(chunk, pos, lf); // heartbeats: no call
       if (generation !== feedGeneration) return -1;
       pos = lf + 1;
       lf = chunk.indexOf('\n', pos);
