@@ -104,11 +104,13 @@ function toShared(error: SseClientError): SharedError {
  * the stream. Followers mirror the leader's snapshot, so `state` and `lastEventId` agree.
  *
  * Handover: a new leader resumes from its own last event ID. Nothing is lost or doubled: a
+ * follower takes the last event ID only from the events it holds (never from the snapshot the
+ * leader posts just before each event), so no tab's ID is past an event it lacks; the server
+ * replays what follows the new leader's ID; and each tab drops by ID what it already had. A
  * `BroadcastChannel` message is queued for every other tab at once (HTML, "Broadcasting to other
- * browsing contexts", `postMessage()` steps), so every tab holds the same prefix of the old
- * leader's messages; the server replays what follows the new leader's ID, and each tab drops by
- * ID what it already had. The leader ignores messages of other leaders (a heartbeat election may
- * briefly run two): its own resume point already covers them.
+ * browsing contexts", `postMessage()` steps), so the tabs hold the same prefix of the old leader's
+ * messages. The leader ignores messages of other leaders (a heartbeat election may briefly run
+ * two, and an old leader's last messages may arrive after the lock): its resume point covers them.
  *
  * @param options - the resolved client options (with `share`)
  * @param store - the tab's snapshot store
