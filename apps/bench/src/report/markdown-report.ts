@@ -244,7 +244,7 @@ function methodSection(input: ReportInput): string {
   const lines = ['## Method', ''];
   if (input.parser !== null) {
     lines.push(
-      '**Parser.** Every input is built once, deterministically, as UTF-8 bytes cut into network-sized reads and decoded with a streaming `TextDecoder` (as a client does), so multi-byte characters are split across reads exactly as in production. Before timing, both parsers are checked to dispatch the same events (type, data and id). One operation = a fresh parser fed every chunk of the input, counting events and reading each event's data (its last character, as any application reads the data: a parser that hands over a rope of pieces pays the copy into one flat string there). Both run in the same process: a warm-up, then rounds in which each is timed once for a fixed number of operations (~' +
+      '**Parser.** Every input is built once, deterministically, as UTF-8 bytes cut into network-sized reads and decoded with a streaming `TextDecoder` (as a client does), so multi-byte characters are split across reads exactly as in production. Before timing, both parsers are checked to dispatch the same events (type, data and id). One operation = a fresh parser fed every chunk of the input, counting events and reading the data of each (its last character, as any application reads the data: a parser that hands over a rope of pieces pays the copy into one flat string there). Both run in the same process: a warm-up, then rounds in which each is timed once for a fixed number of operations (~' +
         `${input.parser.sampleMs} ms), the order swapped every round, with a full GC between samples, so drift and noise fall on both.`,
       '',
     );
