@@ -308,10 +308,9 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   }
 
   // A line was pending and this chunk ends it (at the first of `lf` and `cr`, either may be -1).
-  // The pending pieces and the whole chunk are joined into one flat string that the line loops
-  // then parse in place, so the completed line gets the same inlined handling as any other, with
-  // no extra slice or call. The search restarts past the pending part (known to hold no line end),
-  // so no character is searched twice.
+  // Only that line is joined from its pieces (never the rest of the chunk: copying a whole read to
+  // complete its first line cost more than the line), processed, and the chunk parsed in place
+  // after it.
   function finishPendingLine(chunk: string, lf: number, cr: number, feedGeneration: number): void {
     const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
     if (skippingLine || pendingLength + end > maxBufferSize) {
@@ -319,24 +318,24 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       if (!skippingLine) reportLineOverflow();
       skippingLine = false;
       clearPending();
-      let pos = end + 1;
-      if (end === cr) {
-        if (pos === chunk.length) {
-          skipLeadingLf = true;
-          return;
-        }
-        if (chunk.charCodeAt(pos) === LF) pos++;
-        cr = chunk.indexOf('\r', pos);
-      }
-      if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
-      feedRest(chunk, pos, lf, cr, feedGeneration);
-      return;
+    } else {
+      if (end > 0) pendingParts.push(chunk.slice(0, end));
+      const line = pendingParts.length === 1 ? (pendingParts[0] as string) : pendingParts.join('');
+      clearPending();
+      processLine(line, 0, line.length);
+      if (generation !== feedGeneration) return;
     }
-    const offset = pendingLength;
-    pendingParts.push(chunk);
-    const text = pendingParts.join('');
-    clearPending();
-    feedRest(text, 0, lf === -1 ? -1 : lf + offset, cr === -1 ? -1 : cr + offset, feedGeneration);
+    let pos = end + 1;
+    if (end === cr) {
+      if (pos === chunk.length) {
+        skipLeadingLf = true;
+        return;
+      }
+      if (chunk.charCodeAt(pos) === LF) pos++;
+      cr = chunk.indexOf('\r', pos);
+    }
+    if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
+    feedRest(chunk, pos, lf, cr, feedGeneration);
   }
 
   // Parses chunk[pos..] whose first LF and CR are `lf` and `cr`, and keeps its unfinished remainder.
