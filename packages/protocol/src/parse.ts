@@ -1,6 +1,7 @@
 import { ProtocolError } from './errors';
 import { isDataField, isEventField, isIdField, valueStart } from './field-prefix';
 import { numberOptionProblem } from './option-checks';
+import { dataOverflow, invalidRetry, lineOverflow, unknownField } from './parse-errors';
 import {
   DEFAULT_MAX_BUFFER_SIZE,
   type EventStreamParser,
@@ -13,6 +14,8 @@ const CR = 13;
 const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;
+/** Reads up to this many characters are joined whole to a pending line (see finishPendingLine). */
+const JOIN_WHOLE_READ = 512;
 const DIGITS = /^[0-9]+$/;
 const noop = (): void => {};
 
@@ -112,12 +115,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     data = '';
     hasData = false;
     droppingEvent = true;
-    onError(
-      new ProtocolError(
-        'buffer-overflow',
-        `event data exceeded maxBufferSize (${maxBufferSize}); the event was dropped`,
-      ),
-    );
+    onError(dataOverflow(maxBufferSize));
   }
 
   function processField(field: string, value: string): void {
@@ -134,28 +132,15 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       case 'retry':
         // Spec: only "ASCII digits" set the reconnection time; anything else is ignored.
         if (DIGITS.test(value)) onRetry(Number.parseInt(value, 10));
-        else
-          onError(
-            new ProtocolError('invalid-retry', `ignored retry field with value ${JSON.stringify(value)}`),
-          );
+        else onError(invalidRetry(value));
         return;
       default:
-        onError(
-          new ProtocolError(
-            'unknown-field',
-            `ignored unknown field ${JSON.stringify(field.length > 32 ? `${field.slice(0, 32)}…` : field)}`,
-          ),
-        );
+        onError(unknownField(field));
     }
   }
 
   function reportLineOverflow(): void {
-    onError(
-      new ProtocolError(
-        'buffer-overflow',
-        `a line exceeded maxBufferSize (${maxBufferSize}); it was discarded up to its end`,
-      ),
-    );
+    onError(lineOverflow(maxBufferSize));
   }
 
   // Processes the line s[start, end). The hot fields (`data:`, `event:`, `id:`) are recognised by
@@ -308,9 +293,11 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   }
 
   // A line was pending and this chunk ends it (at the first of `lf` and `cr`, either may be -1).
-  // Only that line is joined from its pieces (never the rest of the chunk: copying a whole read to
-  // complete its first line cost more than the line), processed, and the chunk parsed in place
-  // after it.
+  // A small read is joined whole to the pending pieces and parsed by the line loops (a copy of a
+  // few hundred characters costs less than a call). From a larger read only the line is joined and
+  // processed, and the read is parsed in place after it: copying a whole read to complete its first
+  // line cost more than parsing the line (small events in 4 KiB reads ran at 0.8x of
+  // eventsource-parser that way).
   function finishPendingLine(chunk: string, lf: number, cr: number, feedGeneration: number): void {
     const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
     if (skippingLine || pendingLength + end > maxBufferSize) {
@@ -318,6 +305,13 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       if (!skippingLine) reportLineOverflow();
       skippingLine = false;
       clearPending();
+    } else if (chunk.length <= JOIN_WHOLE_READ) {
+      const offset = pendingLength;
+      pendingParts.push(chunk);
+      const text = pendingParts.join('');
+      clearPending();
+      feedRest(text, 0, lf === -1 ? -1 : lf + offset, cr === -1 ? -1 : cr + offset, feedGeneration);
+      return;
     } else {
       if (end > 0) pendingParts.push(chunk.slice(0, end));
       const line = pendingParts.length === 1 ? (pendingParts[0] as string) : pendingParts.join('');
