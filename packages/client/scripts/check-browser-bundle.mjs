@@ -12,9 +12,10 @@ import { build } from 'esbuild';
  * plus ~10%; raised to 10,800 when the catalog gained `toContract()` and the client learned compatible
  * catalogs (10,528 bytes); client.metrics() brought it to 10,682; the `share` option's checks and
  * its on-demand loader to 11,257 (the sharing code itself, ~2 KB, is a chunk loaded only when
- * a client shares, and is not counted).
+ * a client shares, and is not counted); the parser's faster handling of lines across reads and its
+ * error texts as functions of their own to 11,339.
  */
-const BUDGET_GZIP_BYTES = 11_300;
+const BUDGET_GZIP_BYTES = 11_400;
 
 const NODE_GLOBALS = ['process', 'Buffer', 'global', '__dirname', '__filename', 'require', 'setImmediate'];
 const MARKER = '__node_global_used__';
