@@ -10,7 +10,7 @@ import { createListeners, type Listeners } from './listeners';
 import { type ClientOptions, resolveOptions } from './options';
 import { createReconnectLoop, type ReconnectLoopHooks } from './reconnect-loop';
 import { canShare } from './share-group';
-import { createSnapshotStore } from './snapshot-store';
+import { closedSnapshot, createSnapshotStore } from './snapshot-store';
 
 interface HandlerSet {
   listeners: Listeners<unknown, EventMeta>;
@@ -94,16 +94,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
 
   const onResetThrow = handlerThrew(RESET_EVENT, 'an onReset listener');
   const store = createSnapshotStore(
-    {
-      state: 'closed',
-      lastEventId: resolved.lastEventId,
-      retryAt: null,
-      attempt: 0,
-      paused: null,
-      error: null,
-      clientId: null,
-      role: null,
-    },
+    closedSnapshot(resolved.lastEventId),
     handlerThrew(undefined, 'a state or snapshot listener'),
   );
 

@@ -12,7 +12,7 @@ import { createFetchTransport } from './fetch-transport';
 import { type ClientOptions, resolveOptions } from './options';
 import { createReconnectLoop } from './reconnect-loop';
 import { createSharedLoop } from './shared-loop';
-import { createSnapshotStore } from './snapshot-store';
+import { closedSnapshot, createSnapshotStore } from './snapshot-store';
 
 const { server } = useMockNetwork();
 
@@ -23,21 +23,9 @@ function openTab(hub: ShareHub, options: Partial<ClientOptions<typeof events>> =
   const errors: string[] = [];
   const states: ClientState[] = [];
   const counts = { opened: 0, retrying: 0 };
-  const store = createSnapshotStore(
-    {
-      state: 'closed',
-      lastEventId: resolved.lastEventId,
-      retryAt: null,
-      attempt: 0,
-      paused: null,
-      error: null,
-      clientId: null,
-      role: null,
-    },
-    (error) => {
-      throw error;
-    },
-  );
+  const store = createSnapshotStore(closedSnapshot(resolved.lastEventId), (error) => {
+    throw error;
+  });
   store.onState((state) => void states.push(state));
   const report = (error: SseClientError) => void errors.push(error.code);
   const dispatch = createDispatcher(
@@ -73,6 +61,17 @@ function openTab(hub: ShareHub, options: Partial<ClientOptions<typeof events>> =
 }
 
 const joined = (id: string) => frame('user:joined', { userId: `u${id}`, name: 'Ada' }, id);
+
+/** Two tabs on one stream, both holding event 1: `a` leads, `b` follows. */
+async function twoTabsAfterOneEvent() {
+  const endpoint = mockEndpoint(server, STREAM_URL);
+  const hub = createShareHub();
+  const [a, b] = [openTab(hub), openTab(hub)] as const;
+  await settleUntil(() => expect(b.snapshot().state).toBe('open'));
+  endpoint.latest.send(joined('1'));
+  await settleUntil(() => expect(b.delivered).toEqual(['1:user:joined']));
+  return { endpoint, a, b };
+}
 
 describe('a shared stream', () => {
   it('is opened once for three tabs; every tab delivers its events and mirrors its snapshot', async () => {
@@ -134,12 +133,7 @@ describe('a shared stream', () => {
   });
 
   it('loses nothing when the leader dies between telling the new last event ID and posting its event', async () => {
-    const endpoint = mockEndpoint(server, STREAM_URL);
-    const hub = createShareHub();
-    const [a, b] = [openTab(hub), openTab(hub)] as const;
-    await settleUntil(() => expect(b.snapshot().state).toBe('open'));
-    endpoint.latest.send(joined('1'));
-    await settleUntil(() => expect(b.delivered).toEqual(['1:user:joined']));
+    const { endpoint, a, b } = await twoTabsAfterOneEvent();
 
     // The leader's snapshot with ID 2 goes out; it dies as it posts event 2.
     a.tab.crashWhenPosting((message) => (message as { kind?: string }).kind === 'event');
@@ -194,12 +188,7 @@ describe('a shared stream', () => {
   });
 
   it('hands the stream over when the leading page freezes, and catches the page up when it resumes', async () => {
-    const endpoint = mockEndpoint(server, STREAM_URL);
-    const hub = createShareHub();
-    const [a, b] = [openTab(hub), openTab(hub)] as const;
-    await settleUntil(() => expect(b.snapshot().state).toBe('open'));
-    endpoint.latest.send(joined('1'));
-    await settleUntil(() => expect(b.delivered).toHaveLength(1));
+    const { endpoint, a, b } = await twoTabsAfterOneEvent();
 
     a.tab.freeze();
     await settleUntil(() => expect(endpoint.received).toHaveLength(2));

@@ -16,6 +16,24 @@ export interface SnapshotStore {
 const CHANGED = Symbol('changed');
 
 /**
+ * The snapshot of a client that has not connected yet.
+ *
+ * @param lastEventId - the ID it will resume from (`''`: none)
+ */
+export function closedSnapshot(lastEventId: string): ClientSnapshot {
+  return {
+    state: 'closed',
+    lastEventId,
+    retryAt: null,
+    attempt: 0,
+    paused: null,
+    error: null,
+    clientId: null,
+    role: null,
+  };
+}
+
+/**
  * Creates the snapshot store. The snapshot object is rebuilt lazily, on the first `get()` after a
  * change: the last event ID changes with every event, and a client nobody renders should not pay
  * for an object per event.

@@ -101,6 +101,14 @@ async function openTab(context: BrowserContext, query = ''): Promise<Page> {
   return page;
 }
 
+/** `count` tabs of Ada in a new browser context, each with its stream open. */
+async function adaTabs(count: number, options: { withoutWebLocks?: boolean } = {}): Promise<Page[]> {
+  const context = await newContext(options);
+  const pages: Page[] = [];
+  for (let tab = 0; tab < count; tab++) pages.push(await openTab(context, '?user=ada'));
+  return pages;
+}
+
 function view(page: Page): Promise<TabView> {
   return page.evaluate(() => {
     const test = (globalThis as unknown as { shareTest: ShareTest }).shareTest;
@@ -144,9 +152,7 @@ async function leaderOf(pages: Page[]): Promise<Page> {
 }
 
 it('eight tabs open one stream, and each gets every event, typed, in order', async () => {
-  const context = await newContext();
-  const pages: Page[] = [];
-  for (let tab = 0; tab < 8; tab++) pages.push(await openTab(context, '?user=ada'));
+  const pages = await adaTabs(8);
   expect(sse.stats().clients, 'streams on the server').toBe(1);
   await leaderOf(pages);
   // The sharing code came as a chunk of its own, loaded once per page.
@@ -161,9 +167,7 @@ it('eight tabs open one stream, and each gets every event, typed, in order', asy
 });
 
 it('closing the leading page mid-burst loses and doubles nothing in the other tabs', async () => {
-  const context = await newContext();
-  const pages: Page[] = [];
-  for (let tab = 0; tab < 4; tab++) pages.push(await openTab(context, '?user=ada'));
+  const pages = await adaTabs(4);
   const leader = await leaderOf(pages);
   const survivors = pages.filter((page) => page !== leader);
 
@@ -186,9 +190,7 @@ it('closing the leading page mid-burst loses and doubles nothing in the other ta
 });
 
 it("a leader's close() hands over; a follower's close() leaves the others running", async () => {
-  const context = await newContext();
-  const pages: Page[] = [];
-  for (let tab = 0; tab < 3; tab++) pages.push(await openTab(context, '?user=ada'));
+  const pages = await adaTabs(3);
   const leader = await leaderOf(pages);
   const [follower, other] = pages.filter((page) => page !== leader) as [Page, Page];
 
@@ -210,9 +212,7 @@ it("a leader's close() hands over; a follower's close() leaves the others runnin
 });
 
 it('a leading page that is frozen hands the stream over, and catches up when it runs again', async () => {
-  const context = await newContext();
-  const pages: Page[] = [];
-  for (let tab = 0; tab < 3; tab++) pages.push(await openTab(context, '?user=ada'));
+  const pages = await adaTabs(3);
   const leader = await leaderOf(pages);
   const others = pages.filter((page) => page !== leader);
   const first = await send('ada', 0, 3);
@@ -239,9 +239,7 @@ it('a leading page that is frozen hands the stream over, and catches up when it 
 });
 
 it('elects by heartbeats where there is no Web Locks API, and hands over when the leader goes', async () => {
-  const context = await newContext({ withoutWebLocks: true });
-  const pages: Page[] = [];
-  for (let tab = 0; tab < 3; tab++) pages.push(await openTab(context, '?user=ada'));
+  const pages = await adaTabs(3, { withoutWebLocks: true });
   expect(await pages[0]?.evaluate(() => 'locks' in navigator && navigator.locks !== undefined)).toBe(false);
   const leader = await leaderOf(pages);
   expect(sse.stats().clients).toBe(1);
