@@ -1,4 +1,5 @@
 import { encodeEvent } from '@app/sse-protocol';
+import { catalogFingerprint } from '@app/sse-protocol/contract';
 import { settle, settleUntil } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { events, frame, helloFrame, resetFrame } from '../test/support/catalog';
@@ -213,7 +214,7 @@ describe('protocol events', () => {
     await settleUntil(() => expect(calls).toHaveLength(2));
     expect(calls).toEqual(['u', 'v']);
     expect(errors.map((error) => [error.code, error.event])).toEqual([['catalog-mismatch', 'sse:hello']]);
-    expect(errors[0]!.message).toContain(events.fingerprint);
+    expect(errors[0]!.message).toContain(catalogFingerprint(events));
   });
 
   it('reports an sse:hello that does not match its schema', async () => {

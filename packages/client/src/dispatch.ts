@@ -12,6 +12,7 @@ import type { ZodMiniType } from 'zod/mini';
 import type { EventMeta, ResetInfo } from './client-api';
 import { SseClientError } from './errors';
 import { DEFAULT_MAX_EVENT_ID_LENGTH } from './option-defaults';
+import { ownFingerprint } from './own-fingerprint';
 import { createRecentIds, RECENT_IDS_CAPACITY } from './recent-ids';
 
 /** One event ready for routing. */
@@ -83,6 +84,9 @@ function parseProtocol<T>(
   return undefined;
 }
 
+/** How many unknown-event reports wait for the catalog check at most; later ones go out at once. */
+const MAX_HELD_REPORTS = 100;
+
 /**
  * Routes one event: to the protocol, to the handlers, or to `onError` with the reason it was
  * dropped. Returns the server's `sse:hello` when the event was a valid one, for the reconnect loop
@@ -92,8 +96,8 @@ export type Dispatch = (event: RoutedEvent) => HelloData | undefined;
 
 /**
  * Creates the router of incoming events. Protocol events (`sse:` prefix) are consumed here and
- * never reach handlers: `sse:hello` (checked against the client's catalog fingerprint, a mismatch
- * reported once per server fingerprint), `sse:reset`; other `sse:` names, from a newer server,
+ * never reach handlers: `sse:hello` (checked against the client's catalog fingerprint once its
+ * code has loaded, see ownFingerprint; a mismatch reported once per server fingerprint), `sse:reset`; other `sse:` names, from a newer server,
  * are ignored. Catalog events are checked for duplicates, parsed as JSON, validated and delivered.
  *
  * @param events - the catalog
@@ -115,32 +119,51 @@ export function createDispatcher(
   if (resumeFrom !== '') delivered.add(resumeFrom);
   let reportedFingerprint: string | undefined;
   let serverCompatible = false;
+  // The catalog check completes once the client's own fingerprint is known (its code loads on
+  // demand, see ownFingerprint). Until then, reports of unknown events wait here: they are dropped
+  // if the server turns out to run a compatible newer catalog, and reported if not.
+  let heldReports: SseClientError[] | undefined;
+  let checks = 0;
+
+  function checkCatalog(hello: HelloData, own: string | undefined): void {
+    const held = heldReports ?? [];
+    heldReports = undefined;
+    if (own === undefined || hello.fingerprint === own) serverCompatible = false;
+    else if (hello.compatible?.includes(own)) {
+      // A newer catalog that this one can read (the server checked): events this catalog does
+      // not know are skipped quietly.
+      serverCompatible = true;
+    } else {
+      serverCompatible = false;
+      if (hello.fingerprint !== reportedFingerprint) {
+        reportedFingerprint = hello.fingerprint;
+        const breaking = hello.breaking?.find((entry) => entry.fingerprint === own);
+        report(
+          new SseClientError(
+            'catalog-mismatch',
+            breaking === undefined
+              ? `the server's event catalog (${hello.fingerprint}) differs from the client's (${own}); events that still validate keep flowing`
+              : `the server's event catalog (${hello.fingerprint}) breaks the client's (${own}): ${breaking.finding}; events that still validate keep flowing`,
+            { event: HELLO_EVENT },
+          ),
+        );
+      }
+    }
+    if (!serverCompatible) for (const error of held) report(error);
+  }
 
   function protocolEvent(event: RoutedEvent): HelloData | undefined {
     if (event.event === HELLO_EVENT) {
       const hello = parseProtocol(event, helloSchema, report);
       if (hello === undefined) return undefined;
-      if (hello.fingerprint === events.fingerprint) serverCompatible = false;
-      else if (hello.compatible?.includes(events.fingerprint)) {
-        // A newer catalog that this one can read (the server checked): events this catalog does
-        // not know are skipped quietly.
-        serverCompatible = true;
-      } else {
-        serverCompatible = false;
-        if (hello.fingerprint !== reportedFingerprint) {
-          reportedFingerprint = hello.fingerprint;
-          const breaking = hello.breaking?.find((entry) => entry.fingerprint === events.fingerprint);
-          report(
-            new SseClientError(
-              'catalog-mismatch',
-              breaking === undefined
-                ? `the server's event catalog (${hello.fingerprint}) differs from the client's (${events.fingerprint}); events that still validate keep flowing`
-                : `the server's event catalog (${hello.fingerprint}) breaks the client's (${events.fingerprint}): ${breaking.finding}; events that still validate keep flowing`,
-              { event: HELLO_EVENT },
-            ),
-          );
-        }
-      }
+      // Only the latest hello's check applies (a reconnection may reach another server). When the
+      // chunk cannot load, nothing is compared and unknown events are reported as usual.
+      const check = ++checks;
+      heldReports ??= [];
+      ownFingerprint(events).then(
+        (own) => check === checks && checkCatalog(hello, own),
+        () => check === checks && checkCatalog(hello, undefined),
+      );
       return hello;
     }
     if (event.event === RESET_EVENT) {
@@ -161,13 +184,13 @@ export function createDispatcher(
     if (!events.has(name)) {
       targets.skipped();
       if (serverCompatible) return;
-      report(
-        new SseClientError(
-          'unknown-event',
-          `received event ${JSON.stringify(name)}, which the catalog does not define; it was dropped`,
-          { event: name },
-        ),
+      const error = new SseClientError(
+        'unknown-event',
+        `received event ${JSON.stringify(name)}, which the catalog does not define; it was dropped`,
+        { event: name },
       );
+      if (heldReports !== undefined && heldReports.length < MAX_HELD_REPORTS) heldReports.push(error);
+      else report(error);
       return;
     }
     const json = parseJson(name, event.data, report);

@@ -23,7 +23,8 @@ import { SseError } from '@app/sse-protocol';
  * - `validation-failed`: an event's data does not match its catalog schema (`paths` says where).
  * - `unknown-event`: an event name the catalog does not define (`message` included).
  * - `handler-threw`: a handler threw or rejected; the other handlers still ran.
- * - `catalog-mismatch`: the server announced a catalog fingerprint other than the client's.
+ * - `catalog-mismatch`: the server announced a catalog fingerprint other than the client's (said once
+ *   the client's own is computed, by code loaded with the first `sse:hello`).
  * - `parse`: the stream held input the parser ignored or discarded (see `cause`).
  * - `oversized-id`: an `id:` field longer than the `maxEventIdLength` option. Reported once per
  *   connection; such IDs are ignored on it (the events still arrive, with the last event ID

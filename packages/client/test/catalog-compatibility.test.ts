@@ -1,4 +1,10 @@
-import { checkCompatibility, defineEvents } from '@app/sse-protocol';
+import { defineEvents } from '@app/sse-protocol';
+import {
+  type CatalogContract,
+  catalogFingerprint,
+  checkCompatibility,
+  toContract,
+} from '@app/sse-protocol/contract';
 import { createEmitter, createMemoryStore, type Emitter, type ReplayStore } from '@app/sse-server';
 import { listen, settle, waitFor } from '@app/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,7 +37,7 @@ afterEach(async () => {
 
 async function serve<C extends typeof v1 | typeof v2 | typeof v2Breaking>(
   events: C,
-  options: { store?: ReplayStore; compatibleWith?: ReturnType<typeof v1.toContract>[] } = {},
+  options: { store?: ReplayStore; compatibleWith?: CatalogContract[] } = {},
 ) {
   const sse: Emitter<C> = createEmitter({ events, heartbeatMs: 0, retryMs: 20, ...options });
   const server = await listen(sse.handler());
@@ -59,7 +65,7 @@ function v1Client(url: string, lastEventId?: string) {
 
 describe('a v1 client on a v2 server', { timeout: 20_000 }, () => {
   it('compatible, and told so: no error, new fields dropped, new event types skipped and counted', async () => {
-    const { sse, url } = await serve(v2, { compatibleWith: [v1.toContract()] });
+    const { sse, url } = await serve(v2, { compatibleWith: [toContract(v1)] });
     const { client, joined, errors } = v1Client(url);
     await waitFor(() => expect(client.getSnapshot().clientId).not.toBeNull());
     await sse.broadcast('job:done', { jobId: 'j1' });
@@ -74,11 +80,11 @@ describe('a v1 client on a v2 server', { timeout: 20_000 }, () => {
   });
 
   it('breaking, and told which change breaks it: catalog-mismatch with the first finding', async () => {
-    const { url } = await serve(v2Breaking, { compatibleWith: [v1.toContract()] });
+    const { url } = await serve(v2Breaking, { compatibleWith: [toContract(v1)] });
     const { errors } = v1Client(url);
     await waitFor(() => expect(errors.map((error) => error.code)).toEqual(['catalog-mismatch']));
     expect(errors[0]?.message).toContain(
-      `breaks the client's (${v1.fingerprint}): user:joined required field $.name was removed: clients built before the change require it`,
+      `breaks the client's (${catalogFingerprint(v1)}): user:joined required field $.name was removed: clients built before the change require it`,
     );
   });
 

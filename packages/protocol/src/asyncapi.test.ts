@@ -2,6 +2,7 @@ import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appEvents } from '../test/app-events';
+import { toAsyncAPI } from './contract-index';
 import { defineEvents } from './index';
 
 // The official AsyncAPI parser validates against the AsyncAPI 3 JSON Schema and its rule set. It is
@@ -30,7 +31,7 @@ describe('catalog.toAsyncAPI', () => {
     description: 'Live dashboard',
     server: { host: 'api.example.com' },
   };
-  const document = appEvents.toAsyncAPI(options);
+  const document = toAsyncAPI(appEvents, options);
 
   it('is a valid AsyncAPI 3.0 document', async () => {
     expect(document.asyncapi).toBe('3.0.0');
@@ -68,11 +69,11 @@ describe('catalog.toAsyncAPI', () => {
   });
 
   it('defaults the path to /events, the server protocol to https, and has no server unless asked', () => {
-    const minimal = appEvents.toAsyncAPI({ title: 't', version: '1' });
+    const minimal = toAsyncAPI(appEvents, { title: 't', version: '1' });
     expect((minimal.channels as Record<string, { address: string }>).events?.address).toBe('/events');
     expect(minimal).not.toHaveProperty('servers');
     expect(minimal.info).toEqual({ title: 't', version: '1' });
-    const plain = appEvents.toAsyncAPI({
+    const plain = toAsyncAPI(appEvents, {
       title: 't',
       version: '1',
       server: { host: 'localhost:3000', protocol: 'http' },
@@ -87,7 +88,7 @@ describe('catalog.toAsyncAPI', () => {
       a_b: z.object({ n: z.number() }),
       'événement 😀': z.object({ ok: z.boolean() }),
     });
-    const raw = catalog.toAsyncAPI({ title: 't', version: '1' });
+    const raw = toAsyncAPI(catalog, { title: 't', version: '1' });
     const keys = Object.keys((raw.components as { messages: object }).messages);
     expect(new Set(keys).size).toBe(4);
     for (const key of keys) expect(key).toMatch(/^[a-zA-Z0-9.\-_]+$/);

@@ -1,8 +1,9 @@
 import type * as core from 'zod/v4/core';
+import type { EventCatalog } from './catalog';
 import { dataJsonSchema } from './fingerprint';
 import { rebaseSchema } from './json-schema';
 
-/** Options of {@link EventCatalog.toAsyncAPI}. */
+/** Options of {@link toAsyncAPI}. */
 export interface AsyncApiOptions {
   /** The API's title. */
   title: string;
@@ -90,4 +91,19 @@ export function catalogAsyncApi(
     components: { messages },
   };
   return document;
+}
+
+/**
+ * An AsyncAPI 3.0 document of a catalog's event stream (see {@link catalogAsyncApi} for its shape).
+ *
+ * @param catalog - a catalog made by `defineEvents`
+ * @param options - title, version, path and an optional server
+ *
+ * @example
+ * ```ts
+ * const doc = toAsyncAPI(events, { title: 'Dashboard events', version: '1.0.0', path: '/events' });
+ * ```
+ */
+export function toAsyncAPI(catalog: EventCatalog, options: AsyncApiOptions): AsyncApiDocument {
+  return catalogAsyncApi(catalog.events, options);
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appEvents } from '../test/app-events';
-import { defineEvents, EventValidationError, isEventValidationError } from './index';
+import { toContract } from './contract-index';
+import * as runtime from './index';
+import { defineEvents, EventValidationError, isEventCatalog, isEventValidationError } from './index';
 
 describe('defineEvents', () => {
   it('lists the names in definition order and keeps every schema', () => {
@@ -143,5 +145,31 @@ describe('catalog.schema', () => {
     expect(appEvents.schema.safeParse({ type: 'other', data: {} }).success).toBe(false);
     expect(appEvents.schema.safeParse({ data: { userId: 'u' } }).success).toBe(false);
     expect(appEvents.schema.safeParse('user:left').success).toBe(false);
+  });
+});
+
+describe('isEventCatalog', () => {
+  it('tells a catalog from its contract, its schema map and other values', () => {
+    expect(isEventCatalog(appEvents)).toBe(true);
+    expect(isEventCatalog({ ...appEvents })).toBe(true); // another copy of the package: same shape
+    expect(isEventCatalog(toContract(appEvents))).toBe(false);
+    expect(isEventCatalog(appEvents.events)).toBe(false);
+    for (const value of [null, undefined, 'catalog', 42, [], () => {}])
+      expect(isEventCatalog(value)).toBe(false);
+  });
+});
+
+describe('the runtime entry point', () => {
+  it('leaves the contract functions to @app/sse-protocol/contract, so browser bundles do not carry them', () => {
+    const names = Object.keys(runtime);
+    for (const name of [
+      'catalogFingerprint',
+      'toJSONSchema',
+      'toAsyncAPI',
+      'toContract',
+      'checkCompatibility',
+    ])
+      expect(names).not.toContain(name);
+    expect(Object.keys(appEvents)).not.toContain('fingerprint');
   });
 });

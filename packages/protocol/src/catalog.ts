@@ -1,12 +1,8 @@
 import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
 import { $ZodType } from 'zod/v4/core';
-import { type AsyncApiDocument, type AsyncApiOptions, catalogAsyncApi } from './asyncapi';
-import { type CatalogContract, catalogContract } from './contract';
 import { EventValidationError, ProtocolError } from './errors';
 import { assertEventName } from './event-name';
-import { catalogFingerprint } from './fingerprint';
-import { catalogJsonSchema, type JsonSchema } from './json-schema';
 
 /**
  * The schemas a catalog is made of: event name to zod schema of its `data`. Any zod 4 schema is
@@ -39,11 +35,6 @@ export interface EventCatalog<S extends EventSchemas = EventSchemas> {
    * `safeParse`, and works with every function of `zod` and `zod/mini` that takes a schema.
    */
   readonly schema: z.ZodMiniType<EventUnionOf<S>, InputEventUnionOf<S>>;
-  /**
-   * A stable fingerprint of the catalog: `sha256:` and the SHA-256 of its canonical JSON Schema.
-   * The same schemas give the same string on every machine and runtime; any change gives another.
-   */
-  readonly fingerprint: string;
   /** Whether the catalog defines `name` (narrows it to the catalog's names). */
   has(name: string): name is keyof S & string;
   /**
@@ -53,27 +44,6 @@ export interface EventCatalog<S extends EventSchemas = EventSchemas> {
   parse<N extends keyof S & string>(name: N, data: unknown): core.output<S[N]>;
   /** Like {@link EventCatalog.parse}, but returns `{ success, data | error }` instead of throwing. */
   safeParse<N extends keyof S & string>(name: N, data: unknown): SafeParseEventResult<core.output<S[N]>>;
-  /** The JSON Schema (draft 2020-12) of every `{ type, data }` envelope, for teams without TypeScript. */
-  toJSONSchema(): JsonSchema;
-  /**
-   * An AsyncAPI 3.0 document of the event stream.
-   *
-   * @example
-   * ```ts
-   * const doc = events.toAsyncAPI({ title: 'Dashboard events', version: '1.0.0', path: '/events' });
-   * ```
-   */
-  /**
-   * The catalog as plain JSON, to commit and compare later versions with: `checkCompatibility`,
-   * `sse-catalog check`, the emitter's `compatibleWith`. Events are sorted by name.
-   *
-   * @example
-   * ```ts
-   * writeFileSync('events.contract.json', `${JSON.stringify(events.toContract(), null, 2)}\n`);
-   * ```
-   */
-  toContract(): CatalogContract;
-  toAsyncAPI(options: AsyncApiOptions): AsyncApiDocument;
 }
 
 /** The names of a catalog's events. */
@@ -139,7 +109,6 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
     'type',
     envelopes as unknown as [(typeof envelopes)[number], ...(typeof envelopes)[number][]],
   ) as unknown as z.ZodMiniType<EventUnionOf<S>, InputEventUnionOf<S>>;
-  let fingerprint: string | undefined;
 
   const has = (name: string): name is keyof S & string => Object.hasOwn(frozen, name);
 
@@ -159,10 +128,6 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
     events: frozen,
     names: Object.freeze(names),
     schema,
-    get fingerprint() {
-      fingerprint ??= catalogFingerprint(frozen);
-      return fingerprint;
-    },
     has,
     parse<N extends keyof S & string>(name: N, data: unknown): core.output<S[N]> {
       const result = safeParse(name, data);
@@ -170,8 +135,22 @@ export function defineEvents<const S extends EventSchemas>(schemas: S): EventCat
       throw result.error;
     },
     safeParse,
-    toJSONSchema: () => catalogJsonSchema(frozen),
-    toContract: () => catalogContract(frozen),
-    toAsyncAPI: (options: AsyncApiOptions) => catalogAsyncApi(frozen, options),
   });
+}
+
+/**
+ * Whether `value` is a catalog made by {@link defineEvents}, from this copy of the package or any
+ * other (the check looks at its shape, not its prototype).
+ *
+ * @param value - anything
+ */
+export function isEventCatalog(value: unknown): value is EventCatalog {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof EventCatalog, unknown>>;
+  return (
+    Array.isArray(candidate.names) &&
+    typeof candidate.events === 'object' &&
+    typeof candidate.has === 'function' &&
+    typeof candidate.safeParse === 'function'
+  );
 }

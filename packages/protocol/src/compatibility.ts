@@ -1,5 +1,5 @@
-import type { EventCatalog } from './catalog';
-import { type CatalogContract, readContract } from './contract';
+import { type EventCatalog, isEventCatalog } from './catalog';
+import { type CatalogContract, readContract, toContract } from './contract';
 import { canonicalJson } from './fingerprint';
 import type { JsonSchema } from './json-schema';
 import { coverageGaps, type Gap } from './schema-coverage';
@@ -206,21 +206,13 @@ function safeFieldChanges(
   }
 }
 
-function toContract(value: EventCatalog | CatalogContract | unknown): CatalogContract {
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    'toContract' in value &&
-    typeof value.toContract === 'function'
-  ) {
-    return value.toContract() as CatalogContract;
-  }
-  return readContract(value);
+function contractOf(value: EventCatalog | CatalogContract | unknown): CatalogContract {
+  return isEventCatalog(value) ? toContract(value) : readContract(value);
 }
 
 /**
  * Compares two versions of an event catalog and says whether the change is safe, and every change
- * it found. Each side is a catalog (`defineEvents`) or its saved contract (`events.toContract()`,
+ * it found. Each side is a catalog (`defineEvents`) or its saved contract (`toContract(events)`,
  * `sse-catalog snapshot`). A change is judged on the JSON Schemas of both: for `backward`, every
  * payload the previous catalog could send must pass the next catalog's validation; for `forward`,
  * every payload the next catalog can send must pass the previous one's. What cannot be proved is
@@ -246,8 +238,8 @@ export function checkCompatibility(
   options: CompatibilityOptions = {},
 ): CompatibilityResult {
   const mode = options.mode ?? 'full';
-  const before = toContract(previous);
-  const after = toContract(next);
+  const before = contractOf(previous);
+  const after = contractOf(next);
   const breaking = new Map<string, CompatibilityFinding>();
   const add = (event: string, path: string, named: Named, direction: CompatibilityDirection) => {
     const key = `${event}\u0000${path}\u0000${named.kind}`;

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
+import type { EventCatalog } from './catalog';
 import { ProtocolError } from './errors';
-import { catalogFingerprint } from './fingerprint';
+import { schemasFingerprint } from './fingerprint';
 import type { JsonSchema } from './json-schema';
 
 /** The `format` of a catalog contract file. */
@@ -50,7 +51,23 @@ export function catalogContract(schemas: Readonly<Record<string, core.$ZodType>>
     const schema = schemas[name] as core.$ZodType;
     events[name] = { output: dataSchema(schema, 'output'), input: dataSchema(schema, 'input') };
   }
-  return { format: CONTRACT_FORMAT, version: 1, fingerprint: catalogFingerprint(schemas), events };
+  return { format: CONTRACT_FORMAT, version: 1, fingerprint: schemasFingerprint(schemas), events };
+}
+
+/**
+ * The catalog as plain JSON (a {@link CatalogContract}), to commit and compare later versions with:
+ * `checkCompatibility`, `sse-catalog check`, the emitter's `compatibleWith`. Events are sorted by
+ * name.
+ *
+ * @param catalog - a catalog made by `defineEvents`
+ *
+ * @example
+ * ```ts
+ * writeFileSync('events.contract.json', `${JSON.stringify(toContract(events), null, 2)}\n`);
+ * ```
+ */
+export function toContract(catalog: EventCatalog): CatalogContract {
+  return catalogContract(catalog.events);
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
+import type { EventCatalog } from './catalog';
 import { mapSchema } from './schema-walk';
 import { sha256Hex } from './sha256';
 
@@ -32,8 +33,8 @@ export function dataJsonSchema(
 }
 
 /**
- * The fingerprint of a set of event schemas: `sha256:` and the SHA-256 hex of the canonical JSON
- * of `{ name: JSON Schema }`, with every `required` list sorted. It only depends on the schemas, so
+ * The fingerprint of a catalog: `sha256:` and the SHA-256 hex of the canonical JSON of
+ * `{ name: JSON Schema }`, with every `required` list sorted. It only depends on the schemas, so
  * it is the same on every machine and runtime, and anyone can recompute it from the JSON Schema.
  *
  * What counts as "the same": order never matters where JSON gives it no meaning. Events may be
@@ -42,9 +43,9 @@ export function dataJsonSchema(
  * fingerprint: an event or field added, removed or renamed, a type, a constraint, an optional field
  * made required, an enum value (or the order of enum and union members), a description.
  *
- * @param schemas - event name to zod schema
+ * @param schemas - event name to zod schema (see {@link catalogFingerprint} for a catalog)
  */
-export function catalogFingerprint(schemas: Readonly<Record<string, core.$ZodType>>): string {
+export function schemasFingerprint(schemas: Readonly<Record<string, core.$ZodType>>): string {
   const document: Record<string, unknown> = {};
   for (const name of Object.keys(schemas)) {
     document[name] = mapSchema(dataJsonSchema(schemas[name] as core.$ZodType), (node) =>
@@ -52,4 +53,30 @@ export function catalogFingerprint(schemas: Readonly<Record<string, core.$ZodTyp
     );
   }
   return `sha256:${sha256Hex(canonicalJson(document))}`;
+}
+
+// Computed once per catalog: the server announces it on every connection. A catalog's schemas are
+// frozen, so its fingerprint never changes.
+const fingerprints = /* @__PURE__ */ new WeakMap<EventCatalog, string>();
+
+/**
+ * The catalog's fingerprint (see {@link schemasFingerprint} for what it covers): the server
+ * announces it in `sse:hello`, and a client compares it with its own catalog's. A function, not a
+ * property of the catalog, so a browser app that never computes it does not bundle it (nor zod's
+ * JSON Schema code it is built on).
+ *
+ * @param catalog - a catalog made by `defineEvents`
+ *
+ * @example
+ * ```ts
+ * console.log(catalogFingerprint(events)); // sha256:9f2c...
+ * ```
+ */
+export function catalogFingerprint(catalog: EventCatalog): string {
+  let fingerprint = fingerprints.get(catalog);
+  if (fingerprint === undefined) {
+    fingerprint = schemasFingerprint(catalog.events);
+    fingerprints.set(catalog, fingerprint);
+  }
+  return fingerprint;
 }

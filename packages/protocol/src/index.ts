@@ -1,4 +1,7 @@
-export type { AsyncApiDocument, AsyncApiOptions } from './asyncapi';
+// The runtime entry point: the catalog, the wire encoder and parser, the protocol's own events.
+// What only servers and tooling need (fingerprints, JSON Schema, AsyncAPI, contracts and their
+// compatibility) is the `@app/sse-protocol/contract` entry point (contract-index.ts), so that a
+// browser bundle never carries it, nor zod's JSON Schema generator it is built on.
 export {
   defineEvents,
   type EventCatalog,
@@ -9,18 +12,9 @@ export {
   type EventUnion,
   type EventUnionOf,
   type InputEventUnionOf,
+  isEventCatalog,
   type SafeParseEventResult,
 } from './catalog';
-export {
-  type CompatibilityDirection,
-  type CompatibilityFinding,
-  type CompatibilityMode,
-  type CompatibilityOptions,
-  type CompatibilityResult,
-  checkCompatibility,
-  type FindingKind,
-} from './compatibility';
-export { type CatalogContract, CONTRACT_FORMAT, type EventContract, readContract } from './contract';
 export {
   assertFieldValue,
   assertRetry,
@@ -47,8 +41,6 @@ export {
   parseEventId,
 } from './event-id';
 export { assertEventName, RESERVED_PREFIX } from './event-name';
-export { canonicalJson, catalogFingerprint } from './fingerprint';
-export type { JsonSchema } from './json-schema';
 export { type NumberRange, numberOptionProblem } from './option-checks';
 export { createParser } from './parse';
 export {

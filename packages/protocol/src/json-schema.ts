@@ -1,4 +1,5 @@
 import type * as core from 'zod/v4/core';
+import type { EventCatalog } from './catalog';
 import { dataJsonSchema } from './fingerprint';
 import { mapSchema } from './schema-walk';
 
@@ -59,4 +60,19 @@ export function catalogJsonSchema(schemas: Readonly<Record<string, core.$ZodType
     oneOf,
     $defs: defs,
   };
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of every `{ type, data }` envelope of a catalog, for teams
+ * without TypeScript (see {@link catalogJsonSchema} for its shape).
+ *
+ * @param catalog - a catalog made by `defineEvents`
+ *
+ * @example
+ * ```ts
+ * writeFileSync('events.schema.json', JSON.stringify(toJSONSchema(events), null, 2));
+ * ```
+ */
+export function toJSONSchema(catalog: EventCatalog): JsonSchema {
+  return catalogJsonSchema(catalog.events);
 }

@@ -65,7 +65,7 @@ export interface Emitter<C extends EventCatalog> {
    *
    * @example
    * ```ts
-   * app.get('/events.schema.json', (_req, res) => res.json(sse.events.toJSONSchema()));
+   * app.get('/events.schema.json', (_req, res) => res.json(toJSONSchema(sse.events)));
    * ```
    */
   readonly events: C;

@@ -1,4 +1,5 @@
 import { defineEvents } from '@app/sse-protocol';
+import { catalogFingerprint, toContract } from '@app/sse-protocol/contract';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGreeting } from './greeting';
@@ -9,7 +10,7 @@ const v3 = defineEvents({ note: z.object({ text: z.string(), level: z.enum(['a',
 
 describe('createGreeting', () => {
   it('says only the fingerprint and heartbeat without compatibleWith', () => {
-    expect(createGreeting(v2, 1000)).toEqual({ fingerprint: v2.fingerprint, heartbeatMs: 1000 });
+    expect(createGreeting(v2, 1000)).toEqual({ fingerprint: catalogFingerprint(v2), heartbeatMs: 1000 });
   });
 
   it('lists older catalogs whose clients can read this one, and those it breaks with the first change', () => {
@@ -17,14 +18,14 @@ describe('createGreeting', () => {
       note: z.object({ text: z.string().max(10), pinned: z.boolean().optional() }),
     });
     expect(
-      createGreeting(newest, 0, [v1.toContract(), v2.toContract(), v3.toContract(), newest.toContract()]),
+      createGreeting(newest, 0, [toContract(v1), toContract(v2), toContract(v3), toContract(newest)]),
     ).toEqual({
-      fingerprint: newest.fingerprint,
+      fingerprint: catalogFingerprint(newest),
       heartbeatMs: 0,
-      compatible: [v1.fingerprint, v2.fingerprint],
+      compatible: [catalogFingerprint(v1), catalogFingerprint(v2)],
       breaking: [
         {
-          fingerprint: v3.fingerprint,
+          fingerprint: catalogFingerprint(v3),
           finding: 'note required field $.level was removed: clients built before the change require it',
         },
       ],

@@ -1,11 +1,10 @@
+import { type EventCatalog, type HelloData, isProtocolError } from '@app/sse-protocol';
 import {
   type CatalogContract,
+  catalogFingerprint,
   checkCompatibility,
-  type EventCatalog,
-  type HelloData,
-  isProtocolError,
   readContract,
-} from '@app/sse-protocol';
+} from '@app/sse-protocol/contract';
 import { SseServerError } from './errors';
 
 /** What `sse:hello` tells every connection besides its own ID, computed once per emitter. */
@@ -42,7 +41,7 @@ export function createGreeting(
         cause: error,
       });
     }
-    if (contract.fingerprint === catalog.fingerprint) continue;
+    if (contract.fingerprint === catalogFingerprint(catalog)) continue;
     const result = checkCompatibility(contract, catalog, { mode: 'forward' });
     if (result.compatible) compatible.push(contract.fingerprint);
     else {
@@ -54,7 +53,7 @@ export function createGreeting(
     }
   }
   return {
-    fingerprint: catalog.fingerprint,
+    fingerprint: catalogFingerprint(catalog),
     heartbeatMs,
     // Absent unless used: the hello of an emitter without `compatibleWith` stays as it was.
     ...(compatible.length > 0 ? { compatible } : {}),

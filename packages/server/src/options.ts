@@ -1,9 +1,5 @@
-import {
-  type CatalogContract,
-  type EventCatalog,
-  MAX_TIMER_DELAY_MS,
-  numberOptionProblem,
-} from '@app/sse-protocol';
+import { type EventCatalog, MAX_TIMER_DELAY_MS, numberOptionProblem } from '@app/sse-protocol';
+import type { CatalogContract } from '@app/sse-protocol/contract';
 import type { Meter } from '@opentelemetry/api';
 import type { ConnectionIdentity, ConnectionInfo, DisconnectInfo } from './connection-info';
 import { SseServerError } from './errors';
@@ -42,7 +38,7 @@ export interface EmitterOptions<C extends EventCatalog> {
    */
   store?: ReplayStore;
   /**
-   * Contracts of older catalogs that clients in the field were built with (`events.toContract()`
+   * Contracts of older catalogs that clients in the field were built with (`toContract(events)`
    * or `sse-catalog snapshot` files). Each is checked once, at creation: clients of a catalog this
    * one is `forward`-compatible with are told so in `sse:hello` and get no `catalog-mismatch`; the
    * others get `catalog-mismatch` naming the first breaking change.

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { EventValidationError, HELLO_EVENT, helloSchema, isEventValidationError } from '@app/sse-protocol';
+import { catalogFingerprint } from '@app/sse-protocol/contract';
 import { openRaw, type RawStream, waitFor } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createEmitter, type Emitter } from '../src/index';
@@ -47,7 +48,7 @@ describe('typed delivery', () => {
     const helloData = helloSchema.parse(JSON.parse(hello?.data ?? ''));
     expect(helloData).toEqual({
       clientId: expect.any(String),
-      fingerprint: events.fingerprint,
+      fingerprint: catalogFingerprint(events),
       heartbeatMs: 0,
     });
     expect(hello?.id).toMatch(/^[0-9a-z]+-0$/);

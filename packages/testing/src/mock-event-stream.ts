@@ -7,6 +7,7 @@ import {
   RESET_EVENT,
   type ResetReason,
 } from '@app/sse-protocol';
+import { catalogFingerprint } from '@app/sse-protocol/contract';
 import { http, type Path, sse } from 'msw';
 import { assertEpoch, createTestEpoch } from './event-ids';
 import type { MockConnection, MockEventStream, MockEventStreamOptions } from './mock-event-stream-api';
@@ -157,7 +158,7 @@ export function mockEventStream<C extends EventCatalog>(
     request.signal.addEventListener('abort', () => close(entry), { once: true });
     const resume = resumeFrom(connection.lastEventId);
     writer.retry(retryMs);
-    const hello = JSON.stringify({ clientId, fingerprint: events.fingerprint, heartbeatMs: 0 });
+    const hello = JSON.stringify({ clientId, fingerprint: catalogFingerprint(events), heartbeatMs: 0 });
     const reset = 'reset' in resume ? resume.reset : pendingReset;
     pendingReset = null;
     if (reset !== null) {

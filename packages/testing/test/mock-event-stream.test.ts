@@ -1,4 +1,5 @@
 import { EventValidationError } from '@app/sse-protocol';
+import { catalogFingerprint } from '@app/sse-protocol/contract';
 import { waitFor } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
 import { events } from './catalog';
@@ -130,7 +131,7 @@ describe('mockEventStream with the real client', () => {
     const { clientId } = stream.connections[0]!;
     expect({ type: response.headers.get('content-type'), text }).toEqual({
       type: 'text/event-stream',
-      text: `: ok\nretry: 25\n\nid: wire-0\nevent: sse:hello\ndata: ${JSON.stringify({ clientId, fingerprint: events.fingerprint, heartbeatMs: 0 })}\n\n`,
+      text: `: ok\nretry: 25\n\nid: wire-0\nevent: sse:hello\ndata: ${JSON.stringify({ clientId, fingerprint: catalogFingerprint(events), heartbeatMs: 0 })}\n\n`,
     });
     await waitFor(() => expect(stream.connections[0]?.open).toBe(false));
   });

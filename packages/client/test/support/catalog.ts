@@ -1,4 +1,5 @@
 import { defineEvents, encodeEvent, HELLO_EVENT, RESET_EVENT, type ResetReason } from '@app/sse-protocol';
+import { catalogFingerprint } from '@app/sse-protocol/contract';
 import { z } from 'zod';
 
 /** The catalog every client test uses. */
@@ -21,7 +22,7 @@ export function helloFrame(
     HELLO_EVENT,
     {
       clientId: options.clientId ?? 'c1',
-      fingerprint: options.fingerprint ?? events.fingerprint,
+      fingerprint: options.fingerprint ?? catalogFingerprint(events),
       heartbeatMs: options.heartbeatMs ?? 0,
     },
     options.id,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { EventCatalog } from '../catalog';
+import { type EventCatalog, isEventCatalog } from '../catalog';
 import { type CatalogContract, readContract } from '../contract';
 
 /** A failure the CLI reports on one line, exiting with status 2. */
@@ -11,12 +11,6 @@ export class UsageError extends Error {
 }
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
-
-const isCatalog = (value: unknown): value is EventCatalog =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as { toContract?: unknown }).toContract === 'function' &&
-  Array.isArray((value as { names?: unknown }).names);
 
 /**
  * Imports a module. TypeScript loads natively where Node strips types (22.18 and later, 23.6 and
@@ -76,11 +70,11 @@ export async function loadCatalog(specifier: string, name?: string): Promise<Eve
   }
   const exports = await importModule(path);
   if (name !== undefined) {
-    if (isCatalog(exports[name])) return exports[name];
+    if (isEventCatalog(exports[name])) return exports[name];
     throw new UsageError(`${specifier} has no catalog export named ${JSON.stringify(name)}`);
   }
-  if (isCatalog(exports.default)) return exports.default;
-  const catalogs = Object.keys(exports).filter((key) => isCatalog(exports[key]));
+  if (isEventCatalog(exports.default)) return exports.default;
+  const catalogs = Object.keys(exports).filter((key) => isEventCatalog(exports[key]));
   if (catalogs.length === 1) return exports[catalogs[0] as string] as EventCatalog;
   if (catalogs.length === 0) {
     throw new UsageError(`${specifier} exports no event catalog (a defineEvents() result)`);

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { isEventCatalog } from '../catalog';
 import { type CompatibilityFinding, type CompatibilityMode, checkCompatibility } from '../compatibility';
-import type { CatalogContract } from '../contract';
+import { type CatalogContract, toContract } from '../contract';
 import { loadCatalog, UsageError } from './load-catalog';
 
 const HELP = `sse-catalog: snapshot an event catalog and check changes against it
@@ -30,8 +31,8 @@ function breaksMode(finding: CompatibilityFinding, mode: CompatibilityMode): boo
   return finding.breaks.some((direction) => mode === 'full' || direction === mode);
 }
 
-function toContract(side: Awaited<ReturnType<typeof loadCatalog>>): CatalogContract {
-  return 'toContract' in side ? side.toContract() : side;
+function contractOf(side: Awaited<ReturnType<typeof loadCatalog>>): CatalogContract {
+  return isEventCatalog(side) ? toContract(side) : side;
 }
 
 /** What one run printed and its exit status. */
@@ -63,7 +64,7 @@ function catalogArgument(invocation: Invocation, index: number, what: string) {
 }
 
 async function snapshot(invocation: Invocation): Promise<CliResult> {
-  const contract = toContract(await catalogArgument(invocation, 0, 'snapshot needs the catalog module'));
+  const contract = contractOf(await catalogArgument(invocation, 0, 'snapshot needs the catalog module'));
   const text = `${JSON.stringify(contract, null, 2)}\n`;
   if (invocation.out === undefined) return printed(0, [text.trimEnd()]);
   await writeFile(invocation.out, text);
@@ -82,7 +83,7 @@ async function check(invocation: Invocation): Promise<CliResult> {
   if (!result.compatible) {
     return printed(1, [...lines, `${breaking.length} breaking change(s) in ${mode} mode against ${against}`]);
   }
-  const stale = toContract(previous).fingerprint !== toContract(next).fingerprint;
+  const stale = contractOf(previous).fingerprint !== contractOf(next).fingerprint;
   const safe = result.findings.length - breaking.length;
   return printed(0, [
     `compatible (${mode}) with ${against}: ${safe} safe change(s)` +
