@@ -34,8 +34,9 @@ export const USAGE = `Usage: pnpm --filter @app/bench bench [-- options]
   --connections=1000,5000
                          fan-out connection counts (default 1000,5000,10000)
   --servers=ours-express,raw
-                         fan-out servers: ours-express, ours-node, ours-fetch, better-sse, raw
-                         (default: all; \`ours\` stands for the three ours-* adapters)
+                         fan-out servers: ours-express, ours-node, ours-fetch, ours-http2,
+                         better-sse, raw, raw-http2
+                         (default: all; \`ours\` stands for the four ours-* adapters)
   --shapes=data-only,crlf
                          parser input shapes (default: all)
   --rounds=20            interleaved rounds per parser shape

@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type ChildHandle, startChild } from './child-process';
-import type { LoadCommand, LoadReply, ServerCommand, ServerKind, ServerReply } from './messages';
+import {
+  type LoadCommand,
+  type LoadReply,
+  type ServerCommand,
+  type ServerKind,
+  type ServerReply,
+  wireProtocolOf,
+} from './messages';
 
 type ServerHandle = ChildHandle<ServerCommand, ServerReply>;
 type LoadHandle = ChildHandle<LoadCommand, LoadReply>;
@@ -120,7 +127,13 @@ export async function startFanoutPair(kind: ServerKind, options: PairOptions): P
     async connect(count) {
       const connected = await ask(
         load,
-        { type: 'connect', port, count, concurrency: options.connectConcurrency },
+        {
+          type: 'connect',
+          port,
+          count,
+          concurrency: options.connectConcurrency,
+          protocol: wireProtocolOf(kind),
+        },
         'connected',
       );
       if (connected.failed > 0) {

@@ -1,14 +1,45 @@
 /**
  * The servers under test, in report order: ours under Express 5 (the README's code), on plain
- * node:http and through the fetch adapter (Hono), better-sse under Express, and the raw writer.
+ * node:http, through the fetch adapter (Hono) and on node:http2 (h2c), better-sse under Express,
+ * and the raw writers over HTTP/1.1 and HTTP/2.
  */
-export const SERVER_KINDS = ['ours-express', 'ours-node', 'ours-fetch', 'better-sse', 'raw'] as const;
+export const SERVER_KINDS = [
+  'ours-express',
+  'ours-node',
+  'ours-fetch',
+  'ours-http2',
+  'better-sse',
+  'raw',
+  'raw-http2',
+] as const;
 
 /** The kinds that run `@app/sse-server`. */
-export const OURS_KINDS = ['ours-express', 'ours-node', 'ours-fetch'] as const;
+export const OURS_KINDS = ['ours-express', 'ours-node', 'ours-fetch', 'ours-http2'] as const;
 
 /** One of {@link SERVER_KINDS}. */
 export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** The HTTP version a server speaks: the load process opens its streams with it. */
+export type WireProtocol = 'http1' | 'http2';
+
+/**
+ * The HTTP version of a server under test.
+ *
+ * @param kind - the server
+ * @returns `http2` for the node:http2 servers, else `http1`
+ */
+export function wireProtocolOf(kind: ServerKind): WireProtocol {
+  return kind === 'ours-http2' || kind === 'raw-http2' ? 'http2' : 'http1';
+}
+
+/**
+ * The raw writer a server is compared with: the one speaking the same HTTP version.
+ *
+ * @param kind - the server
+ */
+export function rawBaselineOf(kind: ServerKind): 'raw' | 'raw-http2' {
+  return wireProtocolOf(kind) === 'http2' ? 'raw-http2' : 'raw';
+}
 
 /** Orchestrator to server process. */
 export type ServerCommand =
@@ -42,8 +73,11 @@ export type ServerReply =
 
 /** Orchestrator to load process. */
 export type LoadCommand =
-  /** Open `count` connections to `127.0.0.1:port`, at most `concurrency` handshakes at a time. */
-  | { type: 'connect'; port: number; count: number; concurrency: number }
+  /**
+   * Open `count` streams to `127.0.0.1:port`, at most `concurrency` handshakes at a time: one TCP
+   * connection each over HTTP/1.1, or multiplexed on HTTP/2 sessions as a browser would.
+   */
+  | { type: 'connect'; port: number; count: number; concurrency: number; protocol: WireProtocol }
   /** Wait for `perConnection` more ticks on every connection; record every tick's latency when asked. */
   | { type: 'expect'; perConnection: number; latencies: boolean }
   /** Close every connection. */

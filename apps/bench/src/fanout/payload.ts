@@ -43,3 +43,19 @@ export function tickPayload(seq: number): TickPayload {
   const overhead = 5 + String(stamp).length + 7 + String(seq).length + 8 + 2;
   return { '^': stamp, seq, pad: PAD_UNIT.slice(0, PAYLOAD_BYTES - overhead) };
 }
+
+/**
+ * A tick as the raw writers send it: one pre-encoded frame (`id`, `event`, `data` lines), made
+ * once per event and written to every stream.
+ *
+ * @param payload - the tick
+ * @returns the frame's bytes
+ *
+ * @example
+ * ```ts
+ * for (const res of responses) res.write(rawTickFrame(tickPayload(1)));
+ * ```
+ */
+export function rawTickFrame(payload: TickPayload): Buffer {
+  return Buffer.from(`id: ${payload.seq}\nevent: ${TICK_EVENT}\ndata: ${JSON.stringify(payload)}\n\n`);
+}

@@ -19,10 +19,14 @@ async function start(kind: ServerKind): Promise<FanoutServer> {
       return (await import('./servers/ours')).createOursServer('node');
     case 'ours-fetch':
       return (await import('./servers/ours')).createOursServer('fetch');
+    case 'ours-http2':
+      return (await import('./servers/ours')).createOursServer('http2');
     case 'better-sse':
       return (await import('./servers/better-sse')).createBetterSseServer();
     case 'raw':
       return (await import('./servers/raw')).createRawServer();
+    case 'raw-http2':
+      return (await import('./servers/raw-http2')).createRawHttp2Server();
   }
 }
 

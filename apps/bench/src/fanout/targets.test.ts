@@ -40,6 +40,20 @@ describe('pairedRatio', () => {
 });
 
 describe('compareWithTargets', () => {
+  it('compares the node:http2 adapter with the raw HTTP/2 writer, and not with better-sse', () => {
+    const [comparison] = compareWithTargets([
+      measurement('ours-http2', { deliveriesPerSecond: [90, 90, 90], rssPerConnectionBytes: 12_000 }),
+      measurement('raw-http2', { deliveriesPerSecond: [60, 60, 60], rssPerConnectionBytes: 6000 }),
+      measurement('raw', { deliveriesPerSecond: [1000, 1000, 1000] }),
+      measurement('better-sse', { deliveriesPerSecond: [10, 10, 10] }),
+    ]);
+    expect(comparison?.checks.map((c) => [c.name, c.value, c.met])).toEqual([
+      ['deliveries/s, ours-http2 / raw-http2', 1.5, true],
+      ['single fan-out p99, ours-http2 / raw-http2', 1, true],
+      ['RSS per idle connection, ours-http2 / raw-http2', 2, false],
+    ]);
+  });
+
   it('checks every target of Express and node:http at every connection count', () => {
     const measurements = [
       measurement('ours-express', {

@@ -1,5 +1,5 @@
 import { median } from '../statistics';
-import type { ServerKind } from './messages';
+import { rawBaselineOf, type ServerKind, wireProtocolOf } from './messages';
 import type { FanoutMeasurement } from './run-fanout';
 
 /** One target of the fan-out benchmark, checked at one connection count. */
@@ -24,8 +24,15 @@ export interface FanoutComparison {
   checks: TargetCheck[];
 }
 
-/** The adapters with targets: Express (the README's path) and plain node:http. The fetch adapter is reported beside them. */
-export const TARGETED_KINDS = ['ours-express', 'ours-node'] as const satisfies readonly ServerKind[];
+/**
+ * The adapters with targets: Express (the README's path), plain node:http and node:http2 (against
+ * the raw HTTP/2 writer). The fetch adapter is reported beside them.
+ */
+export const TARGETED_KINDS = [
+  'ours-express',
+  'ours-node',
+  'ours-http2',
+] as const satisfies readonly ServerKind[];
 
 /** The project's targets, as ratios to the references measured in the same run. */
 export const TARGETS = {
@@ -71,9 +78,10 @@ function check(
 
 /**
  * Checks the project's fan-out targets at every connection count, as ratios measured in the same
- * run, for ours under Express and on plain node:http ({@link TARGETED_KINDS}): burst deliveries/s
- * at least 1.5x better-sse's and 1.2x the raw writer's (at every count), single fan-out p99 at most
- * 1.1x the raw writer's, RSS per idle connection at most 1.05x the raw writer's.
+ * run, for ours under Express, on plain node:http and on node:http2 ({@link TARGETED_KINDS}): burst
+ * deliveries/s at least 1.5x better-sse's (HTTP/1.1 adapters) and 1.2x the raw writer's of the same
+ * HTTP version (at every count), single fan-out p99 at most 1.1x that writer's, RSS per idle
+ * connection at most 1.05x that writer's.
  *
  * @param measurements - every measurement of a run
  * @returns one comparison per connection count that has one of ours
@@ -95,13 +103,15 @@ export function compareWithTargets(measurements: readonly FanoutMeasurement[]): 
         ? found
         : { ...found, deliveriesPerSecond: [], latencyP99Ms: Number.NaN, rssPerConnectionBytes: Number.NaN };
     };
-    const raw = at('raw');
     const betterSse = at('better-sse');
     const checks: TargetCheck[] = [];
     for (const kind of TARGETED_KINDS) {
       const ours = at(kind);
       if (ours === undefined) continue;
-      if (betterSse !== undefined) {
+      // Each adapter is compared with the raw writer of its HTTP version; better-sse speaks HTTP/1.1.
+      const rawKind = rawBaselineOf(kind);
+      const raw = at(rawKind);
+      if (betterSse !== undefined && wireProtocolOf(kind) === 'http1') {
         checks.push(
           check(
             `deliveries/s, ${kind} / better-sse`,
@@ -114,20 +124,20 @@ export function compareWithTargets(measurements: readonly FanoutMeasurement[]): 
       if (raw !== undefined) {
         checks.push(
           check(
-            `deliveries/s, ${kind} / raw`,
+            `deliveries/s, ${kind} / ${rawKind}`,
             pairedRatio(ours.deliveriesPerSecond, raw.deliveriesPerSecond),
             '>=',
             TARGETS.deliveriesVsRaw,
             true,
           ),
           check(
-            `single fan-out p99, ${kind} / raw`,
+            `single fan-out p99, ${kind} / ${rawKind}`,
             ours.latencyP99Ms / raw.latencyP99Ms,
             '<=',
             TARGETS.p99VsRaw,
           ),
           check(
-            `RSS per idle connection, ${kind} / raw`,
+            `RSS per idle connection, ${kind} / ${rawKind}`,
             ours.rssPerConnectionBytes / raw.rssPerConnectionBytes,
             '<=',
             TARGETS.rssVsRaw,

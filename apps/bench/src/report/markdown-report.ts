@@ -1,4 +1,4 @@
-import { OURS_KINDS } from '../fanout/messages';
+import { OURS_KINDS, rawBaselineOf } from '../fanout/messages';
 import type { FanoutBenchOptions, FanoutBenchResult, FanoutMeasurement } from '../fanout/run-fanout';
 import { compareWithTargets, pairedRatio, TARGETED_KINDS, type TargetCheck } from '../fanout/targets';
 import type { ParserBenchResult } from '../parser/run-parser-bench';
@@ -119,11 +119,11 @@ function informationalRows(result: FanoutBenchResult, counts: readonly number[])
     name: string,
     value: (ours: FanoutMeasurement, raw: FanoutMeasurement) => number,
   ) => [
-    `${name}, ${kind} / raw`,
+    `${name}, ${kind} / ${rawBaselineOf(kind)}`,
     'no target',
     ...counts.map((n) => {
       const ours = at(kind, n);
-      const raw = at('raw', n);
+      const raw = at(rawBaselineOf(kind), n);
       return ours === undefined || raw === undefined ? '' : formatRatio(value(ours, raw));
     }),
   ];
@@ -182,9 +182,9 @@ function fanoutSection(result: FanoutBenchResult, options: FanoutBenchOptions, c
     ...new Set(result.measurements.map((m) => `${formatInteger(m.connections)}: ${m.burstEvents} events`)),
   ].join(', ');
   return [
-    '## Fan-out: `@app/sse-server` (Express, node:http, fetch) against `better-sse` and a raw `node:http` writer',
+    '## Fan-out: `@app/sse-server` (Express, node:http, fetch, node:http2) against `better-sse` and raw `node:http` / `node:http2` writers',
     '',
-    `Targets, as ratios measured in the same run, for ours under Express 5 (\`app.get('/events', sse.handler())\`, the README's code) and on plain node:http; the fetch adapter (Hono) is reported below them. Burst deliveries/s against the raw writer is a target at every connection count; the others are set at the largest count (${formatInteger(largest)}), and the other columns show how they move with the count ("over": outside the bound there). The machine's load average during each count's run is in the measurements table.`,
+    `Targets, as ratios measured in the same run, for ours under Express 5 (\`app.get('/events', sse.handler())\`, the README's code), on plain node:http and on node:http2 (against the raw HTTP/2 writer); the fetch adapter (Hono) is reported below them. Burst deliveries/s against the raw writer is a target at every connection count; the others are set at the largest count (${formatInteger(largest)}), and the other columns show how they move with the count ("over": outside the bound there). The machine's load average during each count's run is in the measurements table.`,
     '',
     table(
       ['ratio', 'target', ...counts.map((n) => `${formatInteger(n)} connections`)],
@@ -252,11 +252,11 @@ function methodSection(input: ReportInput): string {
   if (input.fanout !== null) {
     const o = input.fanout.options;
     lines.push(
-      '**Fan-out.** Each server runs in its own child process (`--expose-gc`) on 127.0.0.1, and its connections are held by its own load process: raw TCP sockets that send `GET /events` and count tick events in the response bytes with a native byte search (no HTTP client, no SSE parser, so the load stays far lighter than the servers). The servers are:',
+      '**Fan-out.** Each server runs in its own child process (`--expose-gc`) on 127.0.0.1, and its connections are held by its own load process, which counts tick events in the response bytes with a native byte search (no SSE parser, so the load stays far lighter than the servers). Over HTTP/1.1 each stream is a raw TCP socket that sends `GET /events` (no HTTP client); over HTTP/2 (cleartext h2c) the streams are multiplexed 100 to a `node:http2` session, with the flow-control windows Chrome sets (6 MiB a stream, 15 MiB a session). The servers are:',
       '',
-      "- `@app/sse-server`: `createEmitter({ events, replay: { maxEvents: 1000 }, heartbeatMs: 15000 })`, each tick sent with `await sse.broadcast(name, data)` (validated against the zod catalog, stored with an id, serialised once, written to every stream), served three ways: under Express 5 as the README shows it (`app.get('/events', sse.handler())`), as a plain `http.createServer` listener, and through `sse.fetchHandler(c.req.raw)` in a Hono route on `@hono/node-server`;",
+      "- `@app/sse-server`: `createEmitter({ events, replay: { maxEvents: 1000 }, heartbeatMs: 15000 })`, each tick sent with `await sse.broadcast(name, data)` (validated against the zod catalog, stored with an id, serialised once, written to every stream), served four ways: under Express 5 as the README shows it (`app.get('/events', sse.handler())`), as a plain `http.createServer` listener, through `sse.fetchHandler(c.req.raw)` in a Hono route on `@hono/node-server`, and as `http2.createServer(sse.handler())` (the compatibility API);",
       '- `better-sse` under Express 5: `createSession(req, res)` per request, all registered on one `createChannel()`, `channel.broadcast(data, name)` per tick, default options;',
-      '- raw: a `node:http` handler that keeps every response in a `Set` and writes one pre-encoded `Buffer` (`id`, `event`, `data` lines) to each: the practical limit, with no store, validation, backpressure handling or heartbeats.',
+      '- raw: a `node:http` handler that keeps every response in a `Set` and writes one pre-encoded `Buffer` (`id`, `event`, `data` lines) to each: the practical limit, with no store, validation, backpressure handling or heartbeats; raw-http2 does the same with the `stream` events of a `node:http2` server (each adapter is compared with the raw writer of its HTTP version).',
       '',
       `Every event's data is a 1 KB JSON object carrying its publish time, read from the machine's monotonic clock (\`process.hrtime\`, the same clock in every process), so the load process computes publish-to-received latency without clock skew. For each connection count, every server first gets a warm-up (${o.warmupConnections} connections, fan-outs, a burst, disconnect); then its RSS is read after two full GCs with no connection and again with all connections idle, and the difference divided by the count gives RSS per idle connection. Then, interleaved across servers round by round with the order rotated every round: ${o.warmupFanouts} untimed and ${o.fanouts} timed single fan-outs (one event to every connection; latency of each connection recorded), and ${o.bursts} bursts (events published back to back; deliveries/s = connections x events / time from the first publish until the last connection had the last event). The load process records the time once per socket read, so its own work is inside every latency, equally for all servers. Ratios for deliveries/s are medians of per-round ratios.`,
       '',

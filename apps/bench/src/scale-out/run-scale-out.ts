@@ -105,7 +105,7 @@ async function runOnce(
   const share = Math.floor(connections / served.length);
   for (const [index, instance] of served.entries()) {
     const count = share + (index < connections % served.length ? 1 : 0);
-    load.send({ type: 'connect', port: instance.port, count, concurrency: 256 });
+    load.send({ type: 'connect', port: instance.port, count, concurrency: 256, protocol: 'http1' });
     const connected = await load.next('connected', STEP_TIMEOUT_MS);
     if (connected.failed > 0)
       throw new Error(`@app/bench: ${connected.failed} connections failed: ${connected.firstError}`);

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
 import { defineEvents } from '@app/sse-protocol';
 import { createEmitter } from '@app/sse-server';
 import { createAdaptorServer } from '@hono/node-server';
@@ -8,7 +9,7 @@ import { z } from 'zod';
 import { installedVersion } from '../../package-version';
 import { TICK_EVENT, type TickPayload } from '../payload';
 import type { FanoutServer } from './contract';
-import { closeServer, listenOnLoopback } from './listen';
+import { closeHttp2Server, closeServer, listenOnLoopback, trackSessions } from './listen';
 
 /** The catalog a user of the SDK would write for the benchmark's one event. */
 const events = defineEvents({
@@ -16,12 +17,12 @@ const events = defineEvents({
 });
 
 /** Which of the SDK's adapters serves the stream. */
-export type OursAdapter = 'express' | 'node' | 'fetch';
+export type OursAdapter = 'express' | 'node' | 'fetch' | 'http2';
 
 type Emitter = ReturnType<typeof createEmitter<typeof events>>;
 
-/** The HTTP server of each adapter, set up as the README shows it. */
-function httpServer(adapter: OursAdapter, sse: Emitter): { server: Server; label: string } {
+/** The HTTP/1.1 server of each adapter, set up as the README shows it. */
+function httpServer(adapter: Exclude<OursAdapter, 'http2'>, sse: Emitter): { server: Server; label: string } {
   switch (adapter) {
     case 'express': {
       const app = express();
@@ -60,7 +61,8 @@ function httpServer(adapter: OursAdapter, sse: Emitter): { server: Server; label
  *
  * - `express`: `app.get('/events', sse.handler())` on Express 5, the path the README leads with;
  * - `node`: `sse.handler()` as a plain `node:http` request listener;
- * - `fetch`: `sse.fetchHandler(request)` in a Hono route, served by `@hono/node-server`.
+ * - `fetch`: `sse.fetchHandler(request)` in a Hono route, served by `@hono/node-server`;
+ * - `http2`: `sse.handler()` on `node:http2`'s `createServer` (cleartext h2c, the compatibility API).
  *
  * @param adapter - which adapter serves the streams
  * @returns the listening server
@@ -73,15 +75,32 @@ function httpServer(adapter: OursAdapter, sse: Emitter): { server: Server; label
  */
 export async function createOursServer(adapter: OursAdapter): Promise<FanoutServer> {
   const sse = createEmitter({ events, replay: { maxEvents: 1000 }, heartbeatMs: 15_000 });
-  const { server, label } = httpServer(adapter, sse);
-  const port = await listenOnLoopback(server);
-  return {
-    label,
-    port,
+  const ours = {
     clients: () => sse.stats().clients,
     async publish(payload: TickPayload) {
       await sse.broadcast(TICK_EVENT, payload);
     },
+  };
+  if (adapter === 'http2') {
+    const server = createHttp2Server(sse.handler());
+    const sessions = trackSessions(server);
+    const port = await listenOnLoopback(server);
+    return {
+      ...ours,
+      label: '@app/sse-server on node:http2 (h2c)',
+      port,
+      async close() {
+        await sse.close();
+        await closeHttp2Server(server, sessions);
+      },
+    };
+  }
+  const { server, label } = httpServer(adapter, sse);
+  const port = await listenOnLoopback(server);
+  return {
+    ...ours,
+    label,
+    port,
     async close() {
       await sse.close();
       await closeServer(server);

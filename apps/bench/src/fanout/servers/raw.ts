@@ -1,5 +1,5 @@
 import { createServer, type ServerResponse } from 'node:http';
-import { TICK_EVENT, type TickPayload } from '../payload';
+import { rawTickFrame, type TickPayload } from '../payload';
 import type { FanoutServer } from './contract';
 import { closeServer, listenOnLoopback } from './listen';
 
@@ -38,9 +38,7 @@ export async function createRawServer(): Promise<FanoutServer> {
     port,
     clients: () => responses.size,
     publish(payload: TickPayload) {
-      const bytes = Buffer.from(
-        `id: ${payload.seq}\nevent: ${TICK_EVENT}\ndata: ${JSON.stringify(payload)}\n\n`,
-      );
+      const bytes = rawTickFrame(payload);
       for (const res of responses) res.write(bytes);
     },
     close: () => closeServer(server),
