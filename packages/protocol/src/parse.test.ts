@@ -67,6 +67,24 @@ describe('createParser: lastEventId', () => {
   it('defaults to the empty string', () => {
     expect(createParser().lastEventId).toBe('');
   });
+
+  it('moves at the blank line after a heartbeat comment, which also ends the block and its event type', () => {
+    const parser = createParser();
+    parser.feed('id: 7\nevent: ignored\n: ping\n');
+    expect(parser.lastEventId).toBe('');
+    parser.feed('\n: ping\n\n');
+    expect(parser.lastEventId).toBe('7');
+    // Without onComment (heartbeats skipped on a faster path) and with it, the same events.
+    for (const onComment of [undefined, () => {}]) {
+      const events: ParsedEvent[] = [];
+      const heartbeats = createParser({ onEvent: (event) => events.push(event), onComment });
+      heartbeats.feed('id: 7\nevent: ignored\n: ping\n\ndata: a\n: ping\n\n: ping\n\ndata: b\n\n');
+      expect(events).toEqual([
+        { id: '7', event: 'message', data: 'a' },
+        { id: '7', event: 'message', data: 'b' },
+      ]);
+    }
+  });
 });
 
 describe('createParser: reset()', () => {

@@ -231,7 +231,15 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         eventType = chunk.slice(valueStart(chunk, pos + 6, lf), lf);
       } else if (isIdField(chunk, pos, first)) {
         setId(chunk.slice(valueStart(chunk, pos + 3, lf), lf));
-      } else if (first !== COLON || onComment !== undefined) processLine(chunk, pos, lf); // heartbeats: no call
+      } else if (first !== COLON || onComment !== undefined) processLine(chunk, pos, lf);
+      else if (!hasData && chunk.charCodeAt(lf + 1) === LF) {
+        // A heartbeat, a comment and the blank line after it (`: ping\n\n`), costs no call and one
+        // line search: with no data buffered, the blank line only does what dispatch() does then.
+        lf++;
+        parser.lastEventId = idBuffer;
+        droppingEvent = false;
+        eventType = '';
+      }
       if (generation !== feedGeneration) return -1;
       pos = lf + 1;
       lf = chunk.indexOf('\n', pos);
