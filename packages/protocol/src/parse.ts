@@ -225,7 +225,15 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
         if (!hasData && !droppingEvent && chunk.charCodeAt(lf + 1) === LF) {
           lf++; // the blank line that follows is consumed with it
           emitSingleLine(value);
-        } else appendData(value);
+        } else if (!droppingEvent) {
+          // appendData, inlined: a line of multi-line data then costs no call.
+          if (hasData) data = `${data}\n${value}`;
+          else {
+            data = value;
+            hasData = true;
+          }
+          if (data.length > maxBufferSize) dropEvent();
+        }
       } else if (isEventField(chunk, pos, first)) {
         // `event:` and `id:` inlined too: named events with ids then cost no call per line.
         eventType = chunk.slice(valueStart(chunk, pos + 6, lf), lf);
