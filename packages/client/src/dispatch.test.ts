@@ -81,4 +81,14 @@ describe('the catalog check of sse:hello', () => {
     await catalogChecked();
     expect(reports).toEqual([]);
   });
+
+  it('holds unknown events again while a new server is checked, after an old one said compatible', async () => {
+    const { dispatch, reports } = dispatcher();
+    dispatch(hello({ fingerprint: 'sha256:newer', compatible: [catalogFingerprint(events)] }));
+    await catalogChecked();
+    dispatch(hello({ fingerprint: 'sha256:other' }));
+    dispatch(routed('user:renamed', { userId: 'u1' }));
+    await vi.waitFor(() => expect(reports).toHaveLength(2));
+    expect(reports.map((error) => error.code)).toEqual(['catalog-mismatch', 'unknown-event']);
+  });
 });

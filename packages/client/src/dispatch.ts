@@ -97,8 +97,9 @@ export type Dispatch = (event: RoutedEvent) => HelloData | undefined;
 /**
  * Creates the router of incoming events. Protocol events (`sse:` prefix) are consumed here and
  * never reach handlers: `sse:hello` (checked against the client's catalog fingerprint once its
- * code has loaded, see ownFingerprint; a mismatch reported once per server fingerprint), `sse:reset`; other `sse:` names, from a newer server,
- * are ignored. Catalog events are checked for duplicates, parsed as JSON, validated and delivered.
+ * code has loaded, see ownFingerprint; a mismatch reported once per server fingerprint),
+ * `sse:reset`; other `sse:` names, from a newer server, are ignored. Catalog events are checked
+ * for duplicates, parsed as JSON, validated and delivered.
  *
  * @param events - the catalog
  * @param validate - whether to validate payloads against the catalog
@@ -160,6 +161,7 @@ export function createDispatcher(
       // chunk cannot load, nothing is compared and unknown events are reported as usual.
       const check = ++checks;
       heldReports ??= [];
+      serverCompatible = false; // until this server's check says otherwise
       ownFingerprint(events).then(
         (own) => check === checks && checkCatalog(hello, own),
         () => check === checks && checkCatalog(hello, undefined),
