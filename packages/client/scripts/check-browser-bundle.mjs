@@ -167,6 +167,9 @@ if (/\btoJSONSchema\b/.test(app.upFrontText)) {
     "of an app loads zod's toJSONSchema up front: the catalog's contract code is in the main bundle",
   );
 }
+if (app.upFrontInputs.some((input) => input.endsWith('/dist/contract.js'))) {
+  problems.push("of an app loads the protocol's contract entry point up front");
+}
 for (const input of client.upFrontInputs.filter((name) => CONTRACT_ONLY.test(name))) {
   problems.push(`loads ${input} up front: contract code belongs to the chunks loaded on demand`);
 }

@@ -154,6 +154,7 @@ describe('isEventCatalog', () => {
     expect(isEventCatalog({ ...appEvents })).toBe(true); // another copy of the package: same shape
     expect(isEventCatalog(toContract(appEvents))).toBe(false);
     expect(isEventCatalog(appEvents.events)).toBe(false);
+    expect(isEventCatalog({ ...appEvents, events: null })).toBe(false);
     for (const value of [null, undefined, 'catalog', 42, [], () => {}])
       expect(isEventCatalog(value)).toBe(false);
   });

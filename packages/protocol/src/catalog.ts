@@ -150,6 +150,7 @@ export function isEventCatalog(value: unknown): value is EventCatalog {
   return (
     Array.isArray(candidate.names) &&
     typeof candidate.events === 'object' &&
+    candidate.events !== null &&
     typeof candidate.has === 'function' &&
     typeof candidate.safeParse === 'function'
   );
