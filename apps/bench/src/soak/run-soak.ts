@@ -7,7 +7,9 @@
 // It fails when (1) any session sees a gap, a repeat or a reset; (2) the server's heap after two
 // full collections grows, from the first samples after the warm-up to the last ones, by more than
 // max(4 MiB, 10 %) (RSS is reported beside it: the allocator keeps freed pages, so it is not
-// judged); (3) the event loop delay p99 of any sample interval after the warm-up passes 100 ms.
+// judged); (3) when `judgeLoopDelay` is set (the soak benchmark), the event loop delay p99 of any
+// sample interval after the warm-up passes 100 ms. That one is a wall-clock figure, so the test,
+// which shares its machine with the other suites, reports it and leaves the judging to the bench.
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '@app/test-utils/seeded-random';
@@ -31,6 +33,8 @@ export interface SoakOptions {
   seed: number;
   /** Node flags of the server process (the TypeScript loader); `--expose-gc` is added. */
   execArgv: readonly string[];
+  /** Whether the event loop delay bound is judged (wall-clock: for the benchmark, not for tests). @defaultValue `true` */
+  judgeLoopDelay?: boolean;
 }
 
 /** The bounds the soak judges by. */
@@ -114,10 +118,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     over.abort();
     await server.stop();
   }
-  return judge(samples, tally, options.warmupMs);
+  return judge(samples, tally, options.warmupMs, options.judgeLoopDelay ?? true);
 }
 
-function judge(samples: SoakReport['samples'], tally: SessionTally, warmupMs: number): SoakReport {
+function judge(
+  samples: SoakReport['samples'],
+  tally: SessionTally,
+  warmupMs: number,
+  judgeLoopDelay: boolean,
+): SoakReport {
   const failures = [...tally.failures];
   const judged = samples.filter((sample) => sample.atMs >= warmupMs);
   if (judged.length < 4) failures.push(`only ${judged.length} samples after the warm-up: run longer`);
@@ -132,7 +141,7 @@ function judge(samples: SoakReport['samples'], tally: SessionTally, warmupMs: nu
     );
   }
   const worstLoopP99Ms = Math.max(0, ...judged.map((sample) => sample.loopP99Ms));
-  if (worstLoopP99Ms > SOAK_BOUNDS.loopP99Ms) {
+  if (judgeLoopDelay && worstLoopP99Ms > SOAK_BOUNDS.loopP99Ms) {
     failures.push(
       `event loop delay p99 reached ${worstLoopP99Ms.toFixed(1)} ms (bound ${SOAK_BOUNDS.loopP99Ms} ms)`,
     );
