@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /**
- * Budget for `createParser` alone, minified + gzipped, in bytes: measured at 2,309 bytes (the
+ * Budget for `createParser` alone, minified + gzipped, in bytes: measured at 2,367 bytes (the
  * parser, its option check, field prefixes and error classes), plus a little. The goal is 1.5 KB.
  */
 const BUDGET_GZIP_BYTES = 2_400;

@@ -1,13 +1,7 @@
-import { ProtocolError } from './errors';
 import { isDataField, isEventField, isIdField, valueStart } from './field-prefix';
-import { numberOptionProblem } from './option-checks';
 import { dataOverflow, invalidRetry, lineOverflow, unknownField } from './parse-errors';
-import {
-  DEFAULT_MAX_BUFFER_SIZE,
-  type EventStreamParser,
-  type ParsedEvent,
-  type ParserOptions,
-} from './parser-types';
+import { notDecodedText, resolveParserOptions } from './parser-options';
+import type { EventStreamParser, ParsedEvent, ParserOptions } from './parser-types';
 
 const LF = 10;
 const CR = 13;
@@ -17,7 +11,6 @@ const BOM = 0xfeff;
 /** Reads up to this many characters are joined whole to a pending line (see finishPendingLine). */
 const JOIN_WHOLE_READ = 512;
 const DIGITS = /^[0-9]+$/;
-const noop = (): void => {};
 
 /**
  * Creates a streaming Server-Sent Events parser that follows the "Interpreting an event stream"
@@ -35,19 +28,7 @@ const noop = (): void => {};
  * ```
  */
 export function createParser(options: ParserOptions = {}): EventStreamParser {
-  if (typeof options === 'function') {
-    throw new ProtocolError(
-      'invalid-option',
-      'createParser() takes an options object, not a function. Did you mean createParser({ onEvent })?',
-    );
-  }
-  const onEvent = options.onEvent ?? noop;
-  const onRetry = options.onRetry ?? noop;
-  const onComment = options.onComment;
-  const onError = options.onError ?? noop;
-  const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER_SIZE;
-  const problem = numberOptionProblem('maxBufferSize', maxBufferSize, { min: 0, minInclusive: false });
-  if (problem !== undefined) throw new ProtocolError('invalid-option', problem);
+  const { onEvent, onRetry, onComment, onError, maxBufferSize, lastEventId } = resolveParserOptions(options);
 
   // The unfinished line, as the pieces it arrived in. Only each new chunk is ever searched for line
   // ends, never these: searching the growing line again on every chunk would make a long line in
@@ -63,7 +44,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   let hasData = false; // "data buffer is not empty" without building the trailing LF
   let droppingEvent = false; // the event's data passed maxBufferSize: drop it at its blank line
   let eventType = '';
-  let idBuffer = options.lastEventId ?? '';
+  let idBuffer = lastEventId;
   // A plain data property, not a getter: an object literal with an accessor is kept by V8 in a
   // slower shape, and every feed() call would then pay a slow property lookup.
   const parser: EventStreamParser & { lastEventId: string } = { feed, reset, lastEventId: idBuffer };
@@ -356,12 +337,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   }
 
   function feed(chunk: string): void {
-    if (typeof chunk !== 'string') {
-      throw new ProtocolError(
-        'invalid-option',
-        'feed() takes decoded text; decode bytes first (TextDecoder with { stream: true }) or use createParserStream()',
-      );
-    }
+    if (typeof chunk !== 'string') throw notDecodedText();
     if (pendingLength !== 0 || skippingLine) {
       // A line is pending (so the stream has started and no CR ended the previous chunk). The
       // common case in small reads, "this read ends no line", is handled here without a call.
