@@ -136,9 +136,22 @@ function replayedAlready(connection: Connection, event: StoredEvent): boolean {
 // sequence number: a store that lost its history numbers from 1 again, and a stale mark would match.
 let fanOuts = 0;
 
+/** {@link deliver}, unless the fan-out numbered `mark` already reached the connection. */
+function deliverOnce(
+  core: EmitterCore,
+  batch: WriteBatch,
+  connection: Connection,
+  event: StoredEvent,
+  mark: number,
+): number {
+  if (connection.mark === mark) return 0;
+  connection.mark = mark;
+  return deliver(core, batch, connection, event);
+}
+
 /**
  * Sends a stored event to every connection entitled to it: one map lookup per target channel, then
- * a loop over that channel's Set.
+ * its lone member or a loop over its Set.
  *
  * @param event - the event as the store returned it
  * @returns the number of connections that took it
@@ -155,8 +168,9 @@ export function fanOut(core: EmitterCore, event: StoredEvent): number {
   }
   if (targets.length === 1) {
     const members = core.registry.channels.get(targets[0] as string);
-    if (members !== undefined)
-      for (const connection of members) delivered += deliver(core, batch, connection, event);
+    if (members === undefined) return 0;
+    if (!(members instanceof Set)) return deliver(core, batch, members, event);
+    for (const connection of members) delivered += deliver(core, batch, connection, event);
     return delivered;
   }
   // Several channels: a connection in two of them still gets the event once (`mark`).
@@ -165,11 +179,9 @@ export function fanOut(core: EmitterCore, event: StoredEvent): number {
   for (const channel of targets) {
     const members = core.registry.channels.get(channel);
     if (members === undefined) continue;
-    for (const connection of members) {
-      if (connection.mark === mark) continue;
-      connection.mark = mark;
-      delivered += deliver(core, batch, connection, event);
-    }
+    if (members instanceof Set) {
+      for (const connection of members) delivered += deliverOnce(core, batch, connection, event, mark);
+    } else delivered += deliverOnce(core, batch, members, event, mark);
   }
   return delivered;
 }

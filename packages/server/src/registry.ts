@@ -1,14 +1,21 @@
 import type { Connection } from './connection';
 
 /**
+ * The members of one channel: the connection itself while it is alone in it, a Set from the second
+ * member on. Every connection is alone in its `client:<id>` channel (and usually in `user:<id>`):
+ * an empty Set and its hash table cost about 130 bytes, per idle connection, for nothing.
+ */
+export type ChannelMembers = Connection | Set<Connection>;
+
+/**
  * Every open connection, by ID, by channel and by user. Fan-out reads `channels` directly: one
- * map lookup, then one loop over a Set.
+ * map lookup, then the one member or one loop over a Set.
  */
 export interface Registry {
   /** Open connections by ID. */
   readonly connections: Map<string, Connection>;
   /** Channel name to the connections in it; a channel leaves the map with its last member. */
-  readonly channels: Map<string, Set<Connection>>;
+  readonly channels: Map<string, ChannelMembers>;
   /** Open connections per user ID. */
   readonly users: Map<string, number>;
   /** Adds a connection and joins it to each of its `channels`. */
@@ -24,23 +31,24 @@ export interface Registry {
 /** An empty {@link Registry}. */
 export function createRegistry(): Registry {
   const connections = new Map<string, Connection>();
-  const channels = new Map<string, Set<Connection>>();
+  const channels = new Map<string, ChannelMembers>();
   const users = new Map<string, number>();
 
   function addMember(channel: string, connection: Connection): void {
-    let members = channels.get(channel);
-    if (members === undefined) {
-      members = new Set();
-      channels.set(channel, members);
-    }
-    members.add(connection);
+    const members = channels.get(channel);
+    if (members === undefined) channels.set(channel, connection);
+    else if (members instanceof Set) members.add(connection);
+    else if (members !== connection) channels.set(channel, new Set([members, connection]));
   }
 
   function removeMember(channel: string, connection: Connection): void {
     const members = channels.get(channel);
-    if (members === undefined) return;
-    members.delete(connection);
-    if (members.size === 0) channels.delete(channel);
+    if (members === connection) channels.delete(channel);
+    else if (members instanceof Set) {
+      members.delete(connection);
+      // Back to a lone member, stored as itself again.
+      if (members.size === 1) channels.set(channel, members.values().next().value as Connection);
+    }
   }
 
   return {
