@@ -279,10 +279,12 @@ class NodeTransport implements StreamTransport {
    */
   private useSocket(): void {
     const { res } = this;
+    // Checked first: reading `socket` of an HTTP/2 response makes Node build a Proxy for it, which
+    // the response then keeps for the life of the stream.
+    if (res.write !== NODE_WRITE) return;
     const socket = res.socket;
     if (
       socket == null ||
-      res.write !== NODE_WRITE ||
       socket._httpMessage !== res ||
       res.outputSize !== 0 ||
       typeof res.chunkedEncoding !== 'boolean'
