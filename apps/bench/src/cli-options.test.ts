@@ -10,7 +10,16 @@ describe('parseCliOptions', () => {
       only: null,
       quick: false,
       connections: [1000, 5000, 10000],
-      servers: ['ours-express', 'ours-node', 'ours-fetch', 'ours-http2', 'better-sse', 'raw', 'raw-http2'],
+      servers: [
+        'ours-express',
+        'ours-node',
+        'ours-fetch',
+        'ours-http2',
+        'ours-http2-stream',
+        'better-sse',
+        'raw',
+        'raw-http2',
+      ],
       shapes: null,
       rounds: 20,
       clock: 'wall',
@@ -46,7 +55,7 @@ describe('parseCliOptions', () => {
     );
     expect(options).toMatchObject({
       connections: [100, 200],
-      servers: ['ours-express', 'ours-node', 'ours-fetch', 'ours-http2', 'raw'],
+      servers: ['ours-express', 'ours-node', 'ours-fetch', 'ours-http2', 'ours-http2-stream', 'raw'],
       shapes: ['crlf'],
       rounds: 3,
       clock: 'cpu',

@@ -35,8 +35,8 @@ export const USAGE = `Usage: pnpm --filter @app/bench bench [-- options]
                          fan-out connection counts (default 1000,5000,10000)
   --servers=ours-express,raw
                          fan-out servers: ours-express, ours-node, ours-fetch, ours-http2,
-                         better-sse, raw, raw-http2
-                         (default: all; \`ours\` stands for the four ours-* adapters)
+                         ours-http2-stream, better-sse, raw, raw-http2
+                         (default: all; \`ours\` stands for the five ours-* adapters)
   --shapes=data-only,crlf
                          parser input shapes (default: all)
   --rounds=20            interleaved rounds per parser shape

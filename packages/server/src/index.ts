@@ -1,6 +1,11 @@
 export { type EventPosition, formatEventId, MAX_EVENT_ID_LENGTH, parseEventId } from '@app/sse-protocol';
 export type { NodeHandler, NodeRequest, NodeRequestHeaders, NodeResponse } from './adapters/node-http';
 export type {
+  Http2ServerStream,
+  Http2StreamHandler,
+  Http2StreamRequest,
+} from './adapters/node-http2-stream';
+export type {
   ConnectionIdentity,
   ConnectionInfo,
   DisconnectInfo,

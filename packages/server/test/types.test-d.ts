@@ -1,5 +1,9 @@
 import { createServer } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest } from 'node:http2';
+import {
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type ServerHttp2Stream,
+} from 'node:http2';
 import express from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -11,6 +15,7 @@ import {
   type DisconnectReason,
   type EmitterHealth,
   type EmitterStats,
+  type Http2StreamRequest,
   httpError,
   type NodeHandler,
   type NodeRequest,
@@ -108,6 +113,25 @@ describe('handler types', () => {
     sse.handler({ onConnect: ({ channels }) => channels.push('room:1') });
     // @ts-expect-error a hook takes the info object, not a request
     sse.handler({ onConnect: (info: express.Request) => info.get('x') });
+  });
+
+  it('serves node:http2 stream events, with the stream type the hooks are typed with', () => {
+    const server = createHttp2Server();
+    server.on('stream', sse.http2StreamHandler());
+    server.on('stream', (stream, headers) => sse.http2StreamHandler()(stream, headers));
+    sse.http2StreamHandler({
+      authorize: (req) => {
+        expectTypeOf(req).toEqualTypeOf<Http2StreamRequest>();
+        expectTypeOf(req.url).toEqualTypeOf<string>();
+        return req.headers.authorization === 'Bearer t';
+      },
+    });
+    sse.http2StreamHandler({
+      onConnect: ({ request }: { request: Http2StreamRequest<ServerHttp2Stream> }) =>
+        request.stream.session?.ping(() => undefined),
+    });
+    // @ts-expect-error a stream handler is not a request listener
+    createHttp2Server(sse.http2StreamHandler());
   });
 
   it('answers fetch Requests with Responses', () => {

@@ -1,6 +1,7 @@
 /**
  * The servers under test, in report order: ours under Express 5 (the README's code), on plain
- * node:http, through the fetch adapter (Hono) and on node:http2 (h2c), better-sse under Express,
+ * node:http, through the fetch adapter (Hono), on node:http2 (h2c) through the compatibility API
+ * and through its `stream` event, better-sse under Express,
  * and the raw writers over HTTP/1.1 and HTTP/2.
  */
 export const SERVER_KINDS = [
@@ -8,13 +9,20 @@ export const SERVER_KINDS = [
   'ours-node',
   'ours-fetch',
   'ours-http2',
+  'ours-http2-stream',
   'better-sse',
   'raw',
   'raw-http2',
 ] as const;
 
 /** The kinds that run `@app/sse-server`. */
-export const OURS_KINDS = ['ours-express', 'ours-node', 'ours-fetch', 'ours-http2'] as const;
+export const OURS_KINDS = [
+  'ours-express',
+  'ours-node',
+  'ours-fetch',
+  'ours-http2',
+  'ours-http2-stream',
+] as const;
 
 /** One of {@link SERVER_KINDS}. */
 export type ServerKind = (typeof SERVER_KINDS)[number];
@@ -29,7 +37,7 @@ export type WireProtocol = 'http1' | 'http2';
  * @returns `http2` for the node:http2 servers, else `http1`
  */
 export function wireProtocolOf(kind: ServerKind): WireProtocol {
-  return kind === 'ours-http2' || kind === 'raw-http2' ? 'http2' : 'http1';
+  return kind === 'ours-http2' || kind === 'ours-http2-stream' || kind === 'raw-http2' ? 'http2' : 'http1';
 }
 
 /**

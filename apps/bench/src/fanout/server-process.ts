@@ -21,6 +21,8 @@ async function start(kind: ServerKind): Promise<FanoutServer> {
       return (await import('./servers/ours')).createOursServer('fetch');
     case 'ours-http2':
       return (await import('./servers/ours')).createOursServer('http2');
+    case 'ours-http2-stream':
+      return (await import('./servers/ours')).createOursServer('http2-stream');
     case 'better-sse':
       return (await import('./servers/better-sse')).createBetterSseServer();
     case 'raw':

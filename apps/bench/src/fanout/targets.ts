@@ -25,13 +25,14 @@ export interface FanoutComparison {
 }
 
 /**
- * The adapters with targets: Express (the README's path), plain node:http and node:http2 (against
- * the raw HTTP/2 writer). The fetch adapter is reported beside them.
+ * The adapters with targets: Express (the README's path), plain node:http and node:http2, its
+ * compatibility API and its `stream` event (against the raw HTTP/2 writer). The fetch adapter is reported beside them.
  */
 export const TARGETED_KINDS = [
   'ours-express',
   'ours-node',
   'ours-http2',
+  'ours-http2-stream',
 ] as const satisfies readonly ServerKind[];
 
 /** The project's targets, as ratios to the references measured in the same run. */

@@ -9,6 +9,7 @@ const SERIES: Record<ServerKind, { color: string; name: string }> = {
   'ours-node': { color: '#0891b2', name: 'ours, node:http' },
   'ours-fetch': { color: '#7c3aed', name: 'ours, fetch (Hono)' },
   'ours-http2': { color: '#059669', name: 'ours, node:http2' },
+  'ours-http2-stream': { color: '#65a30d', name: 'ours, node:http2 stream' },
   'better-sse': { color: '#d97706', name: 'better-sse' },
   raw: { color: '#4b5563', name: 'raw node:http' },
   'raw-http2': { color: '#9ca3af', name: 'raw node:http2' },

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createHttp2Server } from 'node:http2';
+import { createServer as createHttp2Server, type Http2Server } from 'node:http2';
 import { defineEvents } from '@app/sse-protocol';
 import { createEmitter } from '@app/sse-server';
 import { createAdaptorServer } from '@hono/node-server';
@@ -17,12 +17,15 @@ const events = defineEvents({
 });
 
 /** Which of the SDK's adapters serves the stream. */
-export type OursAdapter = 'express' | 'node' | 'fetch' | 'http2';
+export type OursAdapter = 'express' | 'node' | 'fetch' | 'http2' | 'http2-stream';
 
 type Emitter = ReturnType<typeof createEmitter<typeof events>>;
 
 /** The HTTP/1.1 server of each adapter, set up as the README shows it. */
-function httpServer(adapter: Exclude<OursAdapter, 'http2'>, sse: Emitter): { server: Server; label: string } {
+function httpServer(
+  adapter: Exclude<OursAdapter, 'http2' | 'http2-stream'>,
+  sse: Emitter,
+): { server: Server; label: string } {
   switch (adapter) {
     case 'express': {
       const app = express();
@@ -54,6 +57,17 @@ function httpServer(adapter: Exclude<OursAdapter, 'http2'>, sse: Emitter): { ser
   }
 }
 
+/** A node:http2 server whose `/events` streams go to `sse.http2StreamHandler()`, as its README shows. */
+function http2StreamServer(sse: Emitter): Http2Server {
+  const handle = sse.http2StreamHandler();
+  const server = createHttp2Server();
+  server.on('stream', (stream, headers) => {
+    if (headers[':path'] === '/events') handle(stream, headers);
+    else stream.respond({ ':status': 404 }, { endStream: true });
+  });
+  return server;
+}
+
 /**
  * `@app/sse-server` as its README shows it, through one of its adapters: a typed catalog, the
  * in-memory replay store, shared heartbeats, and `await sse.broadcast(name, data)` for every event
@@ -62,7 +76,8 @@ function httpServer(adapter: Exclude<OursAdapter, 'http2'>, sse: Emitter): { ser
  * - `express`: `app.get('/events', sse.handler())` on Express 5, the path the README leads with;
  * - `node`: `sse.handler()` as a plain `node:http` request listener;
  * - `fetch`: `sse.fetchHandler(request)` in a Hono route, served by `@hono/node-server`;
- * - `http2`: `sse.handler()` on `node:http2`'s `createServer` (cleartext h2c, the compatibility API).
+ * - `http2`: `sse.handler()` on `node:http2`'s `createServer` (cleartext h2c, the compatibility API);
+ * - `http2-stream`: `sse.http2StreamHandler()` on the same server's `stream` event.
  *
  * @param adapter - which adapter serves the streams
  * @returns the listening server
@@ -81,13 +96,16 @@ export async function createOursServer(adapter: OursAdapter): Promise<FanoutServ
       await sse.broadcast(TICK_EVENT, payload);
     },
   };
-  if (adapter === 'http2') {
-    const server = createHttp2Server(sse.handler());
+  if (adapter === 'http2' || adapter === 'http2-stream') {
+    const server = adapter === 'http2' ? createHttp2Server(sse.handler()) : http2StreamServer(sse);
     const sessions = trackSessions(server);
     const port = await listenOnLoopback(server);
     return {
       ...ours,
-      label: '@app/sse-server on node:http2 (h2c)',
+      label:
+        adapter === 'http2'
+          ? '@app/sse-server on node:http2 (h2c)'
+          : '@app/sse-server http2StreamHandler on node:http2 (h2c)',
       port,
       async close() {
         await sse.close();
