@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FanoutMeasurement } from './run-fanout';
-import { compareWithTargets, pairedRatio } from './targets';
+import { compareWithTargets, memoryRatio, pairedRatio } from './targets';
 
 function measurement(
   kind: FanoutMeasurement['kind'],
@@ -36,6 +36,24 @@ describe('pairedRatio', () => {
   it('falls back to the ratio of medians when rounds are missing, NaN when a side is empty', () => {
     expect(pairedRatio([200, 400], [100, 100, 100])).toBe(3);
     expect(pairedRatio([], [1])).toBeNaN();
+  });
+});
+
+describe('memoryRatio', () => {
+  it('divides, and has no ratio when the reference used no memory or gave some back', () => {
+    expect(memoryRatio(12_000, 10_000)).toBe(1.2);
+    expect(memoryRatio(12_000, 0)).toBeNaN();
+    expect(memoryRatio(12_000, -300)).toBeNaN();
+  });
+
+  it('makes an RSS target unmeasurable, not met, when the raw writer RSS fell', () => {
+    const [comparison] = compareWithTargets([
+      measurement('ours-node', { rssPerConnectionBytes: 9000 }),
+      measurement('raw', { rssPerConnectionBytes: -2000 }),
+    ]);
+    const rss = comparison?.checks.find((c) => c.name === 'RSS per idle connection, ours-node / raw');
+    expect(rss?.value).toBeNaN();
+    expect(rss?.met).toBe(false);
   });
 });
 

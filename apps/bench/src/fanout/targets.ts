@@ -66,6 +66,23 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
   return median(a.map((value, i) => value / (b[i] as number)));
 }
 
+/**
+ * Memory per idle connection of A over B's. NaN when B's is not positive: at small counts the
+ * allocator may hand pages back while connections open, RSS falls, and no ratio means anything.
+ *
+ * @param a - bytes per connection of A
+ * @param b - bytes per connection of B
+ *
+ * @example
+ * ```ts
+ * memoryRatio(12_000, 10_000); // 1.2
+ * memoryRatio(12_000, -300); // NaN
+ * ```
+ */
+export function memoryRatio(a: number, b: number): number {
+  return b > 0 ? a / b : Number.NaN;
+}
+
 function check(
   name: string,
   value: number,
@@ -139,7 +156,7 @@ export function compareWithTargets(measurements: readonly FanoutMeasurement[]): 
           ),
           check(
             `RSS per idle connection, ${kind} / ${rawKind}`,
-            ours.rssPerConnectionBytes / raw.rssPerConnectionBytes,
+            memoryRatio(ours.rssPerConnectionBytes, raw.rssPerConnectionBytes),
             '<=',
             TARGETS.rssVsRaw,
           ),

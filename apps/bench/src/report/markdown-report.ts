@@ -1,6 +1,12 @@
 import { OURS_KINDS, rawBaselineOf } from '../fanout/messages';
 import type { FanoutBenchOptions, FanoutBenchResult, FanoutMeasurement } from '../fanout/run-fanout';
-import { compareWithTargets, pairedRatio, TARGETED_KINDS, type TargetCheck } from '../fanout/targets';
+import {
+  compareWithTargets,
+  memoryRatio,
+  pairedRatio,
+  TARGETED_KINDS,
+  type TargetCheck,
+} from '../fanout/targets';
 import type { ParserBenchResult } from '../parser/run-parser-bench';
 import { median } from '../statistics';
 import type { MachineInfo } from './machine';
@@ -106,7 +112,8 @@ function measurementRow(m: FanoutMeasurement, load: string): string[] {
 function cell(c: TargetCheck | undefined, verdict: boolean): string {
   if (c === undefined) return '';
   const value = formatRatio(c.value);
-  if (!verdict) return c.met ? value : `${value} (over)`;
+  // No ratio (a server failed, or its reference's memory fell): nothing was outside the bound.
+  if (!verdict) return c.met || !Number.isFinite(c.value) ? value : `${value} (over)`;
   return c.met ? `**${value}** met` : `**${value} missed**`;
 }
 
@@ -134,7 +141,9 @@ function informationalRows(result: FanoutBenchResult, counts: readonly number[])
       rows.push(
         row(kind, 'deliveries/s', (o, r) => pairedRatio(o.deliveriesPerSecond, r.deliveriesPerSecond)),
         row(kind, 'single fan-out p99', (o, r) => o.latencyP99Ms / r.latencyP99Ms),
-        row(kind, 'RSS per idle connection', (o, r) => o.rssPerConnectionBytes / r.rssPerConnectionBytes),
+        row(kind, 'RSS per idle connection', (o, r) =>
+          memoryRatio(o.rssPerConnectionBytes, r.rssPerConnectionBytes),
+        ),
       );
     }
     rows.push(
@@ -142,7 +151,9 @@ function informationalRows(result: FanoutBenchResult, counts: readonly number[])
       row(kind, 'server CPU per delivery', (o, r) =>
         pairedRatio(o.serverCpuMicrosPerDelivery, r.serverCpuMicrosPerDelivery),
       ),
-      row(kind, 'heap per idle connection', (o, r) => o.heapPerConnectionBytes / r.heapPerConnectionBytes),
+      row(kind, 'heap per idle connection', (o, r) =>
+        memoryRatio(o.heapPerConnectionBytes, r.heapPerConnectionBytes),
+      ),
     );
   }
   return rows;
