@@ -7,7 +7,11 @@ export interface SessionTally {
   sessions: number;
   /** Ticks received and checked. */
   deliveries: number;
-  /** Connections cut by the client mid-stream (then resumed). */
+  /**
+   * Connections the client cut mid-stream and then resumed. Counted when the cut connection has
+   * closed and its resume is scheduled: a cut whose close comes after the session left (its
+   * lifetime or the soak ended in between) has nothing to resume and is not counted.
+   */
   cuts: number;
   /** Pauses of reading (slow readers). */
   slowPauses: number;
@@ -52,6 +56,7 @@ export function runSession(
   let lastN: number | undefined;
   let current: ClientRequest | undefined;
   let leaving = false;
+  let cutPending = false; // this client destroyed the current connection: its close is the cut's
   const fail = (message: string) => {
     if (tally.failures.length < MAX_FAILURES_KEPT) tally.failures.push(`session ${id}: ${message}`);
     else tally.failures[MAX_FAILURES_KEPT - 1] = `… and more (last: session ${id}: ${message})`;
@@ -90,6 +95,10 @@ export function runSession(
     const reconnect = () => {
       if (leaving || current !== req) return;
       current = undefined;
+      if (cutPending) {
+        cutPending = false;
+        tally.cuts += 1;
+      }
       tally.resumes += 1;
       setTimeout(connect, 20);
     };
@@ -102,7 +111,7 @@ export function runSession(
   if (plan.cutAtMs !== undefined) {
     setTimeout(() => {
       if (leaving || current === undefined) return;
-      tally.cuts += 1;
+      cutPending = true;
       current.destroy();
     }, plan.cutAtMs).unref();
   }

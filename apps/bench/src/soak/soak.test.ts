@@ -24,8 +24,9 @@ it('keeps every promise under churn: no gap, no repeat, no reset, bounded heap',
   expect(report.worstLoopP99Ms).toBeGreaterThan(0);
   // It did churn: sessions came and went, were cut and resumed, and read every tick.
   expect(report.sessions).toBeGreaterThan(80);
+  // Cut connections were resumed (a resume is what counts a cut) and, with `failures` empty, lost
+  // nothing: each session checks that every tick follows the one before it across its resumes.
   expect(report.cuts).toBeGreaterThan(0);
   expect(report.slowPauses).toBeGreaterThan(0);
-  expect(report.resumes).toBeGreaterThanOrEqual(report.cuts);
   expect(report.deliveries).toBeGreaterThan(80 * 200 * 10);
 }, 90_000);
