@@ -168,6 +168,18 @@ function writeChunked(socket: StreamSocket, chunk: Uint8Array): boolean {
 }
 
 /**
+ * Node keeps a response's header block (`_header`) for as long as the response lives, as the rope
+ * its lines were concatenated into: some twenty string pieces, about 700 bytes of heap per open
+ * stream, more than the stream's own state. A string search makes V8 flatten the rope in place
+ * (the rope then points to one flat copy, its pieces become garbage): ~400 bytes less per stream.
+ * Read-only, and without effect where Node keeps no such string (HTTP/2, a future Node).
+ */
+function flattenHeaderBlock(res: object): void {
+  const header: unknown = (res as { _header?: unknown })._header;
+  if (typeof header === 'string') header.indexOf('\n');
+}
+
+/**
  * The transport over one Node response. A class rather than an object of closures: thousands are
  * alive at once, and prototype methods cost nothing per connection. The `drain` listener is only
  * added when a write is refused, so an idle stream carries a single listener (`close`).
@@ -179,18 +191,6 @@ function writeChunked(socket: StreamSocket, chunk: Uint8Array): boolean {
  * inside `res.write` a megamorphic lookup; the socket is a plain `net.Socket`, the same shape for
  * every connection, and one write per chunk instead of four.
  */
-
-/**
- * Node keeps a response's header block (`_header`) for as long as the response lives, as the rope
- * its lines were concatenated into: some twenty string pieces, about 700 bytes of heap per open
- * stream, more than the stream's own state. A string search makes V8 flatten the rope in place
- * (the rope then points to one flat copy, its pieces become garbage): ~400 bytes less per stream.
- * Read-only, and without effect where Node keeps no such string (HTTP/2, a future Node).
- */
-function flattenHeaderBlock(res: object): void {
-  const header: unknown = (res as { _header?: unknown })._header;
-  if (typeof header === 'string') header.indexOf('\n');
-}
 class NodeTransport implements StreamTransport {
   readonly adapter: Adapter;
   private readonly res: WritableResponse;
