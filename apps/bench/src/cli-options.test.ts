@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliOptions } from './cli-options';
+import { SERVER_KINDS } from './fanout/messages';
 
 const OUT = '/repo/BENCHMARKS.md';
 
@@ -10,16 +11,7 @@ describe('parseCliOptions', () => {
       only: null,
       quick: false,
       connections: [1000, 5000, 10000],
-      servers: [
-        'ours-express',
-        'ours-node',
-        'ours-fetch',
-        'ours-http2',
-        'ours-http2-stream',
-        'better-sse',
-        'raw',
-        'raw-http2',
-      ],
+      servers: [...SERVER_KINDS],
       shapes: null,
       rounds: 20,
       clock: 'wall',

@@ -9,7 +9,7 @@ import type { ConnectionIdentity } from './connection-info';
 import type { EmitterCore } from './emitter-core';
 import { SseServerError } from './errors';
 import type { HandlerOptions } from './options';
-import { badRequest, methodNotAllowed, refusalFor, unavailable } from './refusals';
+import { badRequest, methodNotAllowed, refusal, refusalFor, unavailable } from './refusals';
 import { replay } from './replay';
 import { timeStore } from './telemetry';
 import type { Refusal, StreamTransport } from './transport';
@@ -133,4 +133,23 @@ export async function serveStream<Req>(
     core.options.onError(error);
     endConnection(core, connection, 'store-failed');
   });
+}
+
+/**
+ * Answers a stream that failed under its adapter: `serveStream` answers every refusal itself, so
+ * only a refusal that could not be written gets here (headers an `httpError()` made invalid). The
+ * error goes to `onError` and is counted; the client gets a plain 500, or, when even that cannot be
+ * written, the stream is dropped.
+ *
+ * @param transport - the failed stream's transport
+ * @param error - what `serveStream` rejected with
+ */
+export function answerFailure(core: EmitterCore, transport: StreamTransport, error: unknown): void {
+  core.options.onError(error);
+  core.telemetry.refused.error += 1;
+  try {
+    transport.refuse(refusal(500, 'Internal Server Error'));
+  } catch {
+    transport.destroy();
+  }
 }

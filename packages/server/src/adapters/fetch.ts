@@ -3,8 +3,7 @@ import type { EmitterCore } from '../emitter-core';
 import { SseServerError } from '../errors';
 import { lastEventIdFrom } from '../last-event-id';
 import type { HandlerOptions } from '../options';
-import { refusal } from '../refusals';
-import { serveStream } from '../serve';
+import { answerFailure, serveStream } from '../serve';
 import type { StreamTransport, TransportEvents } from '../transport';
 
 /**
@@ -119,10 +118,7 @@ async function serveFetchRequest(
   try {
     await serveStream(core, request, streamRequest, transport, options);
   } catch (error) {
-    core.options.onError(error);
-    core.telemetry.refused.error += 1;
-    // A fixed 500 cannot fail the way a refusal with an application's headers can.
-    transport.refuse(refusal(500, 'Internal Server Error'));
+    answerFailure(core, transport, error);
   }
   return response();
 }

@@ -4,8 +4,7 @@ import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
 import type { EmitterCore } from '../emitter-core';
 import { lastEventIdFrom } from '../last-event-id';
 import type { HandlerOptions } from '../options';
-import { refusal } from '../refusals';
-import { serveStream } from '../serve';
+import { answerFailure, serveStream } from '../serve';
 import type { Adapter } from '../telemetry';
 import type { Refusal, StreamTransport, TransportEvents } from '../transport';
 
@@ -362,16 +361,8 @@ export function createNodeHandler<Req extends NodeRequest>(
       // Always set on a server's request; a hand-made one without it is read as GET.
       method: req.method ?? 'GET',
     };
-    serveStream(core, req, request, transport, options).catch((error: unknown) => {
-      // Only a response that failed under us gets here (serveStream answers every refusal itself,
-      // unless the refusal itself cannot be written: headers an `httpError()` made invalid).
-      core.options.onError(error);
-      core.telemetry.refused.error += 1;
-      try {
-        transport.refuse(refusal(500, 'Internal Server Error'));
-      } catch {
-        transport.destroy();
-      }
-    });
+    serveStream(core, req, request, transport, options).catch((error: unknown) =>
+      answerFailure(core, transport, error),
+    );
   };
 }

@@ -2,8 +2,7 @@ import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
 import type { EmitterCore } from '../emitter-core';
 import { lastEventIdFrom } from '../last-event-id';
 import type { HandlerOptions } from '../options';
-import { refusal } from '../refusals';
-import { serveStream } from '../serve';
+import { answerFailure, serveStream } from '../serve';
 import type { Refusal, StreamTransport, TransportEvents } from '../transport';
 import type { NodeRequestHeaders } from './node-http';
 
@@ -182,15 +181,8 @@ export function createHttp2StreamHandler<Stream extends Http2ServerStream>(
       keepAlive: false,
       method: req.method,
     };
-    serveStream(core, req, request, transport, options).catch((error: unknown) => {
-      // Only a stream that failed under us gets here (a refusal whose headers are invalid).
-      core.options.onError(error);
-      core.telemetry.refused.error += 1;
-      try {
-        transport.refuse(refusal(500, 'Internal Server Error'));
-      } catch {
-        transport.destroy();
-      }
-    });
+    serveStream(core, req, request, transport, options).catch((error: unknown) =>
+      answerFailure(core, transport, error),
+    );
   };
 }
