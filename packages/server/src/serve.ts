@@ -19,10 +19,13 @@ export interface StreamRequest {
   /** The `Last-Event-ID` header, else the `lastEventId` query parameter; `null` when neither is set. */
   lastEventId: string | null;
   /**
-   * Whether to send `Connection: keep-alive`: an HTTP/1.1 request that did not ask to close. The
-   * header means nothing to HTTP/1.0 (whose stream ends with the connection) and HTTP/2 forbids it.
+   * How the response travels, which decides its framing headers. `keep-alive`: an HTTP/1.1 request
+   * that did not ask to close, sent `Connection: keep-alive`. `close`: any other HTTP/1.x response,
+   * or one whose HTTP layer is not ours (a fetch-style response): no `Connection` header (it means
+   * nothing to HTTP/1.0, whose stream ends with the connection). `http2`: HTTP/2 forbids
+   * `Connection`, and `X-Accel-Buffering` is left out too (nginx proxies to HTTP/1.x upstreams only).
    */
-  keepAlive: boolean;
+  framing: StreamFraming;
   /**
    * The request method: `GET` opens a stream, `HEAD` gets its headers only, any other is answered
    * with 405 (a handler mounted on `node:http` directly, or with `app.all`, sees every method).
@@ -30,15 +33,26 @@ export interface StreamRequest {
   method: string;
 }
 
-const BASE_HEADERS = {
+/** How a response travels, see {@link StreamRequest.framing}. */
+export type StreamFraming = 'keep-alive' | 'close' | 'http2';
+
+const HTTP2_HEADERS = {
   'Content-Type': `${EVENT_STREAM_CONTENT_TYPE}; charset=utf-8`,
   // no-transform: proxies and compression middleware must not rewrite or hold the stream.
   'Cache-Control': 'no-cache, no-transform',
-  // nginx buffers proxied responses unless told not to.
-  'X-Accel-Buffering': 'no',
 };
-const KEEP_ALIVE_HEADERS = Object.freeze({ ...BASE_HEADERS, Connection: 'keep-alive' });
-const STREAM_HEADERS = Object.freeze(BASE_HEADERS);
+// nginx buffers responses it proxies (over HTTP/1.x) unless told not to.
+const CLOSE_HEADERS = { ...HTTP2_HEADERS, 'X-Accel-Buffering': 'no' };
+/**
+ * The headers of a stream, by framing. Over HTTP/2 every header costs each idle stream memory
+ * as long as it is open: Node keeps the sent header object (a hash table whose size steps up at
+ * five entries, ~190 bytes a stream), so nothing without effect there is sent.
+ */
+const STREAM_HEADERS: Readonly<Record<StreamFraming, Readonly<Record<string, string>>>> = {
+  'keep-alive': Object.freeze({ ...CLOSE_HEADERS, Connection: 'keep-alive' }),
+  close: Object.freeze(CLOSE_HEADERS),
+  http2: Object.freeze(HTTP2_HEADERS),
+};
 
 /**
  * Opens one stream, or refuses it before any stream byte: 405 for a method other than GET and
@@ -108,7 +122,7 @@ export async function serveStream<Req>(
     return refuse(unavailable(core, 'too many open streams for this user', 'limit'));
   }
 
-  const headers = request.keepAlive ? KEEP_ALIVE_HEADERS : STREAM_HEADERS;
+  const headers = STREAM_HEADERS[request.framing];
   // HEAD gets what GET would, refusals included, but no body: nothing to register or replay.
   if (method === 'HEAD') return transport.head(headers);
 

@@ -82,8 +82,10 @@ describe('sse.http2StreamHandler()', () => {
     expect(first.headers[':status']).toBe(200);
     expect(first.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(first.headers['cache-control']).toBe('no-cache, no-transform');
-    // HTTP/2 forbids the connection-specific header (RFC 9113, section 8.2.2).
+    // HTTP/2 forbids the connection-specific header (RFC 9113, section 8.2.2), and nginx, the
+    // only reader of X-Accel-Buffering, proxies to HTTP/1.x upstreams only.
     expect(first.headers.connection).toBeUndefined();
+    expect(first.headers['x-accel-buffering']).toBeUndefined();
     await waitFor(() => expect(first.received, 'sse:hello').toHaveLength(1));
     expect(first.received[0]?.event).toBe(HELLO_EVENT);
 

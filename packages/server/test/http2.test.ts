@@ -25,7 +25,9 @@ describe('node:http2 compatibility API', () => {
       const headers = await new Promise<Record<string, unknown>>((resolve) => stream.on('response', resolve));
       expect(headers[':status']).toBe(200);
       expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
+      expect(headers['cache-control']).toBe('no-cache, no-transform');
       expect(headers.connection).toBeUndefined();
+      expect(headers['x-accel-buffering']).toBeUndefined();
       const received: ParsedEvent[] = [];
       const parser = createParser({ onEvent: (event) => received.push(event) });
       stream.setEncoding('utf8');

@@ -111,8 +111,9 @@ async function serveFetchRequest(
   const { transport, response } = createResponseStream(request);
   const streamRequest = {
     lastEventId: lastEventIdFrom(request.headers.get(LAST_EVENT_ID_HEADER), request.url),
-    // Connection is hop-by-hop: the runtime's HTTP layer owns it (and HTTP/2 forbids it).
-    keepAlive: false,
+    // Connection is hop-by-hop: the runtime's HTTP layer owns it (and HTTP/2 forbids it). The
+    // runtime may serve HTTP/1.1 behind nginx, so X-Accel-Buffering stays.
+    framing: 'close' as const,
     method: request.method,
   };
   try {

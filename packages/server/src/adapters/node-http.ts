@@ -4,7 +4,7 @@ import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
 import type { EmitterCore } from '../emitter-core';
 import { lastEventIdFrom } from '../last-event-id';
 import type { HandlerOptions } from '../options';
-import { answerFailure, serveStream } from '../serve';
+import { answerFailure, type StreamFraming, serveStream } from '../serve';
 import type { Adapter } from '../telemetry';
 import type { Refusal, StreamTransport, TransportEvents } from '../transport';
 
@@ -321,14 +321,15 @@ class NodeTransport implements StreamTransport {
 const CONNECTION_CLOSE = /(?:^|\W)close(?:$|\W)/i;
 
 /**
- * Whether the stream may say `Connection: keep-alive`: on HTTP/1.1 only (HTTP/1.0 has no chunked
- * encoding, its stream ends with the connection; HTTP/2 forbids the header), and not when the
- * client asked to close.
+ * How the stream travels: HTTP/2 (the compatibility API), or HTTP/1.x where it may say
+ * `Connection: keep-alive` on HTTP/1.1 only (HTTP/1.0 has no chunked encoding, its stream ends with
+ * the connection), and not when the client asked to close.
  */
-function keepsAlive(req: NodeRequest): boolean {
-  if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return false;
+function framingOf(req: NodeRequest): StreamFraming {
+  if (req.httpVersionMajor === 2) return 'http2';
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return 'close';
   const connection = req.headers.connection;
-  return connection === undefined || !CONNECTION_CLOSE.test(String(connection));
+  return connection === undefined || !CONNECTION_CLOSE.test(String(connection)) ? 'keep-alive' : 'close';
 }
 
 /**
@@ -357,7 +358,7 @@ export function createNodeHandler<Req extends NodeRequest>(
     );
     const request = {
       lastEventId: lastEventIdFrom(req.headers[LAST_EVENT_ID_HEADER], req.url),
-      keepAlive: keepsAlive(req),
+      framing: framingOf(req),
       // Always set on a server's request; a hand-made one without it is read as GET.
       method: req.method ?? 'GET',
     };

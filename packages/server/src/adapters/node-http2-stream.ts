@@ -177,8 +177,7 @@ export function createHttp2StreamHandler<Stream extends Http2ServerStream>(
     };
     const request = {
       lastEventId: lastEventIdFrom(headers[LAST_EVENT_ID_HEADER], req.url),
-      // HTTP/2 forbids the Connection header (RFC 9113, section 8.2.2).
-      keepAlive: false,
+      framing: 'http2' as const,
       method: req.method,
     };
     serveStream(core, req, request, transport, options).catch((error: unknown) =>
