@@ -4,7 +4,7 @@ import { SseServerError } from '../errors';
 import { lastEventIdFrom } from '../last-event-id';
 import type { HandlerOptions } from '../options';
 import { answerFailure, serveStream } from '../serve';
-import type { StreamTransport, TransportEvents } from '../transport';
+import type { Refusal, StreamTransport, TransportEvents } from '../transport';
 
 /**
  * How many bytes a response body holds before `write` reports it full (the web-stream counterpart
@@ -12,82 +12,107 @@ import type { StreamTransport, TransportEvents } from '../transport';
  */
 const HIGH_WATER_MARK = 64 * 1024;
 
-interface ResponseStream {
-  transport: StreamTransport;
-  response(): Response;
-}
+/**
+ * The queuing strategy of every response body: read once by each stream as it is made, so one
+ * object serves them all.
+ */
+const BODY_QUEUING = new ByteLengthQueuingStrategy({ highWaterMark: HIGH_WATER_MARK });
 
-function createResponseStream(request: Request): ResponseStream {
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  let events: TransportEvents | undefined;
-  let response: Response | undefined;
-  let closed = false;
-  const signal = request.signal as AbortSignal | undefined;
+/**
+ * The transport over one web-standard `Response`. A class rather than an object of closures (as
+ * the node transports are): thousands are alive at once, and methods on the prototype cost nothing
+ * per stream. It is also its body's underlying source (`start`, `pull`, `cancel`) and the request
+ * signal's abort listener (`handleEvent`), so neither needs functions of its own.
+ */
+class FetchTransport implements StreamTransport, UnderlyingDefaultSource<Uint8Array>, EventListenerObject {
+  readonly adapter = 'fetch';
+  /** The answer, once one is made. */
+  response: Response | undefined = undefined;
+  private readonly signal: AbortSignal | undefined;
+  private controller: ReadableStreamDefaultController<Uint8Array> | undefined = undefined;
+  private events: TransportEvents | undefined = undefined;
+  private closed = false;
 
-  function finish(): void {
-    if (closed) return;
-    closed = true;
-    signal?.removeEventListener('abort', abort);
-    events?.close();
+  /**
+   * @param request - the request it answers: its signal says when the client goes away
+   */
+  constructor(request: Request) {
+    this.signal = request.signal as AbortSignal | undefined;
+    this.signal?.addEventListener('abort', this, { once: true });
   }
-  // The client went away: end the body too, so that a runtime still reading it is not left waiting.
-  function abort(): void {
-    if (!closed) controller?.close();
-    finish();
+
+  get aborted(): boolean {
+    return this.closed || this.signal?.aborted === true;
   }
-  signal?.addEventListener('abort', abort, { once: true });
 
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start: (c) => {
-        controller = c;
-      },
-      // Called when the reader takes bytes and the queue is under the high-water mark: a drain.
-      pull: () => events?.drain(),
-      cancel: finish,
-    },
-    new ByteLengthQueuingStrategy({ highWaterMark: HIGH_WATER_MARK }),
-  );
+  /** The client went away: the body ends too, so that a runtime still reading it is not left waiting. */
+  handleEvent(): void {
+    if (!this.closed) this.controller?.close();
+    this.finish();
+  }
 
-  const transport: StreamTransport = {
-    adapter: 'fetch',
-    get aborted() {
-      return closed || signal?.aborted === true;
-    },
-    refuse({ status, headers, body: text }) {
-      finish();
-      response = new Response(text, { status, headers });
-    },
-    head(headers) {
-      finish();
-      response = new Response(null, { status: 200, headers });
-    },
-    open(headers, streamEvents) {
-      events = streamEvents;
-      response = new Response(body, { status: 200, headers });
-    },
-    write(chunk) {
-      if (closed || controller === undefined) return true;
-      controller.enqueue(chunk);
-      return (controller.desiredSize ?? 0) > 0;
-    },
-    bufferedBytes: () =>
-      closed || controller === undefined ? 0 : Math.max(0, HIGH_WATER_MARK - (controller.desiredSize ?? 0)),
-    end() {
-      if (!closed) controller?.close();
-      finish();
-    },
-    destroy() {
-      if (!closed)
-        controller?.error(
-          new SseServerError('slow-consumer', 'the stream fell too far behind and was closed'),
-        );
-      finish();
-    },
-  };
-  // No response was made only when the client left before the stream opened: nobody reads this one
-  // (499 is the "client closed request" status of nginx logs).
-  return { transport, response: () => response ?? new Response(null, { status: 499 }) };
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.controller = controller;
+  }
+
+  /** Called when the reader takes bytes and the queue is under the high-water mark: a drain. */
+  pull(): void {
+    this.events?.drain();
+  }
+
+  cancel(): void {
+    this.finish();
+  }
+
+  refuse({ status, headers, body }: Refusal): void {
+    this.finish();
+    this.response = new Response(body, { status, headers });
+  }
+
+  head(headers: Readonly<Record<string, string>>): void {
+    this.finish();
+    this.response = new Response(null, { status: 200, headers });
+  }
+
+  open(headers: Readonly<Record<string, string>>, events: TransportEvents): void {
+    this.events = events;
+    // Made only now: a refused request never pays for a stream.
+    this.response = new Response(new ReadableStream(this, BODY_QUEUING), { status: 200, headers });
+  }
+
+  write(chunk: Uint8Array): boolean {
+    const { controller } = this;
+    if (this.closed || controller === undefined) return true;
+    controller.enqueue(chunk);
+    return (controller.desiredSize ?? 0) > 0;
+  }
+
+  bufferedBytes(): number {
+    const { controller } = this;
+    if (this.closed || controller === undefined) return 0;
+    return Math.max(0, HIGH_WATER_MARK - (controller.desiredSize ?? 0));
+  }
+
+  end(): void {
+    if (!this.closed) this.controller?.close();
+    this.finish();
+  }
+
+  destroy(): void {
+    if (!this.closed) {
+      this.controller?.error(
+        new SseServerError('slow-consumer', 'the stream fell too far behind and was closed'),
+      );
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.signal?.removeEventListener('abort', this);
+    this.events?.close();
+  }
 }
 
 /**
@@ -108,7 +133,7 @@ async function serveFetchRequest(
   request: Request,
   options: HandlerOptions<Request>,
 ): Promise<Response> {
-  const { transport, response } = createResponseStream(request);
+  const transport = new FetchTransport(request);
   const streamRequest = {
     lastEventId: lastEventIdFrom(request.headers.get(LAST_EVENT_ID_HEADER), request.url),
     // Connection is hop-by-hop: the runtime's HTTP layer owns it (and HTTP/2 forbids it). The
@@ -121,5 +146,7 @@ async function serveFetchRequest(
   } catch (error) {
     answerFailure(core, transport, error);
   }
-  return response();
+  // No response was made only when the client left before the stream opened: nobody reads this one
+  // (499 is the "client closed request" status of nginx logs).
+  return transport.response ?? new Response(null, { status: 499 });
 }
