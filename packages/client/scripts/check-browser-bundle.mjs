@@ -18,9 +18,10 @@ import { build } from 'esbuild';
  * measured at 9,502 bytes, plus ~10%; raised to 10,800 with compatible catalogs, then to 11,400
  * with `client.metrics()`, the `share` option's checks and loader (the sharing code is a chunk
  * loaded on demand) and the parser's handling of lines across reads; 11,490 with the catalog check
- * run on demand (its loader, and unknown-event reports held until it completes).
+ * run on demand (its loader, and unknown-event reports held until it completes); 11,700 with the
+ * parser's `onLastEventId` (an id-only block told as it happens, 11,612 bytes).
  */
-const CLIENT_BUDGET_GZIP_BYTES = 11_600;
+const CLIENT_BUDGET_GZIP_BYTES = 11_700;
 /**
  * Budget for an application's `createClient` + `defineEvents`, from the published builds: 12,451
  * bytes when the catalog's fingerprint, JSON Schema, AsyncAPI and contract code moved to the

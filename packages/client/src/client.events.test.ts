@@ -315,6 +315,22 @@ describe('dedupe', () => {
     expect(client.lastEventId).toBe('');
   });
 
+  it('delivers an event without an id: field after an id-only block named an ID already delivered', async () => {
+    const { client, endpoint } = await openClient();
+    const calls: string[] = [];
+    client.on('user:left', (data, meta) => void calls.push(`${data.userId}@${meta.id}`));
+    // Spec: an event inherits the last event ID; it is a new event, not a repeat of the one that
+    // carried the ID (only events with an `id:` field of their own are checked for duplicates).
+    endpoint.latest.send(
+      frame('user:left', { userId: 'a' }, '5') +
+        frame('user:left', { userId: 'b' }, '6') +
+        'id: 5\n\n' +
+        frame('user:left', { userId: 'c' }),
+    );
+    await settleUntil(() => expect(calls).toHaveLength(3));
+    expect(calls).toEqual(['a@5', 'b@6', 'c@5']);
+  });
+
   it('moves the last event ID on an id-only block and an explicit empty id', async () => {
     const { client, endpoint } = await openClient();
     endpoint.latest.send('id: 40\n\n');

@@ -100,12 +100,13 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
     // Spec: the stream is UTF-8; the parser strips the one leading BOM itself, so the decoder must
     // keep it (a decoder that strips one would let a second BOM through as text).
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-    let reportedId = NO_ID_YET;
     const activeParser = createParser({
       lastEventId: NO_ID_YET,
       maxBufferSize: request.maxBufferSize,
+      // A block with an `id:` field and no data moves the last event ID without an event; told
+      // as it happens, so that the events after it are known to inherit that ID.
+      onLastEventId: (id) => sink.lastEventId(id),
       onEvent: (event) => {
-        reportedId = event.id;
         sink.event({
           event: event.event,
           data: event.data,
@@ -124,13 +125,6 @@ const connectOverFetch: Transport = (request: ConnectRequest, sink: TransportSin
         if (done) break;
         sink.activity(value.byteLength);
         activeParser.feed(decoder.decode(value, { stream: true }));
-        if (aborted) return;
-        // A block with an `id:` field and no data moves the last event ID without an event.
-        const id = activeParser.lastEventId;
-        if (id !== reportedId && id !== NO_ID_YET) {
-          reportedId = id;
-          sink.lastEventId(id);
-        }
       }
     } catch (cause) {
       failed('network', `the stream broke: ${messageOf(cause)}`, cause);

@@ -159,7 +159,12 @@ export function createReconnectLoop<C extends EventCatalog>(
       lastEventId(lastEventId) {
         if (!live()) return;
         if (lastEventId.length > options.maxEventIdLength) acceptOversizedId(lastEventId.length, undefined);
-        else setLastEventId(lastEventId);
+        else {
+          // The events after it inherit this ID without an `id:` field of their own: they must not
+          // pass for events carrying it (and be dropped as duplicates of the one that did).
+          connectionId = lastEventId;
+          setLastEventId(lastEventId);
+        }
       },
       retry(ms) {
         if (live()) serverRetryMs = ms;

@@ -106,6 +106,13 @@ describe('encodeEvent', () => {
     expectInvalidField(() => encodeEvent({ event: value, data: 'x' }));
   });
 
+  it.each(['a\ud800', '\udc00b', 'x\udfff\ud800y'])('refuses id and event %j (a lone surrogate)', (value) => {
+    // UTF-8 cannot carry it: the client would read U+FFFD and resume from an ID never sent.
+    expectInvalidField(() => encodeEvent({ id: value, data: 'x' }));
+    expectInvalidField(() => encodeEvent({ event: value, data: 'x' }));
+    expect(encodeEvent({ id: '\ud83d\ude00', data: 'x' })).toBe('id: \ud83d\ude00\ndata: x\n\n');
+  });
+
   it('refuses any id or event holding CR, LF or NUL (fuzzed), and never returns text for it', () => {
     const unsafe = fc
       .tuple(anyText, fc.constantFrom('\r', '\n', '\0'), anyText)

@@ -2,9 +2,12 @@ import { ProtocolError } from './errors';
 
 /** The fields of one event on the wire. */
 export interface WireEvent {
-  /** Sets the client's last event ID. Must not contain CR, LF or NUL. */
+  /** Sets the client's last event ID. Must not contain CR, LF, NUL or a lone surrogate. */
   id?: string;
-  /** The event type (the client's `message` when absent). Must not be empty or contain CR, LF or NUL. */
+  /**
+   * The event type (the client's `message` when absent). Must not be empty or contain CR, LF, NUL
+   * or a lone surrogate.
+   */
   event?: string;
   /** The payload text; CR, LF and CRLF in it become separate `data:` lines and arrive as LF. */
   data: string;
@@ -18,7 +21,7 @@ const FORBIDDEN_IN_FIELD = /[\r\n\0]/;
 /**
  * Throws unless `value` can travel in a single `id:` or `event:` line: a CR or LF would end the
  * line early and let the rest inject fields or whole events (a recurring CVE class in SSE
- * servers); a NUL makes browsers ignore an `id`.
+ * servers); a NUL makes browsers ignore an `id`; a lone surrogate would arrive changed.
  *
  * @param field - the field name, for the message
  * @param value - the value to check
@@ -31,6 +34,14 @@ export function assertFieldValue(field: 'id' | 'event', value: string): void {
     throw new ProtocolError(
       'invalid-field',
       `${field} ${JSON.stringify(value)} contains CR, LF or NUL, which would break the event stream`,
+    );
+  }
+  if (!value.isWellFormed()) {
+    // The stream is UTF-8 (spec: "Event streams are always decoded as UTF-8"), which cannot carry a
+    // lone surrogate: it would arrive as U+FFFD, and a client would resume from an ID never sent.
+    throw new ProtocolError(
+      'invalid-field',
+      `${field} ${JSON.stringify(value)} contains a lone surrogate, which UTF-8 cannot carry`,
     );
   }
   if (field === 'event' && value === '') {

@@ -87,6 +87,49 @@ describe('createParser: lastEventId', () => {
   });
 });
 
+describe('createParser: onLastEventId', () => {
+  // Every callback in order, as `event:<data>@<id>` and `id:<id>`.
+  function idLog(chunks: string[], onComment?: () => void): string[] {
+    const log: string[] = [];
+    const parser = createParser({
+      onEvent: (event) => log.push(`event:${event.data}@${event.id}`),
+      onLastEventId: (id) => log.push(`id:${id}`),
+      onComment,
+    });
+    for (const chunk of chunks) parser.feed(chunk);
+    return log;
+  }
+  const stream =
+    'id: 5\ndata: a\n\nid: 6\ndata: b\n\nid: 5\n\ndata: c\n\nid: 5\n\n' +
+    'id: 7\n: ping\n\r\nid\r\n\rdata: d\n\nid: x\0y\n\n';
+  const expected = ['event:a@5', 'event:b@6', 'id:5', 'event:c@5', 'id:7', 'id:', 'event:d@'];
+
+  it('reports an ID moved by a block without data, between the events around it, only when it changes', () => {
+    expect(idLog([stream])).toEqual(expected);
+  });
+
+  it('reports the same however the stream is cut, with or without onComment', () => {
+    for (const onComment of [undefined, () => {}]) {
+      expect(idLog([...stream], onComment)).toEqual(expected);
+      for (let cut = 1; cut < stream.length; cut++) {
+        expect(idLog([stream.slice(0, cut), stream.slice(cut)], onComment)).toEqual(expected);
+      }
+    }
+  });
+
+  it('stops the current feed when it resets the parser', () => {
+    const events: string[] = [];
+    const parser = createParser({
+      onEvent: (event) => events.push(event.data),
+      onLastEventId: () => parser.reset(),
+    });
+    parser.feed('id: 1\n\ndata: lost\n\n');
+    parser.feed('data: after\n\n');
+    expect(events).toEqual(['after']);
+    expect(parser.lastEventId).toBe('1');
+  });
+});
+
 describe('createParser: reset()', () => {
   it('drops a partial line and a partial event', () => {
     const events: ParsedEvent[] = [];
@@ -128,6 +171,23 @@ describe('createParser: reset()', () => {
     parser.feed('data: stop\n\ndata: lost\n\n');
     parser.feed('data: after\n\n');
     expect(events).toEqual(['stop', 'after']);
+  });
+
+  it.each([
+    ['in one read', ['data: 12345\ndata: old\n\n\uFEFFdata: new\n\n']],
+    ['ended by a later read', ['data: 1234', '5\ndata: old\n\n\uFEFFdata: new\n\n']],
+  ])('stops the current feed when onError resets it for an oversized line %s', (_, chunks) => {
+    const events: string[] = [];
+    const parser = createParser({
+      maxBufferSize: 10,
+      onEvent: (event) => events.push(event.data),
+      onError: () => parser.reset(),
+    });
+    for (const chunk of chunks) parser.feed(chunk);
+    // Nothing of the feed that reset it reaches the new stream: not its next event, not its BOM.
+    expect(events).toEqual([]);
+    parser.feed('\uFEFFdata: new\n\n');
+    expect(events).toEqual(['new']);
   });
 
   it('forgets an oversized line being skipped', () => {

@@ -28,7 +28,8 @@ const DIGITS = /^[0-9]+$/;
  * ```
  */
 export function createParser(options: ParserOptions = {}): EventStreamParser {
-  const { onEvent, onRetry, onComment, onError, maxBufferSize, lastEventId } = resolveParserOptions(options);
+  const { onEvent, onLastEventId, onRetry, onComment, onError, maxBufferSize, lastEventId } =
+    resolveParserOptions(options);
 
   // The unfinished line, as the pieces it arrived in. Only each new chunk is ever searched for line
   // ends, never these: searching the growing line again on every chunk would make a long line in
@@ -45,6 +46,8 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   let droppingEvent = false; // the event's data passed maxBufferSize: drop it at its blank line
   let eventType = '';
   let idBuffer = lastEventId;
+  // An `id:` field came since the last event ID was last set: until then the two are equal.
+  let idSinceDispatch = false;
   // A plain data property, not a getter: an object literal with an accessor is kept by V8 in a
   // slower shape, and every feed() call would then pay a slow property lookup.
   const parser: EventStreamParser & { lastEventId: string } = { feed, reset, lastEventId: idBuffer };
@@ -53,14 +56,16 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   function dispatch(): void {
     // Spec: "Set the last event ID string of the event source to the value of the last event ID
     // buffer" happens before the empty-data check, so an id-only block still moves it.
-    parser.lastEventId = idBuffer;
     if (!hasData) {
       // Nothing buffered: a blank line after a comment or an id-only block, or the end of an event
       // whose data was dropped (appendData keeps nothing while dropping).
       droppingEvent = false;
       eventType = '';
+      if (idSinceDispatch) moveLastEventId();
       return;
     }
+    parser.lastEventId = idBuffer;
+    idSinceDispatch = false;
     const event: ParsedEvent = { id: idBuffer, event: eventType === '' ? 'message' : eventType, data };
     data = '';
     hasData = false;
@@ -68,9 +73,19 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     onEvent(event);
   }
 
+  // A blank line with no data buffered after an `id:` field (an id-only block): no event, but the
+  // last event ID moves, and is reported when it changed. Kept out of the blank-line paths.
+  function moveLastEventId(): void {
+    idSinceDispatch = false;
+    if (parser.lastEventId === idBuffer) return;
+    parser.lastEventId = idBuffer;
+    if (onLastEventId !== undefined) onLastEventId(idBuffer);
+  }
+
   // A one-line event, dispatched straight from its `data:` line when the blank line follows it.
   function emitSingleLine(value: string): void {
     parser.lastEventId = idBuffer;
+    idSinceDispatch = false;
     const event: ParsedEvent = { id: idBuffer, event: eventType === '' ? 'message' : eventType, data: value };
     eventType = '';
     onEvent(event);
@@ -78,7 +93,10 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   function setId(value: string): void {
     // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer".
-    if (value.indexOf('\0') === -1) idBuffer = value;
+    if (value.indexOf('\0') === -1) {
+      idBuffer = value;
+      idSinceDispatch = true;
+    }
   }
 
   function appendData(value: string): void {
@@ -221,11 +239,10 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       } else if (isIdField(chunk, pos, first)) {
         setId(chunk.slice(valueStart(chunk, pos + 3, lf), lf));
       } else if (first !== COLON || onComment !== undefined) processLine(chunk, pos, lf);
-      else if (!hasData && chunk.charCodeAt(lf + 1) === LF) {
+      else if (!hasData && !idSinceDispatch && chunk.charCodeAt(lf + 1) === LF) {
         // A heartbeat, a comment and the blank line after it (`: ping\n\n`), costs no call and one
-        // line search: with no data buffered, the blank line only does what dispatch() does then.
+        // line search: with no data buffered and no new ID, the blank line only does this then.
         lf++;
-        parser.lastEventId = idBuffer;
         droppingEvent = false;
         eventType = '';
       }
@@ -299,9 +316,13 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
     if (skippingLine || pendingLength + end > maxBufferSize) {
       // Checked before joining, so an oversized line is never built as one string.
-      if (!skippingLine) reportLineOverflow();
+      const wasSkipping = skippingLine;
       skippingLine = false;
       clearPending();
+      if (!wasSkipping) {
+        reportLineOverflow();
+        if (generation !== feedGeneration) return; // onError reset the parser: this feed stops
+      }
     } else if (chunk.length <= JOIN_WHOLE_READ) {
       const offset = pendingLength;
       pendingParts.push(chunk);
@@ -379,6 +400,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     droppingEvent = false;
     eventType = '';
     idBuffer = parser.lastEventId;
+    idSinceDispatch = false;
   }
 
   return parser;

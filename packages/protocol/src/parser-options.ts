@@ -7,6 +7,8 @@ const noop = (): void => {};
 /** The parser's options, checked, with every default filled in. */
 export interface ResolvedParserOptions {
   onEvent: (event: ParsedEvent) => void;
+  /** Left `undefined` when not given. */
+  onLastEventId: ((lastEventId: string) => void) | undefined;
   onRetry: (retryMs: number) => void;
   /** Left `undefined` when not given: the parser then skips comments without slicing them. */
   onComment: ((comment: string) => void) | undefined;
@@ -34,6 +36,7 @@ export function resolveParserOptions(options: ParserOptions): ResolvedParserOpti
   if (problem !== undefined) throw new ProtocolError('invalid-option', problem);
   return {
     onEvent: options.onEvent ?? noop,
+    onLastEventId: options.onLastEventId,
     onRetry: options.onRetry ?? noop,
     onComment: options.onComment,
     onError: options.onError ?? noop,

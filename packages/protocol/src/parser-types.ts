@@ -21,6 +21,12 @@ export interface ParsedEvent {
 export interface ParserOptions {
   /** Called for every dispatched event. */
   onEvent?: (event: ParsedEvent) => void;
+  /**
+   * Called when the last event ID changes without an event: a block with an `id:` field and no
+   * `data:` (the spec still sets the last event ID then). Events carry theirs in `event.id`; this
+   * tells an event that inherits an ID apart from one whose own `id:` field carried it.
+   */
+  onLastEventId?: (lastEventId: string) => void;
   /** Called with the new reconnection time (milliseconds) for each valid `retry:` field. */
   onRetry?: (retryMs: number) => void;
   /** Called with the text of each comment line (after the colon, one leading space removed). */

@@ -12,7 +12,7 @@ export type ParserStreamOptions = Omit<ParserOptions, 'onEvent'>;
  * Bytes are decoded as UTF-8 with the BOM kept, so the parser strips exactly one leading BOM as the
  * spec requires (a decoder that strips one itself would let a second one through as text).
  *
- * @param options - `onRetry`, `onComment`, `onError`, `maxBufferSize`, `lastEventId`
+ * @param options - `onRetry`, `onLastEventId`, `onComment`, `onError`, `maxBufferSize`, `lastEventId`
  *
  * @example
  * ```ts
