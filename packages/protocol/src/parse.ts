@@ -46,7 +46,8 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   let droppingEvent = false; // the event's data passed maxBufferSize: drop it at its blank line
   let eventType = '';
   let idBuffer = lastEventId;
-  // An `id:` field came since the last event ID was last set: until then the two are equal.
+  // An `id:` field came since the last event ID was last compared with the buffer: until then the
+  // two are equal. Cleared only at a blank line without data, so events pay nothing for it.
   let idSinceDispatch = false;
   // A plain data property, not a getter: an object literal with an accessor is kept by V8 in a
   // slower shape, and every feed() call would then pay a slow property lookup.
@@ -65,7 +66,6 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       return;
     }
     parser.lastEventId = idBuffer;
-    idSinceDispatch = false;
     const event: ParsedEvent = { id: idBuffer, event: eventType === '' ? 'message' : eventType, data };
     data = '';
     hasData = false;
@@ -85,7 +85,6 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   // A one-line event, dispatched straight from its `data:` line when the blank line follows it.
   function emitSingleLine(value: string): void {
     parser.lastEventId = idBuffer;
-    idSinceDispatch = false;
     const event: ParsedEvent = { id: idBuffer, event: eventType === '' ? 'message' : eventType, data: value };
     eventType = '';
     onEvent(event);
