@@ -315,13 +315,10 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
     if (skippingLine || pendingLength + end > maxBufferSize) {
       // Checked before joining, so an oversized line is never built as one string.
-      const wasSkipping = skippingLine;
+      if (!skippingLine) reportLineOverflow();
       skippingLine = false;
       clearPending();
-      if (!wasSkipping) {
-        reportLineOverflow();
-        if (generation !== feedGeneration) return; // onError reset the parser: this feed stops
-      }
+      if (generation !== feedGeneration) return; // onError reset the parser: this feed stops
     } else if (chunk.length <= JOIN_WHOLE_READ) {
       const offset = pendingLength;
       pendingParts.push(chunk);
