@@ -46,13 +46,12 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   let droppingEvent = false; // the event's data passed maxBufferSize: drop it at its blank line
   let eventType = '';
   let idBuffer = lastEventId;
-  // An `id:` field came since the last event ID was last compared with the buffer: until then the
-  // two are equal. Cleared only at a blank line without data, so events pay nothing for it.
+  // An `id:` field came since the last check at a blank line without data (events never check).
   let idSinceDispatch = false;
   // A plain data property, not a getter: an object literal with an accessor is kept by V8 in a
   // slower shape, and every feed() call would then pay a slow property lookup.
   const parser: EventStreamParser & { lastEventId: string } = { feed, reset, lastEventId: idBuffer };
-  let generation = 0; // bumped by reset(), so a callback that resets stops the current feed
+  let generation = 0; // bumped by reset(): a callback that resets stops the current feed
 
   function dispatch(): void {
     // Spec: "Set the last event ID string of the event source to the value of the last event ID
@@ -73,8 +72,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     onEvent(event);
   }
 
-  // A blank line with no data buffered after an `id:` field (an id-only block): no event, but the
-  // last event ID moves, and is reported when it changed. Kept out of the blank-line paths.
+  // A blank line without data after an `id:` field: the last event ID moves, reported if changed.
   function moveLastEventId(): void {
     idSinceDispatch = false;
     if (parser.lastEventId === idBuffer) return;
@@ -163,30 +161,21 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     }
     // Line ends are CR or LF, and past the string charCodeAt is NaN, so prefix checks cannot match
     // beyond `end`. Spec: "If value starts with a U+0020 SPACE character, remove it from value."
-    if (isDataField(s, start, first)) {
-      appendData(s.slice(valueStart(s, start + 5, end), end));
-      return;
-    }
-    if (isEventField(s, start, first)) {
-      eventType = s.slice(valueStart(s, start + 6, end), end);
-      return;
-    }
-    if (isIdField(s, start, first)) {
-      setId(s.slice(valueStart(s, start + 3, end), end));
-      return;
-    }
-    // The general case slices the line first, so the colon search never runs past its end.
-    const line = s.slice(start, end);
+    if (isDataField(s, start, first)) appendData(s.slice(valueStart(s, start + 5, end), end));
+    else if (isEventField(s, start, first)) eventType = s.slice(valueStart(s, start + 6, end), end);
+    else if (isIdField(s, start, first)) setId(s.slice(valueStart(s, start + 3, end), end));
+    else processOtherLine(s.slice(start, end)); // sliced first: the colon search stops at its end
+  }
+
+  function processOtherLine(line: string): void {
     const colon = line.indexOf(':');
-    if (colon === -1) {
-      // Spec: a line without a colon is a field name with the empty string as its value.
-      processField(line, '');
-      return;
-    }
-    processField(
-      line.slice(0, colon),
-      line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1),
-    );
+    // Spec: a line without a colon is a field name with the empty string as its value.
+    if (colon === -1) processField(line, '');
+    else
+      processField(
+        line.slice(0, colon),
+        line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1),
+      );
   }
 
   function keepPending(piece: string): void {
