@@ -19,17 +19,21 @@ import { build } from 'esbuild';
  * with `client.metrics()`, the `share` option's checks and loader (the sharing code is a chunk
  * loaded on demand) and the parser's handling of lines across reads; 11,490 with the catalog check
  * run on demand (its loader, and unknown-event reports held until it completes); 11,700 with the
- * parser's `onLastEventId` (an id-only block told as it happens, 11,612 bytes).
+ * parser's `onLastEventId` (an id-only block told as it happens, 11,612 bytes); lowered to 11,500
+ * when the `eventsource` transport became a chunk loaded on demand (11,394 bytes).
  */
-const CLIENT_BUDGET_GZIP_BYTES = 11_700;
+const CLIENT_BUDGET_GZIP_BYTES = 11_500;
 /**
  * Budget for an application's `createClient` + `defineEvents`, from the published builds: 12,451
  * bytes when the catalog's fingerprint, JSON Schema, AsyncAPI and contract code moved to the
- * protocol's `contract` entry point (14,318 before, plus zod's JSON Schema generator, ~7 KB).
+ * protocol's `contract` entry point (14,318 before, plus zod's JSON Schema generator, ~7 KB);
+ * lowered to 12,450 when the `eventsource` transport moved to a chunk loaded on demand (12,368).
  */
-const APP_BUDGET_GZIP_BYTES = 12_600;
+const APP_BUDGET_GZIP_BYTES = 12_450;
 /** Protocol modules that only tooling and the catalog check need: never loaded up front. */
 const CONTRACT_ONLY = /\/(fingerprint|sha256|json-schema|asyncapi|contract|compatibility)\.ts$/;
+/** Client modules that only some apps use (sharing, the catalog check, the `eventsource` transport). */
+const ON_DEMAND_ONLY = /\/(shared-loop|catalog-fingerprint|eventsource-transport)\.ts$/;
 
 const NODE_GLOBALS = ['process', 'Buffer', 'global', '__dirname', '__filename', 'require', 'setImmediate'];
 const MARKER = '__node_global_used__';
@@ -126,17 +130,15 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
 
 const client = await bundle({ entryPoints: ['src/index.ts'] }, ['@app/source'], 'browser-bundle');
 console.log(
-  `@app/sse-client browser bundle (src/index.ts, esm, minified, zod excluded): ${kib(client.upFrontMinified)} minified, ${kib(client.upFrontGzip)} gzip (${client.upFrontGzip} bytes; budget ${CLIENT_BUDGET_GZIP_BYTES}); loaded on demand (sharing, catalog check): ${kib(client.onDemandGzip)} gzip in ${client.onDemandCount} chunks`,
+  `@app/sse-client browser bundle (src/index.ts, esm, minified, zod excluded): ${kib(client.upFrontMinified)} minified, ${kib(client.upFrontGzip)} gzip (${client.upFrontGzip} bytes; budget ${CLIENT_BUDGET_GZIP_BYTES}); loaded on demand (sharing, catalog check, eventsource transport): ${kib(client.onDemandGzip)} gzip in ${client.onDemandCount} chunks`,
 );
 if (client.upFrontGzip > CLIENT_BUDGET_GZIP_BYTES) {
   problems.push(
     `is ${client.upFrontGzip} bytes gzipped, over its budget of ${CLIENT_BUDGET_GZIP_BYTES} bytes`,
   );
 }
-if (client.onDemandCount < 2) {
-  problems.push(
-    'has fewer than two chunks loaded on demand: the sharing or catalog-check code is in the main bundle',
-  );
+for (const input of client.upFrontInputs.filter((name) => ON_DEMAND_ONLY.test(name))) {
+  problems.push(`loads ${input} up front: it belongs to a chunk loaded on demand`);
 }
 
 const app = await bundle(

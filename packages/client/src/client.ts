@@ -4,11 +4,13 @@ import { deferLoop } from './deferred-loop';
 import { createDispatcher } from './dispatch';
 import { messageOf, SseClientError } from './errors';
 import { createEventStream, DEFAULT_STREAM_BUFFER, type StreamSink } from './event-stream';
-import { createEventSourceTransport } from './eventsource-transport';
 import { createFetchTransport } from './fetch-transport';
 import { createListeners, type Listeners } from './listeners';
+import { transportOnDemand } from './on-demand-transport';
 import { type ClientOptions, resolveOptions } from './options';
 import { createReconnectLoop, type ReconnectLoopHooks } from './reconnect-loop';
+import { resolveOption, withLastEventIdQuery } from './request';
+import { statusEnd } from './response-check';
 import { canShare } from './share-group';
 import { closedSnapshot, createSnapshotStore } from './snapshot-store';
 
@@ -125,7 +127,14 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
   const transport =
     resolved.transport === 'fetch'
       ? createFetchTransport()
-      : createEventSourceTransport([...new Set([...events.names, HELLO_EVENT, RESET_EVENT, 'message'])]);
+      : transportOnDemand(() =>
+          import('./eventsource-transport').then((eventSource) =>
+            eventSource.createEventSourceTransport(
+              [...new Set([...events.names, HELLO_EVENT, RESET_EVENT, 'message'])],
+              { SseClientError, messageOf, statusEnd, resolveOption, withLastEventIdQuery },
+            ),
+          ),
+        );
 
   const hooks: ReconnectLoopHooks = {
     dispatch,

@@ -1,8 +1,21 @@
-import { messageOf, SseClientError } from './errors';
-import { resolveOption, withLastEventIdQuery } from './request';
-import { statusEnd } from './response-check';
+import type { messageOf, SseClientError } from './errors';
+import type { resolveOption, withLastEventIdQuery } from './request';
+import type { statusEnd } from './response-check';
 import type { EventSourceLike } from './runtime-types';
 import type { ConnectRequest, Transport, TransportSink } from './transport';
+
+/**
+ * What the `eventsource` transport shares with the rest of the client. This file is a chunk loaded
+ * on demand; taking these as arguments rather than imports keeps them in the client's main chunk,
+ * so that an app does not load a third chunk of shared code before it can run.
+ */
+export interface EventSourceTransportParts {
+  SseClientError: typeof SseClientError;
+  messageOf: typeof messageOf;
+  statusEnd: typeof statusEnd;
+  resolveOption: typeof resolveOption;
+  withLastEventIdQuery: typeof withLastEventIdQuery;
+}
 
 const CLOSED = 2;
 
@@ -17,9 +30,14 @@ const CLOSED = 2;
  * `code` on error events is used when present.
  *
  * @param names - every event name to listen to (the catalog's, the protocol's and `message`)
+ * @param parts - the client code it uses
  * @returns the transport
  */
-export function createEventSourceTransport(names: readonly string[]): Transport {
+export function createEventSourceTransport(
+  names: readonly string[],
+  parts: EventSourceTransportParts,
+): Transport {
+  const { SseClientError, messageOf, statusEnd, resolveOption, withLastEventIdQuery } = parts;
   return (request: ConnectRequest, sink: TransportSink) => {
     let aborted = false;
     let source: EventSourceLike | undefined;
