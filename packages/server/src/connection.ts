@@ -62,6 +62,11 @@ export interface Connection {
   mark: number;
   /** The endpoint's `onDisconnect` and the request to report to it; `null` without one, or once reported. */
   disconnectHook: DisconnectHook | null;
+  /**
+   * Its turn in the heartbeat: the tick of slice `heartbeatSlot % slices` writes its heartbeat
+   * (`heartbeat.ts`). The registry numbers connections as they join, so the slices stay even.
+   */
+  heartbeatSlot: number;
 }
 
 /**
@@ -94,6 +99,7 @@ export function createConnection(
     covered: null,
     mark: 0,
     disconnectHook: null,
+    heartbeatSlot: 0,
   };
 }
 

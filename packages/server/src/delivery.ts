@@ -234,14 +234,23 @@ export function writeReplayFrame(
 }
 
 /**
- * Writes the heartbeat comment to every live connection that has nothing queued (a connection
- * with queued frames is not idle and needs no heartbeat).
+ * Writes the heartbeat comment to every live connection of one heartbeat slice that has nothing
+ * queued (a connection with queued frames is not idle and needs no heartbeat).
+ *
+ * @param core - the emitter
+ * @param slice - the slice this tick writes to
+ * @param slices - how many slices the interval is cut into
  */
-export function heartbeatTick(core: EmitterCore): void {
+export function heartbeatTick(core: EmitterCore, slice: number, slices: number): void {
   const batch = batchOf(core, flushBatch);
   beginFrame(batch, core.ping);
   for (const connection of core.registry.connections.values()) {
-    if (connection.state === LIVE && connection.queue === null && connection.runStart === NO_RUN) {
+    if (
+      connection.heartbeatSlot % slices === slice &&
+      connection.state === LIVE &&
+      connection.queue === null &&
+      connection.runStart === NO_RUN
+    ) {
       writeLive(core, batch, connection, core.ping);
       core.telemetry.heartbeats += 1;
     }

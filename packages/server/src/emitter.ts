@@ -291,7 +291,7 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
     registry: createRegistry(),
     counters: createCounters(),
     telemetry: createTelemetry(),
-    heartbeat: createHeartbeat(resolved.heartbeatMs, () => heartbeatTick(core)),
+    heartbeat: createHeartbeat(resolved.heartbeatMs, (slice, slices) => heartbeatTick(core, slice, slices)),
     greeting: createGreeting(catalog, resolved.heartbeatMs, options.compatibleWith),
     prelude: preludeFrame(resolved.retryMs),
     ping: heartbeatFrame(),

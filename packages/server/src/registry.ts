@@ -33,6 +33,8 @@ export function createRegistry(): Registry {
   const connections = new Map<string, Connection>();
   const channels = new Map<string, ChannelMembers>();
   const users = new Map<string, number>();
+  // Numbers connections for the heartbeat's slices (wrapping while still a small integer).
+  let joined = 0;
 
   function addMember(channel: string, connection: Connection): void {
     const members = channels.get(channel);
@@ -56,6 +58,8 @@ export function createRegistry(): Registry {
     channels,
     users,
     add(connection) {
+      connection.heartbeatSlot = joined;
+      joined = joined === 0x3fffffff ? 0 : joined + 1;
       connections.set(connection.id, connection);
       for (const channel of connection.channels) addMember(channel, connection);
       if (connection.userId !== undefined) {

@@ -47,6 +47,35 @@ describe('heartbeat', () => {
   });
 });
 
+describe('heartbeat slices', () => {
+  it('spreads the heartbeats over the interval: a tick writes to one slice, each stream gets one per interval', async () => {
+    // Only the heartbeat's interval is faked: sockets, and the waits below, run in real time.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const emitter = createEmitter({ events, heartbeatMs: 2000 });
+      const url = await fixture.serve(emitter);
+      const streams = await Promise.all(Array.from({ length: 4 }, () => openRaw(url)));
+      fixture.raws.push(...streams);
+      await Promise.all(streams.map((stream) => stream.waitForEvents(1)));
+      const pings = () => streams.map((stream) => stream.comments.filter((c) => c === 'ping').length);
+
+      // 2,000 ms is cut into two slices, a tick a second, each writing to half the streams.
+      vi.advanceTimersByTime(1000);
+      expect(emitter.metrics().heartbeats).toBe(2);
+      await waitFor(() => expect(pings().reduce((sum, n) => sum + n, 0)).toBe(2));
+      expect([...pings()].sort()).toEqual([0, 0, 1, 1]);
+      vi.advanceTimersByTime(1000);
+      expect(emitter.metrics().heartbeats).toBe(4);
+      await waitFor(() => expect(pings()).toEqual([1, 1, 1, 1]));
+      vi.advanceTimersByTime(2000);
+      expect(emitter.metrics().heartbeats).toBe(8);
+      await waitFor(() => expect(pings()).toEqual([2, 2, 2, 2]));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('graceful close', () => {
   it('tells every stream when to come back, ends it, and refuses new streams and events', async () => {
     const emitter = createEmitter({ events, heartbeatMs: 1000 });
