@@ -74,8 +74,9 @@ export async function serveStream<Req>(
   handler: HandlerOptions<Req>,
 ): Promise<void> {
   const refuse = (refusal: Refusal): void => {
-    core.telemetry.refused[refusal.reason] += 1;
+    // Counted once written: a refusal whose headers cannot be written is counted by answerFailure.
     transport.refuse(refusal);
+    core.telemetry.refused[refusal.reason] += 1;
   };
   const { lastEventId, method } = request;
   // Methods are case-sensitive (RFC 9110, section 9.1): `get` is not GET.

@@ -2,6 +2,7 @@ import {
   type ClientHttp2Session,
   type ClientHttp2Stream,
   connect,
+  constants,
   createServer,
   type Http2Server,
   type IncomingHttpHeaders,
@@ -158,6 +159,54 @@ describe('sse.http2StreamHandler()', () => {
     await waitFor(() => expect(disconnected, 'onDisconnect').toHaveLength(1));
     expect(emitter.stats().clients).toBe(0);
     expect(disconnected[0]?.request).toBe(connected[0]);
+  });
+
+  it('survives streams the client resets with an error code, open or still being authorized, and a GOAWAY with one', async () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0 });
+    const disconnected: string[] = [];
+    let authorized = 0;
+    let releaseAuthorize: () => void = () => undefined;
+    const authorizing = new Promise<void>((resolve) => {
+      releaseAuthorize = resolve;
+    });
+    const connectTo = await serve(
+      emitter,
+      emitter.http2StreamHandler({
+        authorize: async (req) => {
+          authorized += 1;
+          if (req.headers['x-slow'] === '1') await authorizing;
+          return true;
+        },
+        onDisconnect: ({ reason }) => void disconnected.push(reason),
+      }),
+    );
+    // Without an `error` listener on the server's stream, each of these would end the process.
+    const session = connectTo();
+    session.on('error', () => undefined);
+    const open = await request(session, {});
+    await waitFor(() => expect(open.received, 'sse:hello').toHaveLength(1));
+    open.stream.on('error', () => undefined);
+    open.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    await waitFor(() => expect(disconnected, 'the reset stream reported').toHaveLength(1));
+
+    const pending = session.request({ ':path': '/events', 'x-slow': '1' }, { endStream: true });
+    pending.on('error', () => undefined);
+    await waitFor(() => expect(authorized, 'the request reached authorize').toBe(2));
+    pending.close(constants.NGHTTP2_PROTOCOL_ERROR);
+    await new Promise((resolve) => pending.on('close', resolve));
+    releaseAuthorize();
+
+    const other = connectTo();
+    other.on('error', () => undefined);
+    const live = await request(other, {});
+    await waitFor(() => expect(live.received, 'sse:hello').toHaveLength(1));
+    live.stream.on('error', () => undefined);
+    other.goaway(constants.NGHTTP2_INTERNAL_ERROR);
+    await waitFor(() => expect(emitter.stats().clients, 'every stream forgotten').toBe(0));
+
+    // The server still serves.
+    const after = await request(connectTo(), {});
+    await waitFor(() => expect(after.received, 'sse:hello').toHaveLength(1));
   });
 
   it('drops a stream whose reader stopped reading once maxBufferedBytes is passed; the others go on', async () => {

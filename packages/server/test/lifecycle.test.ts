@@ -3,7 +3,7 @@ import { RESET_EVENT } from '@app/sse-protocol';
 import { openRaw, waitFor } from '@app/test-utils';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEmitter, isSseServerError } from '../src/index';
+import { createEmitter, type Emitter, isSseServerError, type NodeHandler } from '../src/index';
 import { events } from './support/catalog';
 import { useStreamFixture } from './support/stream-fixture';
 
@@ -21,6 +21,24 @@ function trackIntervals(): () => number {
     for (const [handle] of cleared.mock.calls) live.delete(handle);
     return live.size;
   };
+}
+
+/**
+ * Serves `handler` (under Express when `viaExpress`) and opens a raw TCP connection to it.
+ *
+ * @returns the stream URL, the socket, and what it received so far
+ */
+async function serveOnRawSocket(emitter: Emitter<typeof events>, handler: NodeHandler, viaExpress: boolean) {
+  const app = express();
+  app.get('/events', handler);
+  const url = new URL(await fixture.serve(emitter, viaExpress ? app : handler));
+  const socket = connect(Number(url.port), url.hostname);
+  let text = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+  });
+  return { url, socket, received: () => text };
 }
 
 describe('heartbeat', () => {
@@ -166,20 +184,12 @@ describe('cleanup', () => {
         authorize: () => ({ userId: 'ada' }),
         onDisconnect: ({ reason }) => disconnected.push(reason),
       });
-      const app = express();
-      app.get('/events', handler);
-      const url = new URL(await fixture.serve(emitter, viaExpress ? app : handler));
-      const socket = connect(Number(url.port), url.hostname);
-      let received = '';
-      socket.setEncoding('latin1');
-      socket.on('data', (chunk: string) => {
-        received += chunk;
-      });
+      const { url, socket, received } = await serveOnRawSocket(emitter, handler, viaExpress);
       const body = 'x'.repeat(256 * 1024);
       socket.write(
         `GET /events HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${body.length + 1}\r\n\r\n${body}`,
       );
-      await waitFor(() => expect(received, 'the stream to open').toContain('sse:hello'));
+      await waitFor(() => expect(received(), 'the stream to open').toContain('sse:hello'));
       expect(emitter.stats().clients).toBe(1);
       socket.destroy();
       await waitFor(() =>
@@ -192,6 +202,26 @@ describe('cleanup', () => {
       // The user's slot is free again: a new stream is admitted, not answered 503.
       const again = await fixture.open(url.href);
       expect(again.status).toBe(200);
+    },
+  );
+
+  it.each([
+    ['node:http', false],
+    ['Express', true],
+  ])(
+    'forgets %s streams pipelined behind another on one connection once the connection goes',
+    async (_name, viaExpress) => {
+      const disconnected: string[] = [];
+      const emitter = createEmitter({ events, heartbeatMs: 0 });
+      const handler = emitter.handler({ onDisconnect: ({ reason }) => disconnected.push(reason) });
+      const { url, socket, received } = await serveOnRawSocket(emitter, handler, viaExpress);
+      // Three requests in one write: the second and third wait behind the first, which never ends.
+      socket.write(`GET /events HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`.repeat(3));
+      await waitFor(() => expect(received(), 'the first stream to open').toContain('sse:hello'));
+      await waitFor(() => expect(emitter.stats().clients, 'the queued streams registered').toBe(3));
+      socket.destroy();
+      await waitFor(() => expect(emitter.stats().clients, 'every stream forgotten').toBe(0));
+      expect(disconnected).toEqual(['client-gone', 'client-gone', 'client-gone']);
     },
   );
 

@@ -127,6 +127,8 @@ describe('a refusal whose headers cannot be sent', () => {
       'Internal Server Error',
     ]);
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'ERR_INVALID_CHAR' }));
+    // One request, one refusal: the 500 it got, not also the 403 that could not be written.
+    expect(emitter.metrics().refused).toMatchObject({ forbidden: 0, error: 1 });
   });
 });
 

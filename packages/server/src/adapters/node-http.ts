@@ -111,6 +111,12 @@ interface WritableResponse {
   once(event: 'drain', listener: () => void): unknown;
 }
 
+/** A request's socket, as far as a response queued behind another one needs it. */
+interface ConnectionSocket {
+  once(event: 'close', listener: () => void): unknown;
+  removeListener(event: 'close', listener: () => void): unknown;
+}
+
 /** The socket of a node:http response; `_httpMessage` is the response it currently serves. */
 interface StreamSocket {
   readonly writableLength: number;
@@ -211,10 +217,26 @@ class NodeTransport implements StreamTransport {
     this.res = res;
     this.adapter = adapter;
     this.flushes = typeof res.flush === 'function';
-    res.on('close', () => {
-      this.closed = true;
-      this.events?.close();
-    });
+    res.on('close', () => this.onClose());
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.events?.close();
+  }
+
+  /**
+   * Follows the connection of a response queued behind another on it (HTTP/1.1 pipelining): when
+   * the connection goes, Node never emits `close` on such a response (its request's came once the
+   * request was read), and the stream would stay registered, holding its `maxClients` slot.
+   *
+   * @param connection - the request's socket
+   */
+  followConnection(connection: ConnectionSocket): void {
+    const onClose = (): void => this.onClose();
+    connection.once('close', onClose);
+    this.res.on('close', () => connection.removeListener('close', onClose));
   }
 
   get aborted(): boolean {
@@ -360,6 +382,11 @@ export function createNodeHandler<Req extends NodeRequest>(
       res as unknown as WritableResponse,
       req.httpVersionMajor === 2 ? 'http2' : 'node',
     );
+    // A node:http response starts with `socket: null` while another response holds its connection.
+    const connection = (req as { socket?: ConnectionSocket | null }).socket;
+    if ((res as unknown as WritableResponse).socket === null && connection != null) {
+      transport.followConnection(connection);
+    }
     const request = {
       lastEventId: lastEventIdFrom(req.headers[LAST_EVENT_ID_HEADER], req.url),
       framing: framingOf(req),

@@ -73,9 +73,16 @@ interface WritableStream {
   write(chunk: Uint8Array): boolean;
   end(body?: string): unknown;
   destroy(): unknown;
-  on(event: 'close', listener: () => void): unknown;
+  on(event: 'close' | 'error', listener: () => void): unknown;
   once(event: 'drain', listener: () => void): unknown;
 }
+
+/**
+ * The stream's `error` listener. A client that resets a stream with an error code (or sends
+ * GOAWAY with one) makes Node emit `error` on it, and an `error` nobody listens to ends the
+ * process. Its `close` follows, and that is where the stream is cleaned up, so nothing else to do.
+ */
+function ignoreStreamError(): void {}
 
 /**
  * {@link StreamTransport} over a `node:http2` stream, written directly: no `Http2ServerRequest` and
@@ -91,6 +98,7 @@ class Http2StreamTransport implements StreamTransport {
 
   constructor(stream: WritableStream) {
     this.stream = stream;
+    stream.on('error', ignoreStreamError);
     stream.on('close', () => {
       this.closed = true;
       this.events?.close();
