@@ -28,12 +28,7 @@ export {
   type MemoryStoreOptions,
 } from './memory-store';
 export { METRICS, type MetricDefinition } from './metric-definitions';
-export {
-  CHANNEL_COUNT_BUCKETS,
-  type ChannelCountBucket,
-  type EmitterMetrics,
-  type HistogramSnapshot,
-} from './metrics';
+export type { EmitterMetrics, HistogramSnapshot } from './metrics';
 export {
   type AuthorizeResult,
   type CloseOptions,
@@ -54,4 +49,10 @@ export type {
   StoredEvent,
 } from './replay-store';
 export type { EmitterStats } from './stats';
-export type { Adapter, RefusalReason, StoreOperation } from './telemetry';
+export {
+  type Adapter,
+  CHANNEL_COUNT_BUCKETS,
+  type ChannelCountBucket,
+  type RefusalReason,
+  type StoreOperation,
+} from './telemetry';

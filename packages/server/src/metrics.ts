@@ -2,13 +2,7 @@ import type { ResetReason } from '@app/sse-protocol';
 import type { DisconnectReason } from './connection-info';
 import type { EmitterCore } from './emitter-core';
 import type { EmitterStats } from './stats';
-import type { Adapter, Histogram, RefusalReason, StoreOperation } from './telemetry';
-
-/** How many channels an open stream is in, as a bucket: a bounded label, never the channels. */
-export type ChannelCountBucket = '1' | '2' | '3-4' | '5-8' | '9-16' | '17+';
-
-/** Every {@link ChannelCountBucket}, smallest first. */
-export const CHANNEL_COUNT_BUCKETS: readonly ChannelCountBucket[] = ['1', '2', '3-4', '5-8', '9-16', '17+'];
+import type { Adapter, ChannelCountBucket, Histogram, RefusalReason, StoreOperation } from './telemetry';
 
 function bucketOf(channels: number): ChannelCountBucket {
   if (channels <= 2) return channels <= 1 ? '1' : '2';
@@ -42,7 +36,10 @@ export interface HistogramSnapshot {
  * ```
  */
 export interface EmitterMetrics {
-  /** Open streams, by adapter and by how many channels each is in (groups with none left out). */
+  /**
+   * Open streams, by adapter and by how many channels each is in. A group appears once a read
+   * finds a stream in it, and stays, at 0 when it empties, so an exporter sees it go to zero.
+   */
   readonly connections: readonly {
     readonly adapter: Adapter;
     readonly channels: ChannelCountBucket;
@@ -118,13 +115,17 @@ export function statsOf(core: EmitterCore): EmitterStats {
 export function metricsOf(core: EmitterCore): EmitterMetrics {
   const { telemetry, counters } = core;
   const groups = new Map<string, { adapter: Adapter; channels: ChannelCountBucket; count: number }>();
+  for (const [key, seen] of telemetry.connectionGroups) groups.set(key, { ...seen, count: 0 });
   for (const connection of core.registry.connections.values()) {
     const adapter = connection.transport.adapter;
     const channels = bucketOf(connection.channels.length);
     const key = `${adapter} ${channels}`;
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, { adapter, channels, count: 1 });
-    else group.count += 1;
+    if (group !== undefined) group.count += 1;
+    else {
+      groups.set(key, { adapter, channels, count: 1 });
+      telemetry.connectionGroups.set(key, { adapter, channels });
+    }
   }
   const { append, read, head } = telemetry.storeDuration;
   return {

@@ -26,6 +26,12 @@ export type StoreOperation = 'append' | 'read' | 'head';
 
 /** Every value of the closed sets, in a fixed order (for exporters and tests). */
 export const ADAPTERS: readonly Adapter[] = ['node', 'http2', 'fetch'];
+
+/** How many channels an open stream is in, as a bucket: a bounded label, never the channels. */
+export type ChannelCountBucket = '1' | '2' | '3-4' | '5-8' | '9-16' | '17+';
+
+/** Every {@link ChannelCountBucket}, smallest first. */
+export const CHANNEL_COUNT_BUCKETS: readonly ChannelCountBucket[] = ['1', '2', '3-4', '5-8', '9-16', '17+'];
 /** See {@link RefusalReason}. */
 export const REFUSAL_REASONS: readonly RefusalReason[] = [
   'bad-request',
@@ -116,6 +122,11 @@ export interface Telemetry {
   /** Events written by each resume's replay. */
   readonly replaySize: Histogram;
   readonly storeDuration: Record<StoreOperation, Histogram>;
+  /**
+   * Every group of open streams (`<adapter> <channel-count bucket>`) a metrics read has reported:
+   * one left empty is then reported at 0, so an exporter does not keep its last count.
+   */
+  readonly connectionGroups: Map<string, { adapter: Adapter; channels: ChannelCountBucket }>;
 }
 
 /** Creates the counts at zero. */
@@ -136,6 +147,7 @@ export function createTelemetry(): Telemetry {
       read: createHistogram(DURATION_BOUNDS),
       head: createHistogram(DURATION_BOUNDS),
     },
+    connectionGroups: new Map(),
   };
 }
 

@@ -57,7 +57,15 @@ describe('sse.metrics()', () => {
       closed: 1,
       'store-failed': 0,
     });
-    expect(sse.metrics().connections).toEqual([]);
+    // Every group reported before stays, at 0: an exporter must not keep its last count.
+    expect(sse.metrics().connections).toEqual(
+      expect.arrayContaining([
+        { adapter: 'node', channels: '2', count: 0 },
+        { adapter: 'node', channels: '5-8', count: 0 },
+        { adapter: 'fetch', channels: '1', count: 0 },
+      ]),
+    );
+    expect(sse.metrics().connections).toHaveLength(3);
   });
 
   it('counts refusals by reason, never by who was refused', async () => {
