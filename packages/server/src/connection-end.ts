@@ -80,6 +80,6 @@ export function endConnection(
     if (last !== undefined) core.counters.bytes += last.byteLength;
     connection.transport.write(chunks.length === 1 ? (chunks[0] as Uint8Array) : joinFrames(chunks, bytes));
   }
-  connection.transport.end();
+  connection.transport.end(reason === 'closed');
   reportDisconnect(core, connection, reason);
 }

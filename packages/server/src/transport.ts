@@ -45,8 +45,14 @@ export interface StreamTransport {
   write(chunk: Uint8Array): boolean;
   /** Bytes accepted by `write` and not yet handed to the operating system. */
   bufferedBytes(): number;
-  /** Ends the stream after what was written. */
-  end(): void;
+  /**
+   * Ends the stream after what was written.
+   *
+   * @param shuttingDown - the emitter is closing: where the adapter can, the connection ends too
+   * (HTTP/1.1 keep-alive), so that the client's reconnection opens a new one, which a load balancer
+   * can send to another instance, rather than coming back to this one for a 503
+   */
+  end(shuttingDown?: boolean): void;
   /** Drops the stream at once, discarding unsent bytes. */
   destroy(): void;
 }

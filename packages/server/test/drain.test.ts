@@ -1,4 +1,5 @@
-import { settle, settleUntil } from '@app/test-utils';
+import { connect } from 'node:net';
+import { settle, settleUntil, waitFor } from '@app/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmitter, createMemoryStore, type ReplayStore } from '../src/index';
 import { events } from './support/catalog';
@@ -44,6 +45,30 @@ describe('close({ drainMs })', () => {
     }
     expect(await sse.health()).toEqual({ state: 'closed', ready: false, clients: 0, store: 'closed' });
     await expect(sse.broadcast('tick', { n: 2 })).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('ends the kept-alive connection of each stream it ends, so that the reconnection can go to another instance', async () => {
+    const sse = createEmitter({ events, heartbeatMs: 0 });
+    const url = new URL(await fixture.serve(sse));
+    // Longer than the test may run: the connection must end because the stream did, not idle.
+    if (fixture.server !== undefined) fixture.server.server.keepAliveTimeout = 60_000;
+    const socket = connect(Number(url.port), url.hostname);
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    const serverEnded = new Promise<void>((resolve) => socket.once('end', resolve));
+    socket.write(`GET /events HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+    await waitFor(() => expect(received, 'the stream to open').toContain('sse:hello'));
+    expect(received).toContain('Connection: keep-alive');
+
+    await sse.close({ retryMs: 250 });
+    // The response is complete (its last chunk), then the server closes the connection. Kept
+    // alive, it would carry the client's reconnection back here, to be answered 503.
+    await serverEnded;
+    expect(received).toMatch(/retry: 250\n\n\r\n0\r\n\r\n$/);
+    socket.destroy();
   });
 
   it('resolves as soon as every stream has gone by itself, without waiting for the end of the window', async () => {

@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import { ServerResponse, STATUS_CODES } from 'node:http';
 import { LAST_EVENT_ID_HEADER } from '@app/sse-protocol';
 import type { EmitterCore } from '../emitter-core';
@@ -7,6 +6,7 @@ import type { HandlerOptions } from '../options';
 import { answerFailure, type StreamFraming, serveStream } from '../serve';
 import type { Adapter } from '../telemetry';
 import type { Refusal, StreamTransport, TransportEvents } from '../transport';
+import { type StreamSocket, writeChunked } from './chunked-socket';
 
 /**
  * The headers of a {@link NodeRequest}: Node's shape (one string per header, an array for repeated
@@ -108,7 +108,7 @@ interface WritableResponse {
   end(body?: string): unknown;
   destroy(): unknown;
   on(event: 'close', listener: () => void): unknown;
-  once(event: 'drain', listener: () => void): unknown;
+  once(event: 'drain' | 'finish', listener: () => void): unknown;
 }
 
 /** A request's socket, as far as a response queued behind another one needs it. */
@@ -117,60 +117,8 @@ interface ConnectionSocket {
   removeListener(event: 'close', listener: () => void): unknown;
 }
 
-/** The socket of a node:http response; `_httpMessage` is the response it currently serves. */
-interface StreamSocket {
-  readonly writableLength: number;
-  readonly _httpMessage?: unknown;
-  write(chunk: Uint8Array): boolean;
-  cork(): void;
-  uncork(): void;
-  once(event: 'drain', listener: () => void): unknown;
-}
-
 /** `ServerResponse.prototype.write`: a response whose `write` is another was wrapped by middleware. */
 const NODE_WRITE = ServerResponse.prototype.write;
-const CRLF = Buffer.from('\r\n');
-/** Chunks up to this size are framed by copying them once; larger ones are sent as three parts. */
-const FRAME_COPY_LIMIT = 64 * 1024;
-
-// The last chunk framed for HTTP/1.1 and its framed bytes. A fan-out writes the same chunk to every
-// connection in a row, so one entry is enough for them all to share a single framed copy.
-let lastChunk: Uint8Array | null = null;
-let lastFramed: Uint8Array | null = null;
-// The last large chunk written unframed (a large chunk is copied only once a second connection writes it).
-let lastLarge: Uint8Array | null = null;
-
-/**
- * Writes `chunk` to `socket` as one HTTP/1.1 chunk (RFC 9112, section 7.1: size in hex, CRLF,
- * data, CRLF), which is what `res.write(chunk)` sends, in a single socket write for a chunk that
- * many connections share: the framed copy is made once and reused.
- */
-function writeChunked(socket: StreamSocket, chunk: Uint8Array): boolean {
-  if (chunk === lastChunk) return socket.write(lastFramed as Uint8Array);
-  const size = chunk.byteLength.toString(16);
-  if (chunk.byteLength > FRAME_COPY_LIMIT && chunk !== lastLarge) {
-    // A large chunk written once (a replay) is not worth a copy: three parts, one corked write.
-    lastLarge = chunk;
-    socket.cork();
-    socket.write(Buffer.from(`${size}\r\n`, 'latin1'));
-    socket.write(chunk);
-    const accepted = socket.write(CRLF);
-    socket.uncork();
-    return accepted;
-  }
-  const framed = Buffer.allocUnsafe(size.length + 2 + chunk.byteLength + 2);
-  framed.write(size, 0, 'latin1');
-  let at = size.length;
-  framed[at++] = 13;
-  framed[at++] = 10;
-  framed.set(chunk, at);
-  at += chunk.byteLength;
-  framed[at++] = 13;
-  framed[at] = 10;
-  lastChunk = chunk;
-  lastFramed = framed;
-  return socket.write(framed);
-}
 
 /**
  * Node keeps a response's header block (`_header`) for as long as the response lives, as the rope
@@ -334,8 +282,16 @@ class NodeTransport implements StreamTransport {
     return socket === null ? this.res.writableLength : socket.writableLength;
   }
 
-  end(): void {
-    if (!this.res.writableEnded) this.res.end();
+  end(shuttingDown = false): void {
+    const { res } = this;
+    if (res.writableEnded) return;
+    // Read before the response finishes: Node then detaches it from its socket.
+    const socket = shuttingDown && this.adapter === 'node' ? res.socket : null;
+    res.end();
+    // A reconnection over the kept-alive connection would reach this instance again, now answering
+    // 503, and a native EventSource fails for good on any status but 200 (WHATWG HTML, "Server-sent
+    // events": "fail the connection"). Once the response is out, the connection ends as well.
+    if (socket != null) res.once('finish', () => socket.end());
   }
 
   destroy(): void {
