@@ -4,8 +4,9 @@ import type { Transport } from './transport';
 /**
  * A transport whose code loads on its first connection: the `eventsource` transport is a chunk of
  * its own, so that apps on the default `fetch` transport never download it. A connection aborted
- * while the code loads opens nothing; connections made meanwhile wait for the same load. When loading fails (a chunk the network could not fetch),
- * the connection fails as a network error would, and the next attempt loads again.
+ * while the code loads opens nothing; connections made meanwhile wait for the same load. When
+ * loading fails (a chunk the network could not fetch), the connection fails as a network error
+ * would, and the next attempt loads again.
  *
  * @param load - loads the transport
  * @returns a transport that hands each connection to the loaded one
