@@ -1,7 +1,7 @@
 import type { LiveFeedListener } from '@app/sse-server';
 import { RedisStoreError } from './errors';
 import type { RedisConnection } from './redis-connection';
-import { toStoredEvent, xreadEntries } from './stream-entries';
+import { seqOf, toStoredEvent, xreadEntries } from './stream-entries';
 
 /** What {@link startLiveFeed} needs from the store. */
 export interface LiveFeedOptions {
@@ -110,7 +110,20 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
         continue;
       }
       for (const entry of entries) {
-        const { event, epoch: written } = toStoredEvent(entry);
+        const stored = toStoredEvent(entry);
+        if (stored === undefined) {
+          // Not ours (another program writes to the key): skipped, and said, never fanned out.
+          seq = seqOf((entry as unknown[])[0]);
+          onError(
+            new RedisStoreError(
+              'store-failed',
+              `skipped an entry this store did not write (0-${seq})`,
+              stream,
+            ),
+          );
+          continue;
+        }
+        const { event, epoch: written } = stored;
         if (written !== epoch) {
           // Written in another life of the stream: this process may have missed its beginning.
           try {
@@ -138,7 +151,13 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
     }
   }
 
-  void run().finally(disconnect);
+  // Nothing in run() is meant to throw; if something does, it is said rather than left unhandled
+  // (an unhandled rejection ends the process).
+  void run()
+    .catch((error: unknown) =>
+      onError(new RedisStoreError('store-failed', 'the live feed stopped on an error', stream, error)),
+    )
+    .finally(disconnect);
   return () => {
     stopped = true;
     wake?.();

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
  * ```
  */
 export interface RedisConnection {
-  /** Sends one command; `timeout` bounds how long it may wait to be sent. */
+  /** Sends one command; `timeout` bounds how long it may wait to be sent (the store bounds the answer). */
   sendCommand(args: readonly string[], options?: { timeout?: number }): Promise<unknown>;
   /** A new client with the same options, for the blocking read of the live feed. */
   duplicate(): RedisConnection;
@@ -32,6 +32,43 @@ function sha1(text: string): string {
 }
 
 /**
+ * Settles like `promise`, or rejects after `ms` when it has not settled by then. A client's own
+ * `timeout` only bounds the wait before a command is sent; a Redis that stopped answering (stopped,
+ * forking a large snapshot, cut off without a reset) would leave a sent command waiting forever.
+ *
+ * @param promise - the command
+ * @param ms - the bound; `undefined` or `Infinity`: none
+ * @param what - what timed out, for the error
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number | undefined, what: string): Promise<T> {
+  if (ms === undefined || !Number.isFinite(ms)) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Whether `error` is an error reply of Redis (`WRONGTYPE`, `ERR ...`): the command reached Redis
+ * and Redis refused it, so retrying later will not help.
+ *
+ * @param error - what a command rejected with
+ */
+export function isErrorReply(error: unknown): boolean {
+  // Matched by name along the prototype chain (`SimpleError` and `BlobError` extend `ErrorReply`):
+  // an application's client may come from another copy of node-redis than this package's.
+  for (
+    let proto = error instanceof Error ? Object.getPrototypeOf(error) : null;
+    proto;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    if (proto.constructor?.name === 'ErrorReply') return true;
+  }
+  return false;
+}
+
+/**
  * Runs a Lua script by its SHA-1 (`EVALSHA`), sending its source once per Redis process
  * (`EVAL` after a `NOSCRIPT`, for example after Redis restarted).
  *
@@ -47,11 +84,13 @@ export function luaScript(script: string) {
     timeout?: number,
   ): Promise<unknown> => {
     const tail = [String(keys.length), ...keys, ...args];
+    const send = (command: readonly string[]) =>
+      withTimeout(connection.sendCommand(command, { timeout }), timeout, 'Redis');
     try {
-      return await connection.sendCommand(['EVALSHA', digest, ...tail], { timeout });
+      return await send(['EVALSHA', digest, ...tail]);
     } catch (error) {
       if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
-      return connection.sendCommand(['EVAL', script, ...tail], { timeout });
+      return send(['EVAL', script, ...tail]);
     }
   };
 }

@@ -4,7 +4,7 @@ import { createClient } from '@redis/client';
 import { RedisStoreError } from './errors';
 import { startLiveFeed } from './live-feed';
 import { type RedisStoreOptions, resolveOptions } from './options';
-import { luaScript, type RedisConnection } from './redis-connection';
+import { isErrorReply, luaScript, type RedisConnection, withTimeout } from './redis-connection';
 import { APPEND_SCRIPT, INIT_SCRIPT, READ_SCRIPT } from './scripts';
 import { seqOf, toStoredEvent } from './stream-entries';
 
@@ -42,8 +42,19 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
   // this process can run (appends wait for the same readiness), so the feed misses none of them.
   let readyAt = { epoch: '', seq: 0 };
   let ready: Promise<void> | undefined;
+  // The one connect() of a client that is not open: node-redis retries it until Redis answers.
+  let connecting: Promise<unknown> | undefined;
   let closed = false;
   const stops: (() => void)[] = [];
+
+  function foreignEntry(entry: unknown): RedisStoreError {
+    const entryId = String((entry as unknown[] | undefined)?.[0]);
+    return new RedisStoreError(
+      'store-failed',
+      `the stream holds an entry this store did not write (${entryId}): another program writes to its key`,
+      stream,
+    );
+  }
 
   function unavailable(message: string, cause: unknown): RedisStoreError {
     return new RedisStoreError('store-unavailable', message, stream, cause);
@@ -55,6 +66,9 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
     try {
       return await script(writer, [stream], args, timeoutMs);
     } catch (error) {
+      // Redis answered with an error (a key of another type, a Redis before 7.0): waiting will not help.
+      if (isErrorReply(error))
+        throw new RedisStoreError('store-failed', `Redis refused to ${what}`, stream, error);
       throw unavailable(`Redis did not ${what}`, error);
     }
   }
@@ -67,7 +81,9 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
 
   function ensureReady(): Promise<void> {
     ready ??= (async () => {
-      if (owned && !writer.isOpen) await writer.connect();
+      // A client given unconnected is connected here too (closing it stays the application's).
+      if (!writer.isOpen) connecting ??= writer.connect();
+      if (connecting !== undefined) await withTimeout(connecting, timeoutMs, 'Redis connection');
       await refreshEpoch();
       readyAt = { epoch, seq: seqOf((await read(0, 0))[0]) };
     })().catch((error: unknown) => {
@@ -77,19 +93,31 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
     return ready;
   }
 
+  /**
+   * The read script's answer (newest ID, oldest ID, entries after `after`) if the stream is still
+   * in `expected` epoch, else `undefined` (and the epoch is read again).
+   */
+  async function readIn(
+    expected: string,
+    after: number,
+    count: number,
+  ): Promise<[string, string, unknown[]] | undefined> {
+    const reply = (await run(
+      readEntries,
+      [expected, String(after), String(count)],
+      'read the stream',
+    )) as unknown[];
+    if (String(reply[0]) === 'ok') return [String(reply[1]), String(reply[2]), (reply[3] as unknown[]) ?? []];
+    await refreshEpoch();
+    return undefined;
+  }
+
   /** The read script's answer for the current epoch, refreshing the epoch once if it changed. */
   async function read(after: number, count: number): Promise<[string, string, unknown[]]> {
-    for (let attempt = 0; ; attempt++) {
-      const reply = (await run(
-        readEntries,
-        [epoch, String(after), String(count)],
-        'read the stream',
-      )) as unknown[];
-      if (String(reply[0]) === 'ok')
-        return [String(reply[1]), String(reply[2]), (reply[3] as unknown[]) ?? []];
-      if (attempt > 0) throw new RedisStoreError('store-failed', 'the stream epoch keeps changing', stream);
-      await refreshEpoch();
-    }
+    const answer = (await readIn(epoch, after, count)) ?? (await readIn(epoch, after, count));
+    if (answer === undefined)
+      throw new RedisStoreError('store-failed', 'the stream epoch keeps changing', stream);
+    return answer;
   }
 
   async function head(): Promise<string> {
@@ -124,15 +152,20 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
     async readAfter(lastEventId: string): Promise<ReplayRead> {
       await ensureReady();
       const position = parseEventId(lastEventId);
-      if (position === undefined || position.epoch !== epoch) {
-        // Ask Redis: this instance's epoch may be the stale one.
-        const current = await head();
-        if (position === undefined) return { ok: false, reason: 'unknown-id', head: current };
-        if (position.epoch !== epoch) return { ok: false, reason: 'epoch-changed', head: current };
-      }
-      const [newest, oldest, first] = await read(position.seq, PAGE);
+      if (position === undefined) return { ok: false, reason: 'unknown-id', head: await head() };
+      // Every page is read in the client's epoch, atomically: a stream that lost its history (and
+      // got a new epoch, maybe already with new entries) is a reset, never entries of its new life.
+      const changed = async (): Promise<ReplayRead> => ({
+        ok: false,
+        reason: 'epoch-changed',
+        head: await head(),
+      });
+      const page = await readIn(position.epoch, position.seq, PAGE);
+      if (page === undefined) return changed();
+      epoch = position.epoch;
+      const [newest, oldest, first] = page;
       const headSeq = seqOf(newest);
-      const headId = `${epoch}-${headSeq}`;
+      const headId = `${position.epoch}-${headSeq}`;
       if (position.seq > headSeq) return { ok: false, reason: 'unknown-id', head: headId };
       if (position.seq === headSeq) return { ok: true, events: [], head: headId };
       if (oldest === '' || seqOf(oldest) > position.seq + 1)
@@ -141,7 +174,12 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
       let entries = first;
       for (;;) {
         for (const entry of entries) {
-          const { event } = toStoredEvent(entry);
+          const stored = toStoredEvent(entry);
+          if (stored === undefined) {
+            onError(foreignEntry(entry));
+            return { ok: false, reason: 'evicted', head: headId };
+          }
+          const { event } = stored;
           if (event.seq > headSeq) return { ok: true, events, head: headId };
           // Trimmed between two pages: what is left would look complete and is not.
           if (event.seq !== position.seq + events.length + 1)
@@ -149,7 +187,9 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
           events.push(event);
         }
         if (events.length === headSeq - position.seq || entries.length < PAGE) break;
-        [, , entries] = await read(position.seq + events.length, PAGE);
+        const next = await readIn(position.epoch, position.seq + events.length, PAGE);
+        if (next === undefined) return changed();
+        [, , entries] = next;
       }
       if (events.length !== headSeq - position.seq) return { ok: false, reason: 'evicted', head: headId };
       return { ok: true, events, head: headId };

@@ -52,7 +52,10 @@ if epoch ~= ARGV[1] then return { 'epoch', epoch or '' } end
 local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
 local entries = {}
-if ARGV[3] ~= '0' then
+-- Entries are read only when the oldest one still continues ARGV[2]: a resume from a trimmed ID
+-- is answered without sending a page that would be thrown away.
+local continues = oldest[1] and tonumber(string.match(oldest[1][1], '%d+$')) <= tonumber(ARGV[2]) + 1
+if ARGV[3] ~= '0' and continues then
   entries = redis.call('XRANGE', KEYS[1], '(0-' .. ARGV[2], '+', 'COUNT', ARGV[3])
 end
 return { 'ok', newest[1] and newest[1][1] or '0-0', oldest[1] and oldest[1][1] or '', entries }

@@ -21,13 +21,16 @@ export function seqOf(entryId: unknown): number {
  * once, which is exactly what the publisher's `encode(id)` returns.
  *
  * @param entry - `[id, [field, value, ...]]`
- * @returns the event and the epoch it was written under (`e`)
+ * @returns the event and the epoch it was written under (`e`), or `undefined` for an entry this
+ * store did not write (another program writing to the same key): it has no epoch, body or
+ * channel list of ours
  */
-export function toStoredEvent(entry: unknown): { event: StoredEvent; epoch: string } {
+export function toStoredEvent(entry: unknown): { event: StoredEvent; epoch: string } | undefined {
   const [entryId, fields] = entry as RawEntry;
-  let epoch = '';
-  let channels = '';
-  let body = '';
+  if (!Array.isArray(fields)) return undefined;
+  let epoch: string | undefined;
+  let channels: string | undefined;
+  let body: string | undefined;
   for (let index = 0; index < fields.length; index += 2) {
     const value = String(fields[index + 1]);
     const field = String(fields[index]);
@@ -35,10 +38,22 @@ export function toStoredEvent(entry: unknown): { event: StoredEvent; epoch: stri
     else if (field === 'c') channels = value;
     else if (field === 'b') body = value;
   }
+  if (!epoch || channels === undefined || body === undefined) return undefined;
+  const targets = channels === '' ? null : channelList(channels);
+  if (targets === undefined) return undefined;
   const seq = seqOf(entryId);
   const id = `${epoch}-${seq}`;
-  const targets: EventTargets = channels === '' ? null : (JSON.parse(channels) as string[]);
   return { event: { id, seq, channels: targets, frame: encoder.encode(`id: ${id}\n${body}`) }, epoch };
+}
+
+/** The channels of an entry (a JSON array of strings), or `undefined` when they are not that. */
+function channelList(text: string): EventTargets | undefined {
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) && list.every((item) => typeof item === 'string') ? list : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

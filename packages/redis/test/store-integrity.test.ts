@@ -1,0 +1,135 @@
+import { type RedisServer, startRedisServer } from '@app/test-utils/redis-server';
+import { createClient } from '@redis/client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStore, isRedisStoreError, type RedisStoreError, type RedisStoreOptions } from '../src';
+
+let redis: RedisServer;
+let client: ReturnType<typeof createClient>;
+beforeAll(async () => {
+  redis = await startRedisServer();
+  client = createClient({ url: redis.url });
+  await client.connect();
+});
+afterAll(async () => {
+  client.destroy();
+  await redis.remove();
+});
+
+let cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+/** A store on `stream` of the test's Redis, closed after the test, with the errors it reported. */
+function storeOn(stream: string, options: { redis?: RedisStoreOptions['redis']; timeoutMs?: number } = {}) {
+  const errors: RedisStoreError[] = [];
+  const store = createRedisStore({
+    redis: options.redis ?? redis.url,
+    stream,
+    timeoutMs: options.timeoutMs,
+    onError: (error) => errors.push(error),
+  });
+  cleanups.push(() => store.close?.());
+  return { store, errors };
+}
+
+function append(store: ReturnType<typeof createRedisStore>, n: number) {
+  const body = `event: tick\ndata: {"n":${n}}\n\n`;
+  return store.append({
+    channels: null,
+    body,
+    encode: (id) => new TextEncoder().encode(`id: ${id}\n${body}`),
+  });
+}
+
+describe('the Redis store, when the stream is not what it expects', () => {
+  it('answers a resume from a lost epoch with epoch-changed, even once the new epoch has entries', async () => {
+    const { store: stale } = storeOn('sse:integrity-epoch');
+    const { store: other } = storeOn('sse:integrity-epoch');
+    const first = await append(stale, 1);
+    for (let n = 2; n <= 5; n++) await append(stale, n);
+    const [oldEpoch] = first.id.split('-');
+    // The history is lost (a restart without data, a flush); another instance writes the new one.
+    await client.del('sse:integrity-epoch');
+    for (let n = 1; n <= 20; n++) await append(other, 100 + n);
+    // This instance still knows the old epoch: the resume from it must not read the new life.
+    const read = await stale.readAfter(`${oldEpoch}-3`);
+    expect(read.ok).toBe(false);
+    expect(!read.ok && read.reason).toBe('epoch-changed');
+    expect(read.head.split('-')[0]).not.toBe(oldEpoch);
+    expect(read.head.split('-')[1]).toBe('20');
+  });
+
+  it('skips an entry another program wrote to its key, says so, and never crashes', async () => {
+    const { store, errors } = storeOn('sse:integrity-foreign');
+    const heard: string[] = [];
+    store.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    const first = await append(store, 1);
+    const [epoch] = first.id.split('-');
+    await client.sendCommand(['XADD', 'sse:integrity-foreign', '0-*', 'c', 'user:1', 'b', 'x']);
+    const third = await append(store, 3);
+    await expect.poll(() => heard).toEqual([first.id, third.id]);
+    expect(errors.map((error) => [error.code, error.message])).toContainEqual([
+      'store-failed',
+      expect.stringContaining('did not write (0-2)'),
+    ]);
+    // A resume across it is told plainly that it cannot be replayed whole.
+    const read = await store.readAfter(`${epoch}-1`);
+    expect(!read.ok && read.reason).toBe('evicted');
+  });
+
+  it('reports an error reply of Redis as store-failed, not as Redis being away', async () => {
+    await client.set('sse:integrity-wrongtype', 'a string, not a stream');
+    const { store } = storeOn('sse:integrity-wrongtype');
+    const failure = await append(store, 1).catch((error: unknown) => error);
+    expect(isRedisStoreError(failure) && failure.code).toBe('store-failed');
+  });
+
+  it('connects a client it is given unconnected', async () => {
+    const given = createClient({ url: redis.url });
+    cleanups.push(() => given.destroy());
+    const { store } = storeOn('sse:integrity-unconnected', { redis: given as RedisStoreOptions['redis'] });
+    const stored = await append(store, 1);
+    expect(stored.seq).toBe(1);
+    expect(given.isOpen).toBe(true);
+  });
+});
+
+describe('the Redis store, when Redis stops answering', () => {
+  it('rejects with store-unavailable within timeoutMs when Redis is frozen, and works once it answers', async () => {
+    const frozen = await startRedisServer();
+    cleanups.push(() => frozen.remove());
+    const { store } = storeOn('sse:integrity-frozen', { redis: frozen.url, timeoutMs: 300 });
+    await append(store, 1);
+    process.kill(frozen.pid as number, 'SIGSTOP');
+    try {
+      const outcomes = await Promise.all([
+        append(store, 2).catch((error: unknown) => error),
+        store.head().catch((error: unknown) => error),
+        store.readAfter('x-1').catch((error: unknown) => error),
+      ]);
+      for (const outcome of outcomes)
+        expect(isRedisStoreError(outcome) && outcome.code).toBe('store-unavailable');
+    } finally {
+      process.kill(frozen.pid as number, 'SIGCONT');
+    }
+    await expect
+      .poll(async () => (await append(store, 3).catch(() => undefined))?.seq !== undefined)
+      .toBe(true);
+  });
+
+  it('rejects with store-unavailable within timeoutMs when Redis cannot be reached at all', async () => {
+    const gone = await startRedisServer();
+    const url = gone.url;
+    await gone.remove();
+    const { store, errors } = storeOn('sse:integrity-unreachable', { redis: url, timeoutMs: 300 });
+    const outcomes = await Promise.all([
+      append(store, 1).catch((error: unknown) => error),
+      store.head().catch((error: unknown) => error),
+    ]);
+    for (const outcome of outcomes)
+      expect(isRedisStoreError(outcome) && outcome.code).toBe('store-unavailable');
+    expect(errors.length).toBeGreaterThan(0);
+  });
+});
