@@ -82,7 +82,12 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
   function ensureReady(): Promise<void> {
     ready ??= (async () => {
       // A client given unconnected is connected here too (closing it stays the application's).
-      if (!writer.isOpen) connecting ??= writer.connect();
+      if (!writer.isOpen) {
+        connecting ??= writer.connect().catch((error: unknown) => {
+          connecting = undefined; // a client whose reconnect strategy gave up: the next call tries again
+          throw error;
+        });
+      }
       if (connecting !== undefined) await withTimeout(connecting, timeoutMs, 'Redis connection');
       await refreshEpoch();
       readyAt = { epoch, seq: seqOf((await read(0, 0))[0]) };
