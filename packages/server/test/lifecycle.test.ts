@@ -23,6 +23,12 @@ function trackIntervals(): () => number {
   };
 }
 
+/** The two node adapters' cases of a test: the name, and whether the handler is mounted under Express. */
+const NODE_AND_EXPRESS = [
+  ['node:http', false],
+  ['Express', true],
+] as const;
+
 /**
  * Serves `handler` (under Express when `viaExpress`) and opens a raw TCP connection to it.
  *
@@ -168,10 +174,7 @@ describe('cleanup', () => {
     expect(again.status).toBe(200);
   }, 30_000);
 
-  it.each([
-    ['node:http', false],
-    ['Express', true],
-  ])(
+  it.each(NODE_AND_EXPRESS)(
     'forgets at once a %s stream whose request carried a large body the client then dropped',
     async (_name, viaExpress) => {
       // Nothing reads a GET's body: were it left unread, Node would pause the socket once its
@@ -205,10 +208,7 @@ describe('cleanup', () => {
     },
   );
 
-  it.each([
-    ['node:http', false],
-    ['Express', true],
-  ])(
+  it.each(NODE_AND_EXPRESS)(
     'forgets %s streams pipelined behind another on one connection once the connection goes',
     async (_name, viaExpress) => {
       const disconnected: string[] = [];
