@@ -12,8 +12,13 @@ export interface LiveFeedOptions {
   readonly onError: (error: RedisStoreError) => void;
   /** The epoch and the newest sequence number when the feed starts: it delivers what comes after. */
   start(): Promise<{ epoch: string; seq: number }>;
-  /** The stream's epoch now (renewed if the stream lost it). */
-  currentEpoch(): Promise<string>;
+  /**
+   * The stream's epoch now (renewed if the stream lost it or was rewound) and its start: the
+   * sequence number of the last entry before it, after which its events follow.
+   */
+  currentEpoch(): Promise<{ epoch: string; seq: number }>;
+  /** Told each sequence number the feed delivered, with its epoch. */
+  witness(epoch: string, seq: number): void;
 }
 
 /** How many entries one blocking read takes at most: a burst is read in a few round trips. */
@@ -99,9 +104,8 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
       if (entries.length === 0) {
         try {
           const current = await options.currentEpoch();
-          if (current !== epoch) {
-            epoch = current;
-            seq = 0;
+          if (current.epoch !== epoch) {
+            ({ epoch, seq } = current);
             listener.onReset();
           }
         } catch {
@@ -111,8 +115,23 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
       }
       for (const entry of entries) {
         const stored = toStoredEvent(entry);
-        if (stored === undefined) {
-          // Not ours (another program writes to the key): skipped, and said, never fanned out.
+        let current: { epoch: string; seq: number } | undefined;
+        if (stored !== undefined && stored.epoch !== epoch) {
+          // Written in another life of the stream: this process may have missed its beginning.
+          try {
+            current = await options.currentEpoch();
+          } catch {
+            break;
+          }
+        }
+        if (current !== undefined && current.epoch !== epoch) {
+          ({ epoch, seq } = current);
+          listener.onReset();
+          break;
+        }
+        if (stored === undefined || current !== undefined) {
+          // Not ours (another program writes to the key, or an epoch no append of ours can have
+          // written after this one began): skipped, and said, never fanned out.
           seq = seqOf((entry as unknown[])[0]);
           onError(
             new RedisStoreError(
@@ -123,21 +142,11 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
           );
           continue;
         }
-        const { event, epoch: written } = stored;
-        if (written !== epoch) {
-          // Written in another life of the stream: this process may have missed its beginning.
-          try {
-            epoch = await options.currentEpoch();
-          } catch {
-            break;
-          }
-          seq = 0;
-          listener.onReset();
-          break;
-        }
+        const { event } = stored;
         // Trimmed before this process read them: the events in between are gone for it.
         if (event.seq !== seq + 1) listener.onReset();
         seq = event.seq;
+        options.witness(epoch, seq);
         listener.onEvent(event);
       }
     }

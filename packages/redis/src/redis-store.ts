@@ -15,6 +15,9 @@ const readEntries = luaScript(READ_SCRIPT);
 /** How many entries one replay read asks Redis for: bounded, so one resume never blocks Redis long. */
 const PAGE = 1000;
 
+/** What the read script answers: newest entry ID, oldest entry ID, entries, the epoch's start. */
+type ReadAnswer = [newest: string, oldest: string, entries: unknown[], start: number];
+
 /**
  * A replay store on a Redis Stream, shared by every instance of an application: publish on any
  * instance reaches the matching connections of every instance, exactly once each, in one order,
@@ -38,6 +41,10 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
   if (owned) writer.on('error', (error) => onError(unavailable('the Redis connection failed', error)));
 
   let epoch = '';
+  // The newest sequence number this process saw in `epoch` (appended, read, or delivered by its
+  // live feed). Every script gets it: a stream whose newest entry is older came back from older
+  // data, and the script gives what is left a new epoch (see scripts.ts).
+  let seen = 0;
   // Where the live feed starts: the head when the store became ready, read before any append of
   // this process can run (appends wait for the same readiness), so the feed misses none of them.
   let readyAt = { epoch: '', seq: 0 };
@@ -73,9 +80,20 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
     }
   }
 
+  /** Takes `current` as the stream's epoch; what was seen of another one says nothing of it. */
+  function adopt(current: string): void {
+    if (current !== epoch) seen = 0;
+    epoch = current;
+  }
+
+  /** Notes that the stream reached `seq` in epoch `where`. */
+  function witness(where: string, seq: number): void {
+    if (where === epoch && seq > seen) seen = seq;
+  }
+
   /** (Re)reads the stream's epoch, making one if the stream has none (new, flushed, deleted). */
   async function refreshEpoch(): Promise<string> {
-    epoch = String(await run(init, [createEpoch()], 'tell the stream epoch'));
+    adopt(String(await run(init, [createEpoch()], 'tell the stream epoch')));
     return epoch;
   }
 
@@ -99,26 +117,27 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
   }
 
   /**
-   * The read script's answer (newest ID, oldest ID, entries after `after`) if the stream is still
-   * in `expected` epoch, else `undefined` (and the epoch is read again).
+   * The read script's answer (newest ID, oldest ID, entries after `after`, the epoch's start) if
+   * the stream is still in `expected` epoch, else `undefined` (and the epoch is read again).
    */
-  async function readIn(
-    expected: string,
-    after: number,
-    count: number,
-  ): Promise<[string, string, unknown[]] | undefined> {
+  async function readIn(expected: string, after: number, count: number): Promise<ReadAnswer | undefined> {
     const reply = (await run(
       readEntries,
-      [expected, String(after), String(count)],
+      [expected, String(after), String(count), String(expected === epoch ? seen : 0), createEpoch()],
       'read the stream',
     )) as unknown[];
-    if (String(reply[0]) === 'ok') return [String(reply[1]), String(reply[2]), (reply[3] as unknown[]) ?? []];
-    await refreshEpoch();
-    return undefined;
+    if (String(reply[0]) !== 'ok') {
+      await refreshEpoch();
+      return undefined;
+    }
+    const newest = String(reply[1]);
+    adopt(expected);
+    witness(expected, seqOf(newest));
+    return [newest, String(reply[2]), (reply[3] as unknown[]) ?? [], Number(reply[4])];
   }
 
   /** The read script's answer for the current epoch, refreshing the epoch once if it changed. */
-  async function read(after: number, count: number): Promise<[string, string, unknown[]]> {
+  async function read(after: number, count: number): Promise<ReadAnswer> {
     const answer = (await readIn(epoch, after, count)) ?? (await readIn(epoch, after, count));
     if (answer === undefined)
       throw new RedisStoreError('store-failed', 'the stream epoch keeps changing', stream);
@@ -139,15 +158,16 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
         const written = epoch;
         const reply = await run(
           appendEntry,
-          [written, trimming, String(maxLen), channels, request.body],
+          [written, trimming, String(maxLen), channels, request.body, String(seen), createEpoch()],
           'store the event',
         );
         if (reply !== null && reply !== false && reply !== undefined) {
           const seq = seqOf(reply);
+          witness(written, seq);
           const id = `${written}-${seq}`;
           return { id, seq, channels: request.channels, frame: request.encode(id) };
         }
-        // The stream lost its epoch (flushed, deleted, Redis restarted empty): the event is new,
+        // The stream lost its epoch (flushed, deleted, Redis restarted empty or rewound): the event is new,
         // so it goes into the new life of the stream; the live feed tells every instance.
         if (attempt > 0) throw new RedisStoreError('store-failed', 'the stream epoch keeps changing', stream);
         await refreshEpoch();
@@ -167,11 +187,12 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
       });
       const page = await readIn(position.epoch, position.seq, PAGE);
       if (page === undefined) return changed();
-      epoch = position.epoch;
-      const [newest, oldest, first] = page;
+      const [newest, oldest, first, start] = page;
       const headSeq = seqOf(newest);
       const headId = `${position.epoch}-${headSeq}`;
-      if (position.seq > headSeq) return { ok: false, reason: 'unknown-id', head: headId };
+      // Before its start, an epoch gave no ID (forged, or of the life before a rewind).
+      if (position.seq > headSeq || position.seq < start)
+        return { ok: false, reason: 'unknown-id', head: headId };
       if (position.seq === headSeq) return { ok: true, events: [], head: headId };
       if (oldest === '' || seqOf(oldest) > position.seq + 1)
         return { ok: false, reason: 'evicted', head: headId };
@@ -214,9 +235,10 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
         },
         currentEpoch: async () => {
           await ensureReady();
-          await read(0, 0);
-          return epoch;
+          const [, , , start] = await read(0, 0);
+          return { epoch, seq: start };
         },
+        witness,
       });
       stops.push(stop);
       return stop;

@@ -3,22 +3,54 @@
 //
 // The store's epoch is the name of a consumer group on the stream. A group lives inside the stream
 // key: `FLUSHALL`, `DEL`, an eviction of the key or a restart without persistence remove both, and
-// the next command sees that the epoch it knows is gone. (The group is never read through: it costs
-// a few bytes and no pending-entries list.) Entry IDs are `0-<seq>`, assigned by Redis (`XADD 0-*`,
-// Redis 7.0 and later): the sequence part grows by exactly one per append, so IDs compare, replay
-// is a range read and a gap is visible.
+// the next command sees that the epoch it knows is gone. The group is never read through, so its
+// last-delivered ID stays where it was made: the epoch's start (it costs a few bytes and no
+// pending-entries list). Entry IDs are `0-<seq>`, assigned by Redis (`XADD 0-*`, Redis 7.0 and
+// later): the sequence part grows by exactly one per append, so IDs compare, replay is a range read
+// and a gap is visible.
 
-/** `epochOf(key)`: the epoch (group name) of the stream, or false when it has none. */
+/**
+ * `epochOf(key)`: the stream's epoch (group name) and its start (the sequence number of the last
+ * entry before it), or false when it has none.
+ * `checked(key, epoch, seen, fresh)`: the same, after the check for a rewound stream: when the
+ * stream is still in `epoch` but its newest entry is older than `seen` (the newest sequence number
+ * the calling instance saw in it), Redis came back with older data (an RDB snapshot, AOF `everysec`
+ * after a crash, a failover to a lagging replica), and new appends would reuse the sequence numbers
+ * of lost events. What is left becomes epoch `fresh`, starting at that newest entry, so every
+ * client past it is told `epoch-changed` instead of missing events silently.
+ */
 const EPOCH_OF = `
+local function seqOf(id)
+  return tonumber(string.match(id, '%d+$'))
+end
+
 local function epochOf(key)
   local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', key)
   if not ok then return false end
   for _, group in ipairs(groups) do
+    local name, start = false, 0
     for i = 1, #group, 2 do
-      if group[i] == 'name' then return group[i + 1] end
+      if group[i] == 'name' then name = group[i + 1] end
+      if group[i] == 'last-delivered-id' then start = seqOf(group[i + 1]) end
     end
+    if name then return name, start end
   end
   return false
+end
+
+local function newestSeq(key)
+  local newest = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
+  return newest[1] and seqOf(newest[1][1]) or 0
+end
+
+local function checked(key, epoch, seen, fresh)
+  local current, start = epochOf(key)
+  if current ~= epoch then return current, start end
+  local newest = newestSeq(key)
+  if newest >= tonumber(seen) then return current, start end
+  redis.call('XGROUP', 'DESTROY', key, epoch)
+  redis.call('XGROUP', 'CREATE', key, fresh, '0-' .. newest)
+  return fresh, newest
 end
 `;
 
@@ -32,10 +64,11 @@ return ARGV[1]
 
 /**
  * KEYS[1] stream; ARGV[1] epoch, ARGV[2] trimming ('~' or '='), ARGV[3] max length (0: none),
- * ARGV[4] channels, ARGV[5] body. The new entry's ID, or false when the epoch is not the stream's.
+ * ARGV[4] channels, ARGV[5] body, ARGV[6] the newest sequence number seen, ARGV[7] a fresh epoch.
+ * The new entry's ID, or false when the epoch is not (or no longer) the stream's.
  */
 export const APPEND_SCRIPT = `${EPOCH_OF}
-if epochOf(KEYS[1]) ~= ARGV[1] then return false end
+if checked(KEYS[1], ARGV[1], ARGV[6], ARGV[7]) ~= ARGV[1] then return false end
 if ARGV[3] == '0' then
   return redis.call('XADD', KEYS[1], '0-*', 'e', ARGV[1], 'c', ARGV[4], 'b', ARGV[5])
 end
@@ -43,20 +76,22 @@ return redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[2], ARGV[3], '0-*', 'e', ARGV[
 `;
 
 /**
- * KEYS[1] stream; ARGV[1] epoch, ARGV[2] the sequence number to read after, ARGV[3] page size.
- * { 'ok', newest ID, oldest ID, entries after ARGV[2] } or { 'epoch', the stream's epoch or '' }.
+ * KEYS[1] stream; ARGV[1] epoch, ARGV[2] the sequence number to read after, ARGV[3] page size,
+ * ARGV[4] the newest sequence number seen, ARGV[5] a fresh epoch.
+ * { 'ok', newest ID, oldest ID, entries after ARGV[2], the epoch's start } or
+ * { 'epoch', the stream's epoch or '' }.
  */
 export const READ_SCRIPT = `${EPOCH_OF}
-local epoch = epochOf(KEYS[1])
+local epoch, start = checked(KEYS[1], ARGV[1], ARGV[4], ARGV[5])
 if epoch ~= ARGV[1] then return { 'epoch', epoch or '' } end
 local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
 local entries = {}
 -- Entries are read only when the oldest one still continues ARGV[2]: a resume from a trimmed ID
 -- is answered without sending a page that would be thrown away.
-local continues = oldest[1] and tonumber(string.match(oldest[1][1], '%d+$')) <= tonumber(ARGV[2]) + 1
+local continues = oldest[1] and seqOf(oldest[1][1]) <= tonumber(ARGV[2]) + 1
 if ARGV[3] ~= '0' and continues then
   entries = redis.call('XRANGE', KEYS[1], '(0-' .. ARGV[2], '+', 'COUNT', ARGV[3])
 end
-return { 'ok', newest[1] and newest[1][1] or '0-0', oldest[1] and oldest[1][1] or '', entries }
+return { 'ok', newest[1] and newest[1][1] or '0-0', oldest[1] and oldest[1][1] or '', entries, tostring(start) }
 `;

@@ -1,5 +1,5 @@
 import { type RedisServer, startRedisServer } from '@app/test-utils/redis-server';
-import { createClient } from '@redis/client';
+import { createClient, RESP_TYPES } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore, isRedisStoreError, type RedisStoreError, type RedisStoreOptions } from '../src';
 
@@ -93,6 +93,54 @@ describe('the Redis store, when the stream is not what it expects', () => {
     const stored = await append(store, 1);
     expect(stored.seq).toBe(1);
     expect(given.isOpen).toBe(true);
+  });
+});
+
+/** Saves the stream as a snapshot would, and returns what puts it back (Redis back with older data). */
+async function snapshot(key: string): Promise<() => Promise<unknown>> {
+  const dump = await client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).sendCommand(['DUMP', key]);
+  return () => client.sendCommand(['RESTORE', key, '0', dump as Buffer, 'REPLACE']);
+}
+
+describe('the Redis store, when Redis comes back with older data', () => {
+  it('gives the events after the rewind a new epoch, so a client past it is reset, not silently short', async () => {
+    const { store: publisher } = storeOn('sse:rewind-append');
+    for (let n = 1; n <= 3; n++) await append(publisher, n);
+    const restore = await snapshot('sse:rewind-append');
+    const fifth = await Promise.all([append(publisher, 4), append(publisher, 5)]).then(([, five]) => five);
+    const [oldEpoch] = fifth.id.split('-');
+    await restore();
+    // Without the check these would be old-epoch 4 and 5 again: different events under IDs a
+    // client already holds.
+    const after = [await append(publisher, 104), await append(publisher, 105)];
+    expect(after.map((stored) => stored.id.split('-')[0])).not.toContain(oldEpoch);
+    expect(after.map((stored) => stored.seq)).toEqual([4, 5]);
+    const read = await publisher.readAfter(fifth.id);
+    expect(!read.ok && read.reason).toBe('epoch-changed');
+    expect(read.head).toBe(after[1]?.id);
+    // The new epoch starts after the entries that survived: an ID of it before that was never given.
+    const [newEpoch] = read.head.split('-');
+    const forged = await publisher.readAfter(`${newEpoch}-2`);
+    expect(!forged.ok && forged.reason).toBe('unknown-id');
+    const resumed = await publisher.readAfter(`${newEpoch}-4`);
+    expect(resumed.ok && resumed.events.map((event) => event.id)).toEqual([after[1]?.id]);
+  });
+
+  it('resets the live feed of an idle instance that saw more, which then delivers the new events', async () => {
+    const { store: watcher } = storeOn('sse:rewind-feed');
+    const { store: publisher } = storeOn('sse:rewind-feed');
+    const heard: string[] = [];
+    watcher.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    await append(publisher, 1);
+    const restore = await snapshot('sse:rewind-feed');
+    const second = await append(publisher, 2);
+    await expect.poll(() => heard.at(-1)).toBe(second.id);
+    await restore();
+    // The watcher's feed stands past the stream's newest entry: it finds out on its own.
+    await expect.poll(() => heard.at(-1), { timeout: 5000 }).toBe('reset');
+    const next = await append(publisher, 3);
+    expect(next.id.split('-')[0]).not.toBe(second.id.split('-')[0]);
+    await expect.poll(() => heard.at(-1)).toBe(next.id);
   });
 });
 
