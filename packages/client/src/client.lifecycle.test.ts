@@ -68,10 +68,13 @@ describe('close() in every phase', () => {
       seen.push(data.userId);
       client.close();
     });
+    // Registered after the closing handler: not called for the event that closed the client.
+    client.on('user:left', (data) => void seen.push(`second handler: ${data.userId}`));
     await settleUntil(() => expect(client.state).toBe('open'));
     endpoint.latest.send(frame('user:left', { userId: 'a' }, '1') + frame('user:left', { userId: 'b' }, '2'));
     await settleUntil(() => expect(seen).toHaveLength(1));
     await settle();
+    expect(seen).toEqual(['a']);
     expect(vi.getTimerCount()).toBe(0);
     expect(states).toEqual(['connecting', 'open', 'closed']);
     expect(client.getSnapshot()).toMatchObject({

@@ -55,6 +55,7 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
   const resetListeners = createListeners<ResetInfo>();
   const handlers = new Map<string, HandlerSet>();
   const streams = new Set<StreamSink<ClientEvent<C>>>();
+  let closes = 0; // close() calls so far: a handler that closes the client stops the event
 
   const counters: { -readonly [K in keyof ClientMetrics]: number } = {
     connections: 0,
@@ -114,7 +115,12 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
       deliver(name, data, meta) {
         count('events');
         const set = handlers.get(name);
-        if (set !== undefined) set.listeners.emit(data, meta, set.onThrow);
+        if (set !== undefined) {
+          // A handler that closes the client stops the event there: no further handler runs.
+          const at = closes;
+          set.listeners.emit(data, meta, set.onThrow, () => closes !== at);
+          if (closes !== at) return;
+        }
         if (streams.size === 0) return;
         const value = { type: name, data, id: meta.id } as ClientEvent<C>;
         for (const sink of streams) sink.push(value);
@@ -252,7 +258,10 @@ export function createClient<C extends EventCatalog>(options: ClientOptions<C>):
     },
     metrics: () => ({ ...counters }),
     connect: () => loop.connect(),
-    close: () => loop.close(),
+    close: () => {
+      closes++;
+      loop.close();
+    },
   };
 
   if (resolved.autoConnect) loop.connect();

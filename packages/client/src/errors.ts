@@ -29,6 +29,8 @@ import { SseError } from '@app/sse-protocol';
  * - `oversized-id`: an `id:` field longer than the `maxEventIdLength` option. Reported once per
  *   connection; such IDs are ignored on it (the events still arrive, with the last event ID
  *   before them), so they are neither kept to resume, nor sent back, nor remembered.
+ * - `invalid-id`: an `id:` field holding a control character other than tab, which cannot be sent
+ *   back as the `Last-Event-ID` header; ignored the same way, reported once per connection.
  *
  * Thrown by a `stream()` loop only (the connection and the other consumers carry on):
  * - `stream-overflow`: the loop fell `maxBuffered` events behind; it ends after the events queued
@@ -61,6 +63,7 @@ export type SseClientErrorCode =
   | 'catalog-mismatch'
   | 'parse'
   | 'oversized-id'
+  | 'invalid-id'
   | 'stream-overflow';
 
 /**

@@ -74,7 +74,12 @@ describe('resolveOptions', () => {
       { maxRetries: 1.5 },
       /maxRetries must be an integer at least 0, or Infinity, got 1.5/,
     ],
-    ['an ID with LF', { lastEventId: 'a\nb' }, /lastEventId must be a string without CR, LF or NUL/],
+    ['an ID with LF', { lastEventId: 'a\nb' }, /lastEventId must be a string without control characters/],
+    [
+      'an ID with a control character',
+      { lastEventId: 'a\u0001' },
+      /without control characters other than tab/,
+    ],
     [
       'a zero maxEventIdLength',
       { maxEventIdLength: 0 },

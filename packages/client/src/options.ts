@@ -8,6 +8,7 @@ import type { BackoffConfig, BackoffJitter } from './backoff';
 import type { ClientMetrics } from './client-api';
 import { SseClientError } from './errors';
 import { DEFAULT_BACKOFF, DEFAULT_MAX_EVENT_ID_LENGTH, DEFAULT_WATCHDOG } from './option-defaults';
+import { UNSENDABLE_IN_ID } from './request';
 import type { EventSourceConstructor, FetchLike, Resolvable } from './runtime-types';
 import { resolveShare, type ShareOption } from './share-group';
 
@@ -114,7 +115,8 @@ export interface ClientOptions<C extends EventCatalog> {
   backoff?: Partial<BackoffConfig>;
   /**
    * How many reconnection attempts in a row may fail; the next failure is a fatal
-   * `retries-exhausted`. `0` never reconnects.
+   * `retries-exhausted`. `0` never reconnects. A connection that ends before it stayed open
+   * `HEALTHY_AFTER_MS` (5 s) counts as failed, however many events it delivered.
    * @defaultValue `Infinity`
    */
   maxRetries?: number;
@@ -219,7 +221,6 @@ export interface ResolvedOptions<C extends EventCatalog> {
 }
 
 const JITTERS: readonly BackoffJitter[] = ['full', 'equal', 'none'];
-const FORBIDDEN_IN_ID = /[\r\n\0]/;
 
 function fail(message: string): never {
   throw new SseClientError('invalid-option', message);
@@ -333,8 +334,10 @@ export function resolveOptions<C extends EventCatalog>(options: ClientOptions<C>
   const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER_SIZE;
   checkNumber('maxBufferSize', maxBufferSize, { min: 1, integer: true });
   const lastEventId = options.lastEventId ?? '';
-  if (typeof lastEventId !== 'string' || FORBIDDEN_IN_ID.test(lastEventId)) {
-    fail('lastEventId must be a string without CR, LF or NUL (an SSE id field cannot hold them)');
+  if (typeof lastEventId !== 'string' || UNSENDABLE_IN_ID.test(lastEventId)) {
+    fail(
+      'lastEventId must be a string without control characters other than tab (it is sent back as the Last-Event-ID header)',
+    );
   }
   if (lastEventId.length > maxEventIdLength) {
     fail(

@@ -6,6 +6,7 @@ import type { Dispatch } from './dispatch';
 import { type EnvironmentWatch, watchEnvironment } from './environment';
 import { SseClientError } from './errors';
 import type { ResolvedOptions } from './options';
+import { UNSENDABLE_IN_ID } from './request';
 import type { SnapshotStore } from './snapshot-store';
 import { setClampedTimeout } from './timer';
 import type { ConnectionEnd, Transport, TransportSink } from './transport';
@@ -86,7 +87,7 @@ export function createReconnectLoop<C extends EventCatalog>(
   let serverRetryMs: number | undefined;
   let resumeAt = 0; // the retry time that hiding the page interrupted (epoch ms), 0 when none
   let connectionId: string | undefined; // the ID of the previous event on this connection
-  let oversizedIdReported = false; // on this connection
+  let ignoredIdsReported = ''; // the codes reported on this connection, joined
   const watchdog = createWatchdog(onSilence);
 
   function setLastEventId(id: string): void {
@@ -138,9 +139,9 @@ export function createReconnectLoop<C extends EventCatalog>(
       event(event) {
         if (!live()) return;
         let eventId = event.id;
-        if (eventId !== undefined && eventId.length > options.maxEventIdLength) {
+        if (eventId !== undefined && !keepableId(eventId)) {
           // An `onError` listener may have closed the client.
-          if (!acceptOversizedId(eventId.length, event.event)) return;
+          if (!ignoreId(eventId, event.event)) return;
           eventId = undefined;
         }
         const ownId = eventId !== undefined && eventId !== connectionId;
@@ -158,7 +159,7 @@ export function createReconnectLoop<C extends EventCatalog>(
       },
       lastEventId(lastEventId) {
         if (!live()) return;
-        if (lastEventId.length > options.maxEventIdLength) acceptOversizedId(lastEventId.length, undefined);
+        if (!keepableId(lastEventId)) ignoreId(lastEventId, undefined);
         else {
           // The events after it inherit this ID without an `id:` field of their own: they must not
           // pass for events carrying it (and be dropped as duplicates of the one that did).
@@ -179,26 +180,38 @@ export function createReconnectLoop<C extends EventCatalog>(
     };
   }
 
+  /** Whether an `id:` field can be kept: within `maxEventIdLength`, and sendable as a header. */
+  function keepableId(eventId: string): boolean {
+    return eventId.length <= options.maxEventIdLength && !UNSENDABLE_IN_ID.test(eventId);
+  }
+
   /**
-   * An `id:` field longer than `maxEventIdLength` is ignored, as the WHATWG processing model
-   * ignores one holding NUL ("If the field value does not contain U+0000 NULL, then set the last
-   * event ID buffer"): the last event ID keeps its value and the event is dispatched with it, like
-   * an event without an `id:` field. So a hostile server's huge IDs are never kept to resume,
-   * echoed as `Last-Event-ID`, nor stored for dropping duplicates: what the client holds stays
-   * bounded by `maxEventIdLength` per ID. Reported once per connection: a server that sends such
-   * IDs usually sends them on every event, and each new connection (perhaps to another instance)
-   * is news again.
+   * An `id:` field the client cannot keep is ignored, as the WHATWG processing model ignores one
+   * holding NUL ("If the field value does not contain U+0000 NULL, then set the last event ID
+   * buffer"): the last event ID keeps its value and the event is dispatched with it, like an event
+   * without an `id:` field. Two kinds:
+   * - longer than `maxEventIdLength` (`oversized-id`): a hostile server's huge IDs are never kept
+   *   to resume, echoed as `Last-Event-ID`, nor stored for dropping duplicates;
+   * - holding a control character other than tab (`invalid-id`): no HTTP client can send it back
+   *   (Node's fetch fails every request with it), so keeping it would stop every reconnection.
+   * Reported once per connection and kind: a server that sends such IDs usually sends them on
+   * every event, and each new connection (perhaps to another instance) is news again.
    *
    * @returns whether the connection is still the live one (an `onError` listener may close it)
    */
-  function acceptOversizedId(length: number, event: string | undefined): boolean {
-    if (oversizedIdReported) return true;
-    oversizedIdReported = true;
+  function ignoreId(eventId: string, event: string | undefined): boolean {
+    const oversized = eventId.length > options.maxEventIdLength;
+    const code = oversized ? 'oversized-id' : 'invalid-id';
+    if (ignoredIdsReported.includes(code)) return true;
+    ignoredIdsReported += code;
     const id = generation;
+    const what = oversized
+      ? `of ${eventId.length} characters, over maxEventIdLength (${options.maxEventIdLength})`
+      : 'with a control character, which cannot be sent back as Last-Event-ID';
     hooks.report(
       new SseClientError(
-        'oversized-id',
-        `the server sent an event ID of ${length} characters, over maxEventIdLength (${options.maxEventIdLength}); IDs that long are ignored on this connection (events still arrive, but resuming and duplicate detection use the last ID within the limit)`,
+        code,
+        `the server sent an event ID ${what}: such IDs are ignored on this connection (events still arrive; resuming and duplicate detection use the last ID before them)`,
         event === undefined ? {} : { event },
       ),
     );
@@ -219,7 +232,7 @@ export function createReconnectLoop<C extends EventCatalog>(
     if (id !== generation || paused !== null) return;
     healthy = false;
     connectionId = undefined;
-    oversizedIdReported = false;
+    ignoredIdsReported = '';
     abort = transport(
       {
         url: options.url,

@@ -126,6 +126,13 @@ export function utf8HeaderValue(text: string): string {
 }
 
 /**
+ * What an event ID cannot hold and still be sent back as `Last-Event-ID`: a control character
+ * other than tab. CR, LF and NUL would break the header line, and an HTTP field value holds no
+ * other one (RFC 9110, section 5.5): Node's fetch refuses every request that carries one.
+ */
+export const UNSENDABLE_IN_ID = /[\0-\x08\x0a-\x1f\x7f]/;
+
+/**
  * The request headers of one fetch connection: the user's, `Accept: text/event-stream` unless
  * the user set another, and `Last-Event-ID` when there is an ID to resume from.
  *

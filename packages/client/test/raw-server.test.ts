@@ -184,6 +184,34 @@ describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
     expect(sse.lastEventId).toBe('ok-2');
   });
 
+  it('ignores an ID with a control character, which could not be sent back, and keeps reconnecting', async () => {
+    const resumedFrom: (string | undefined)[] = [];
+    const server = await listen((req, res) => {
+      resumedFrom.push(req.headers['last-event-id'] as string | undefined);
+      if (resumedFrom.length > 2) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (resumedFrom.length === 1) res.write(frame('user:left', { userId: 'a' }, 'ok-1'));
+      res.write(frame('user:left', { userId: `c${resumedFrom.length}` }, 'ok-2\u0001'));
+      res.end(frame('user:left', { userId: `d${resumedFrom.length}` }, '\u007f'));
+    });
+    cleanups.push(() => server.close());
+    const { client: sse, received, errors } = client({ url: `${server.origin}/events`, random: () => 0 });
+    await waitFor(() => expect(sse.state, 'the 204 of the third connection').toBe('closed'));
+    // Each connection reached the server and resumed from the last ID that can travel in a header
+    // (Node's fetch fails every request whose Last-Event-ID holds a control character).
+    expect(resumedFrom).toEqual([undefined, 'ok-1', 'ok-1']);
+    expect(received).toEqual(['a@ok-1', 'c1@ok-1', 'd1@ok-1', 'c2@ok-1', 'd2@ok-1']);
+    expect(errors.map((error) => [error.code, error.fatal])).toEqual([
+      ['invalid-id', false],
+      ['invalid-id', false],
+    ]);
+    expect(errors[0]!.message).toMatch(/control character/);
+  });
+
   it('keeps IDs up to maxEventIdLength, raised for a server with long IDs', async () => {
     const long = 'L'.repeat(1000);
     const resumedFrom: (string | undefined)[] = [];

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 /**
  * Budget for `createParser` alone, minified + gzipped, in bytes: measured at 2,367 bytes (the
  * parser, its option check, field prefixes and error classes), plus a little; 2,417 with
- * `onLastEventId`. The goal is 1.5 KB.
+ * `onLastEventId`; 2,427 with an oversized line dropping its event. The goal is 1.5 KB.
  */
 const BUDGET_GZIP_BYTES = 2_450;
 /** Modules that must never reach a bundle that only imports the parser. */

@@ -113,6 +113,12 @@ describe('encodeEvent', () => {
     expect(encodeEvent({ id: '\ud83d\ude00', data: 'x' })).toBe('id: \ud83d\ude00\ndata: x\n\n');
   });
 
+  it.each(['a\ud800', '\udc00b'])('refuses data %j (a lone surrogate would arrive as U+FFFD)', (value) => {
+    expectInvalidField(() => encodeEvent({ data: value }));
+    expectInvalidField(() => encodeData(value));
+    expect(encodeEvent({ data: JSON.stringify(value) })).toBe(`data: ${JSON.stringify(value)}\n\n`);
+  });
+
   it('refuses any id or event holding CR, LF or NUL (fuzzed), and never returns text for it', () => {
     const unsafe = fc
       .tuple(anyText, fc.constantFrom('\r', '\n', '\0'), anyText)

@@ -9,7 +9,10 @@ export interface WireEvent {
    * or a lone surrogate.
    */
   event?: string;
-  /** The payload text; CR, LF and CRLF in it become separate `data:` lines and arrive as LF. */
+  /**
+   * The payload text; CR, LF and CRLF in it become separate `data:` lines and arrive as LF. Must not
+   * contain a lone surrogate.
+   */
   data: string;
   /** Reconnection time in milliseconds: a non-negative safe integer. */
   retry?: number;
@@ -69,8 +72,14 @@ export function assertRetry(retry: number): void {
  * payload that itself starts with a space survives.
  *
  * @param data - the payload text
+ * @throws {@link ProtocolError} `invalid-field` for a lone surrogate (UTF-8 cannot carry it)
  */
 export function encodeData(data: string): string {
+  if (!data.isWellFormed()) {
+    // As for an id (see assertFieldValue): UTF-8 cannot carry it, it would arrive as U+FFFD.
+    // JSON.stringify escapes lone surrogates, so a serialised payload never has one.
+    throw new ProtocolError('invalid-field', 'data contains a lone surrogate, which UTF-8 cannot carry');
+  }
   // Fast path: a JSON payload has no raw line breaks (JSON.stringify escapes them).
   if (data.indexOf('\n') === -1 && data.indexOf('\r') === -1) return `data: ${data}\n`;
   let out = '';
@@ -84,7 +93,7 @@ export function encodeData(data: string): string {
  * @param event - `{ id?, event?, data, retry? }`
  * @returns the event's wire text
  * @throws {@link ProtocolError} `invalid-field` for an `id` or `event` holding CR, LF or NUL, an
- * empty `event`, or a `retry` that is not a non-negative integer
+ * empty `event`, a `retry` that is not a non-negative integer, or a lone surrogate anywhere
  *
  * @example
  * ```ts

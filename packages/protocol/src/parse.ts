@@ -135,7 +135,14 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     }
   }
 
-  function reportLineOverflow(): void {
+  // A line past maxBufferSize is skipped. Unless a comment, it is dropped with its event, which
+  // would arrive wrong without it (spliced data, another type, a stale ID), like oversized data.
+  function overflowLine(first: number): void {
+    if (first !== COLON) {
+      data = '';
+      hasData = false;
+      droppingEvent = true;
+    }
     onError(lineOverflow(maxBufferSize));
   }
 
@@ -149,7 +156,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     // The limit applies to the line however it arrived: a long line that came in one chunk is
     // refused exactly like the same line cut into many, so the result never depends on chunking.
     if (end - start > maxBufferSize) {
-      reportLineOverflow();
+      overflowLine(s.charCodeAt(start));
       return;
     }
     const first = s.charCodeAt(start);
@@ -181,15 +188,16 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   function keepPending(piece: string): void {
     if (skippingLine) return;
     pendingLength += piece.length;
-    if (pendingLength > maxBufferSize) overflowPending();
+    if (pendingLength > maxBufferSize) overflowPending(piece);
     else pendingParts.push(piece);
   }
 
   // Kept out of the hot paths that grow the unfinished line, which stay small enough to inline.
-  function overflowPending(): void {
+  function overflowPending(piece: string): void {
+    const first = (pendingParts[0] ?? piece).charCodeAt(0);
     clearPending();
     skippingLine = true;
-    reportLineOverflow();
+    overflowLine(first);
   }
 
   function clearPending(): void {
@@ -206,7 +214,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     while (lf !== -1) {
       const first = chunk.charCodeAt(pos);
       if (lf === pos) dispatch();
-      else if (lf - pos > maxBufferSize) reportLineOverflow();
+      else if (lf - pos > maxBufferSize) overflowLine(first);
       else if (isDataField(chunk, pos, first)) {
         const value = chunk.slice(valueStart(chunk, pos + 5, lf), lf);
         if (!hasData && !droppingEvent && chunk.charCodeAt(lf + 1) === LF) {
@@ -251,7 +259,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     while (cr !== -1) {
       const end = lf !== -1 && lf < cr ? lf : cr;
       if (end === pos) dispatch();
-      else if (end - pos > maxBufferSize) reportLineOverflow();
+      else if (end - pos > maxBufferSize) overflowLine(chunk.charCodeAt(pos));
       else {
         const first = chunk.charCodeAt(pos);
         if (isDataField(chunk, pos, first)) {
@@ -304,7 +312,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
     const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
     if (skippingLine || pendingLength + end > maxBufferSize) {
       // Checked before joining, so an oversized line is never built as one string.
-      if (!skippingLine) reportLineOverflow();
+      if (!skippingLine) overflowLine((pendingParts[0] ?? chunk).charCodeAt(0));
       skippingLine = false;
       clearPending();
       if (generation !== feedGeneration) return; // onError reset the parser: this feed stops
@@ -352,7 +360,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       if (lf === -1 && cr === -1) {
         if (skippingLine) return;
         pendingLength += chunk.length;
-        if (pendingLength > maxBufferSize) overflowPending();
+        if (pendingLength > maxBufferSize) overflowPending(chunk);
         else pendingParts.push(chunk);
         return;
       }

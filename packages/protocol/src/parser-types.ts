@@ -38,8 +38,9 @@ export interface ParserOptions {
   onError?: (error: ProtocolError) => void;
   /**
    * The longest line, and the largest event `data`, in UTF-16 code units, that the parser keeps.
-   * A line growing past it is reported and skipped up to its end; an event whose data grows past it
-   * is reported and dropped as a whole (never delivered truncated).
+   * A line growing past it is reported and skipped up to its end, and unless it is a comment, the
+   * event it belongs to is dropped as a whole; so is an event whose data grows past it (never
+   * delivered truncated, spliced, retyped or with a stale ID).
    *
    * @defaultValue 16 MiB (16 * 1024 * 1024)
    */

@@ -99,6 +99,13 @@ describe('createParserStream', () => {
     ]);
   });
 
+  it('keeps text in order when a string follows bytes that end inside a character', async () => {
+    // The held 0xC3 is an incomplete character: it comes before the string, as U+FFFD.
+    expect(await collect([bytes('data:', [0xc3]), '\n\n', bytes([0xa9], '\n\n')])).toEqual([
+      { id: '', event: 'message', data: '\uFFFD' },
+    ]);
+  });
+
   it('never emits an unterminated final event, and tolerates a truncated UTF-8 sequence at the end', async () => {
     expect(await collect([bytes('data: a\n\ndata: b\n')])).toEqual([{ id: '', event: 'message', data: 'a' }]);
     expect(await collect([bytes('data: a\n\ndata: ', [0xf0, 0x9f])])).toEqual([

@@ -35,7 +35,14 @@ export function createParserStream(
       controller = c;
     },
     transform(chunk) {
-      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      if (typeof chunk !== 'string') {
+        parser.feed(decoder.decode(chunk, { stream: true }));
+        return;
+      }
+      // Text after bytes: an incomplete character the decoder holds comes first, as U+FFFD, so the
+      // text stays in order.
+      const held = decoder.decode();
+      parser.feed(held === '' ? chunk : held + chunk);
     },
     flush() {
       // An unterminated final event is never dispatched (spec: "Once the end of the file is

@@ -231,17 +231,30 @@ export const parserFixtures: ParserFixture[] = [
     expected: [ev('😀 emoji\n中文 é', '日本', 'ид-😀')],
   },
 
-  // maxBufferSize: a line longer than the limit is reported and skipped up to its end; an event whose
-  // data grows past it is reported and dropped whole. Both regardless of how the input is cut.
+  // maxBufferSize: a line longer than the limit is reported and skipped up to its end, and unless it
+  // is a comment its event is dropped whole; so is an event whose data grows past the limit. All
+  // regardless of how the input is cut.
   {
-    name: 'an oversized line is skipped up to its end and parsing continues',
-    input: 'data: 0123456789abcdefghij\ndata: ok\n\n',
-    expected: [err('buffer-overflow'), ev('ok')],
+    name: 'an event with an oversized data line is dropped whole, never spliced',
+    input: 'data: a\ndata: 0123456789abcdefghij\ndata: b\n\ndata: next\n\n',
+    expected: [err('buffer-overflow'), ev('next')],
     options: { maxBufferSize: 16 },
   },
   {
-    name: 'an oversized line ended by CRLF is skipped, CRLF counted once',
-    input: 'xxxxxxxxxxxxxxxxxxxxxxxx\r\ndata: ok\r\n\r\n',
+    name: 'an event with an oversized event line is dropped, never delivered as a message',
+    input: 'event: 0123456789abcdefghij\ndata: y\n\ndata: next\n\n',
+    expected: [err('buffer-overflow'), ev('next')],
+    options: { maxBufferSize: 16 },
+  },
+  {
+    name: 'an event with an oversized id line is dropped, never delivered with a stale id',
+    input: 'id: 1\ndata: x\n\nid: 0123456789abcdefghij\ndata: y\n\ndata: z\n\n',
+    expected: [ev('x', undefined, '1'), err('buffer-overflow'), ev('z', undefined, '1')],
+    options: { maxBufferSize: 16 },
+  },
+  {
+    name: 'an oversized line ended by CRLF is skipped with its event, CRLF counted once',
+    input: 'xxxxxxxxxxxxxxxxxxxxxxxx\r\ndata: no\r\n\r\ndata: ok\r\n\r\n',
     expected: [err('buffer-overflow'), ev('ok')],
     options: { maxBufferSize: 16 },
   },
