@@ -349,14 +349,9 @@ export function createEmitter<C extends EventCatalog>(options: EmitterOptions<C>
       if (closing !== undefined) return closing;
       const settings = resolveCloseOptions(closeOptions, resolved.retryMs);
       if (settings instanceof SseServerError) return Promise.reject(settings);
-      closing = shutDown(
-        core,
-        () => {
-          feed?.stop();
-          unbindMeter?.();
-        },
-        settings.retryMs,
-        settings.drainMs,
+      // The meter export ends last, once every stream has ended: its final counts are then kept.
+      closing = shutDown(core, () => feed?.stop(), settings.retryMs, settings.drainMs).finally(() =>
+        unbindMeter?.(),
       );
       return closing;
     },

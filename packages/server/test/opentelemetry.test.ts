@@ -1,7 +1,7 @@
 import { metrics } from '@opentelemetry/api';
 import { type DataPoint, type Histogram, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import express from 'express';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL_COUNT_BUCKETS, createEmitter, METRICS } from '../src/index';
 import { events } from './support/catalog';
 import { useStreamFixture } from './support/stream-fixture';
@@ -71,10 +71,42 @@ describe('OpenTelemetry', () => {
       0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
     ]);
 
-    // close() unbinds the emitter from the meter: the SDK stops calling it.
-    const unbind = vi.spyOn(meter, 'removeBatchObservableCallback');
+    // close() ends the streams before the export: the next collection sees them ended.
     await sse.close();
-    expect(unbind).toHaveBeenCalledTimes(1);
+    const after = await collect(reader);
+    expect(after.get('sse.server.connections')?.points).toEqual([
+      expect.objectContaining({ attributes: { 'sse.adapter': 'node', 'sse.channel_count': '1' }, value: 0 }),
+    ]);
+    expect(after.get('sse.server.connections.closed')?.points).toContainEqual(
+      expect.objectContaining({ attributes: { 'sse.disconnect.reason': 'closed' }, value: 2 }),
+    );
+    await provider.shutdown();
+  });
+
+  it('adds up the emitters that share a meter, and keeps what a closed one counted', async () => {
+    const { reader, provider, meter } = useMeterProvider();
+    const first = createEmitter({ events, heartbeatMs: 0, meter });
+    const second = createEmitter({ events, heartbeatMs: 0, meter });
+    fixture.sse = second;
+    const url = await fixture.serve(first);
+    await (await fixture.open(url)).waitForEvents(1);
+    await first.broadcast('tick', { n: 1 });
+    await first.broadcast('tick', { n: 2 });
+    await second.broadcast('tick', { n: 3 });
+    const published = async () => (await collect(reader)).get('sse.server.events.published')?.points;
+    const ticks = (value: number) => [
+      expect.objectContaining({ attributes: { 'sse.event.type': 'tick' }, value }),
+    ];
+    expect(await published()).toEqual(ticks(3));
+    const connections = (await collect(reader)).get('sse.server.connections')?.points;
+    expect(connections).toEqual([expect.objectContaining({ value: 1 })]);
+    // A counter never goes back: the closed emitter's counts stay in the total.
+    await first.close();
+    await second.broadcast('tick', { n: 4 });
+    expect(await published()).toEqual(ticks(4));
+    expect((await collect(reader)).get('sse.server.connections')?.points).toEqual([
+      expect.objectContaining({ value: 0 }),
+    ]);
     await provider.shutdown();
   });
 
