@@ -81,6 +81,18 @@ describe('catalog.toAsyncAPI', () => {
     expect(plain.servers).toEqual({ default: { host: 'localhost:3000', protocol: 'http' } });
   });
 
+  it('keeps an event named __proto__', () => {
+    const raw = toAsyncAPI(defineEvents({ ['__proto__']: z.object({ a: z.string() }) }), {
+      title: 't',
+      version: '1',
+    });
+    const messages = (raw.components as { messages: Record<string, { name: string }> }).messages;
+    expect(Object.keys(messages)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(messages, '__proto__')?.value).toMatchObject({
+      name: '__proto__',
+    });
+  });
+
   it('gives every event a valid, distinct component key, and resolves recursive and shared schemas', async () => {
     const catalog = defineEvents({
       'orders/created': z.object({ total: Money, refund: Money.optional() }),

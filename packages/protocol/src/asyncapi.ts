@@ -2,6 +2,7 @@ import type * as core from 'zod/v4/core';
 import type { EventCatalog } from './catalog';
 import { dataJsonSchema } from './fingerprint';
 import { rebaseSchema } from './json-schema';
+import { setOwn } from './schema-walk';
 
 /** Options of {@link toAsyncAPI}. */
 export interface AsyncApiOptions {
@@ -48,15 +49,15 @@ export function catalogAsyncApi(
   for (const name of Object.keys(schemas)) {
     const key = componentKey(name, taken);
     const { $schema: _dialect, ...payload } = dataJsonSchema(schemas[name] as core.$ZodType, 'draft-7');
-    messages[key] = {
+    setOwn(messages, key, {
       name,
       title: name,
       summary: `The "${name}" event (sent with \`event: ${name}\`).`,
       contentType: 'application/json',
       // Local references of a recursive or shared schema must point into this document.
       payload: rebaseSchema(payload, `#/components/messages/${key}/payload`),
-    };
-    channelMessages[key] = { $ref: `#/components/messages/${key}` };
+    });
+    setOwn(channelMessages, key, { $ref: `#/components/messages/${key}` });
     operationMessages.push({ $ref: `#/channels/events/messages/${key}` });
   }
   const document: AsyncApiDocument = {

@@ -3,6 +3,7 @@ import { type CatalogContract, readContract, toContract } from './contract';
 import { canonicalJson } from './fingerprint';
 import type { JsonSchema } from './json-schema';
 import { coverageGaps, type Gap } from './schema-coverage';
+import { UNCHECKED } from './schema-marks';
 
 /**
  * Which way a change can break, in the terms schema registries use:
@@ -160,6 +161,13 @@ function nameGap(gap: Gap, direction: CompatibilityDirection): Named {
             fix: 'keep producing values within the old bound until every client accepts the new one',
           };
     case 'changed':
+      if (gap.keyword === UNCHECKED) {
+        return {
+          kind: 'schema-changed',
+          message: `${at} changed, and zod checks more there than its JSON Schema says (${gap.reason ?? 'a refinement'}): this check cannot prove the change safe`,
+          fix: `review it by hand (a refinement, a transform or a type JSON cannot carry), or ${NEW_EVENT_NAME}`,
+        };
+      }
       return {
         kind: 'schema-changed',
         message: `${at}: "${gap.keyword}" changed in a way this check cannot prove safe`,
@@ -216,7 +224,9 @@ function contractOf(value: EventCatalog | CatalogContract | unknown): CatalogCon
  * `sse-catalog snapshot`). A change is judged on the JSON Schemas of both: for `backward`, every
  * payload the previous catalog could send must pass the next catalog's validation; for `forward`,
  * every payload the next catalog can send must pass the previous one's. What cannot be proved is
- * reported (a false alarm is possible, a missed break is a bug).
+ * reported (a false alarm is possible, a missed break is a bug): in particular a change to a part
+ * of the schema that zod checks beyond its JSON Schema (a refinement, a pipe, `z.date()`). An
+ * event whose contract did not change is compatible.
  *
  * An event added breaks nothing: clients skip event types they do not know. An event removed
  * breaks `backward`: events of that type stored before the deploy reach new clients on replay.
@@ -251,8 +261,9 @@ export function checkCompatibility(
   const safe: CompatibilityFinding[] = [];
   const names = [...new Set([...Object.keys(before.events), ...Object.keys(after.events)])];
   for (const event of names) {
-    const old = before.events[event];
-    const now = after.events[event];
+    // Own properties only: an event may be named `valueOf`, `constructor` or `__proto__`.
+    const old = Object.hasOwn(before.events, event) ? before.events[event] : undefined;
+    const now = Object.hasOwn(after.events, event) ? after.events[event] : undefined;
     if (now === undefined) {
       add(
         event,
@@ -277,6 +288,9 @@ export function checkCompatibility(
       });
       continue;
     }
+    // An unchanged event is compatible with itself. (Its output may still not pass its input, as
+    // with a transform: that is no change between the two catalogs, and not for this check to judge.)
+    if (canonicalJson(old) === canonicalJson(now)) continue;
     for (const gap of coverageGaps(now.input, old.output))
       add(event, gap.path, nameGap(gap, 'backward'), 'backward');
     for (const gap of coverageGaps(old.input, now.output))

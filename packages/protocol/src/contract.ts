@@ -4,6 +4,8 @@ import type { EventCatalog } from './catalog';
 import { ProtocolError } from './errors';
 import { schemasFingerprint } from './fingerprint';
 import type { JsonSchema } from './json-schema';
+import { markUnchecked } from './schema-marks';
+import { setOwn } from './schema-walk';
 
 /** The `format` of a catalog contract file. */
 export const CONTRACT_FORMAT = 'sse-catalog-contract';
@@ -12,7 +14,9 @@ export const CONTRACT_FORMAT = 'sse-catalog-contract';
  * A catalog written down as plain JSON, to commit beside the code and compare later versions with
  * (`checkCompatibility`, the `sse-catalog` CLI). Each event has two JSON Schemas (draft 2020-12),
  * because what a server sends and what a client accepts can differ: `output` is the data a server
- * publishes (after defaults and transforms), `input` the data a client's catalog accepts.
+ * publishes (after defaults and transforms), `input` the data a client's catalog accepts. A node
+ * whose zod schema checks more than JSON Schema can say (a refinement, `z.date()`, a pipe) carries
+ * an `x-sse-unchecked` keyword saying why.
  */
 export interface CatalogContract {
   readonly format: typeof CONTRACT_FORMAT;
@@ -31,11 +35,14 @@ export interface EventContract {
   readonly input: JsonSchema;
 }
 
+// A node whose zod schema checks more than JSON Schema can say (a refinement, a date, a pipe) is
+// marked, so that the compatibility check does not take its JSON Schema for the whole truth.
 function dataSchema(schema: core.$ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     unrepresentable: 'any',
     io,
+    override: markUnchecked(io),
   }) as JsonSchema;
   return rest;
 }
@@ -49,7 +56,7 @@ export function catalogContract(schemas: Readonly<Record<string, core.$ZodType>>
   const events: Record<string, EventContract> = {};
   for (const name of Object.keys(schemas).sort()) {
     const schema = schemas[name] as core.$ZodType;
-    events[name] = { output: dataSchema(schema, 'output'), input: dataSchema(schema, 'input') };
+    setOwn(events, name, { output: dataSchema(schema, 'output'), input: dataSchema(schema, 'input') });
   }
   return { format: CONTRACT_FORMAT, version: 1, fingerprint: schemasFingerprint(schemas), events };
 }

@@ -100,6 +100,16 @@ describe('catalogFingerprint(catalog)', () => {
     expect(new Set(fingerprints.map(([, fingerprint]) => fingerprint)).size).toBe(fingerprints.length);
   });
 
+  it('counts an event or a field named __proto__ like any other name', () => {
+    const event = (schema: z.ZodType) => defineEvents({ ['__proto__']: schema });
+    const field = (schema: z.ZodType) => defineEvents({ e: z.object({ ['__proto__']: schema }) });
+    expect(catalogFingerprint(event(z.string()))).not.toBe(catalogFingerprint(event(z.number())));
+    expect(catalogFingerprint(field(z.string()))).not.toBe(catalogFingerprint(field(z.number())));
+    expect(catalogFingerprint(event(z.string()))).not.toBe(
+      catalogFingerprint(defineEvents({ other: z.string() })),
+    );
+  });
+
   it('is the hash of the canonical JSON of each event data JSON Schema', () => {
     const schemas = { a: z.object({ b: z.string(), a: z.array(z.number()) }) };
     const document = {

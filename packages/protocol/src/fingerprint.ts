@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
 import type { EventCatalog } from './catalog';
-import { mapSchema } from './schema-walk';
+import { mapSchema, setOwn } from './schema-walk';
 import { sha256Hex } from './sha256';
 
 /**
@@ -48,9 +48,10 @@ export function dataJsonSchema(
 export function schemasFingerprint(schemas: Readonly<Record<string, core.$ZodType>>): string {
   const document: Record<string, unknown> = {};
   for (const name of Object.keys(schemas)) {
-    document[name] = mapSchema(dataJsonSchema(schemas[name] as core.$ZodType), (node) =>
+    const schema = mapSchema(dataJsonSchema(schemas[name] as core.$ZodType), (node) =>
       Array.isArray(node.required) ? { ...node, required: [...node.required].sort() } : node,
     );
+    setOwn(document, name, schema);
   }
   return `sha256:${sha256Hex(canonicalJson(document))}`;
 }

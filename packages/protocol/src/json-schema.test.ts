@@ -112,6 +112,17 @@ describe('catalog.toJSONSchema', () => {
     );
   });
 
+  it('keeps an event or a field named __proto__', () => {
+    const document = toJSONSchema(defineEvents({ ['__proto__']: z.object({ ['__proto__']: z.number() }) }));
+    const defs = document.$defs as Record<string, unknown>;
+    expect(Object.keys(defs)).toEqual(['__proto__']);
+    const data = Object.getOwnPropertyDescriptor(defs, '__proto__')?.value as { properties: object };
+    expect(Object.keys(data.properties)).toEqual(['__proto__']);
+    expect(JSON.stringify(document)).toContain(
+      '"$defs":{"__proto__":{"type":"object","properties":{"__proto__":',
+    );
+  });
+
   it('resolves references for names that need escaping, and for recursive and shared schemas', () => {
     const validate = validatorOf(tricky);
     expect(validate({ type: 'orders/created', data: { total: { amount: 1, currency: 'EUR' } } })).toBe(true);

@@ -1,7 +1,7 @@
 import type * as core from 'zod/v4/core';
 import type { EventCatalog } from './catalog';
 import { dataJsonSchema } from './fingerprint';
-import { mapSchema } from './schema-walk';
+import { mapSchema, setOwn } from './schema-walk';
 
 /** A JSON Schema document (draft 2020-12). */
 export type JsonSchema = Record<string, unknown>;
@@ -45,7 +45,7 @@ export function catalogJsonSchema(schemas: Readonly<Record<string, core.$ZodType
   for (const name of Object.keys(schemas)) {
     const ref = `#/$defs/${pointerToken(name)}`;
     const { $schema: _dialect, ...data } = dataJsonSchema(schemas[name] as core.$ZodType);
-    defs[name] = rebaseSchema(data, ref) as JsonSchema;
+    setOwn(defs, name, rebaseSchema(data, ref) as JsonSchema);
     oneOf.push({
       type: 'object',
       properties: { type: { const: name }, data: { $ref: ref } },

@@ -1,23 +1,42 @@
 import { canonicalJson } from './fingerprint';
 import { describeBound, lowerBound, lowerCovered, upperBound, upperCovered } from './schema-bounds';
+import {
+  accepts,
+  comparable,
+  describeTypes,
+  isAny,
+  isNode,
+  isValidating,
+  type Node,
+  overlaps,
+  patternsOf,
+  type Schema,
+  sameSchema,
+  typesOf,
+  UNSUPPORTED,
+  valueFits,
+  valuesOf,
+} from './schema-keywords';
+import { UNCHECKED } from './schema-marks';
+import { disjoint, resolve, type Side, writerNode } from './schema-merge';
 
 // Does every value a writer's JSON Schema allows pass a reader's? The question behind both
 // compatibility directions: `backward` asks it of (new reader, old writer), `forward` of
 // (old reader, new writer). The answer is conservative: what cannot be proved safe is reported.
 // It understands the JSON Schema that zod's `toJSONSchema` writes (types, const/enum, bounds,
-// patterns, formats, objects, arrays, tuples, unions, `$ref`); any other keyword that differs
-// between the two is reported as a change it cannot judge.
-
-type Schema = Record<string, unknown> | boolean;
-type Node = Record<string, unknown>;
+// patterns, formats, objects, record keys, arrays, tuples, unions, intersections, `$ref`); a
+// validation keyword it does not know that differs between the two is reported as a change it
+// cannot judge, and so is any change to a node marked `x-sse-unchecked` (a refinement, a date, a
+// pipe: see schema-marks.ts).
 
 /**
  * Why a reader may reject a value the writer allows, independent of which side is new:
  * `required` (the reader requires a field the writer may omit; `known` says whether the writer
  * has the field at all), `extra` (the reader forbids a field the writer may send), `type`
  * (the writer may send a type the reader rejects; `disjoint` when no type is shared), `enum`
- * (a value the reader does not list), `constraint` (a bound, length, pattern or format),
- * `changed` (a keyword this check cannot reason about differs).
+ * (a value the reader does not list), `constraint` (a bound, length, pattern, format or the names
+ * of a record's keys), `changed` (a keyword this check cannot reason about differs; `reason` says
+ * what a node marked `x-sse-unchecked` checks).
  */
 export type Gap =
   | { kind: 'required'; path: string; known: boolean }
@@ -25,215 +44,180 @@ export type Gap =
   | { kind: 'type'; path: string; disjoint: boolean; reader: string; writer: string }
   | { kind: 'enum'; path: string; values: unknown[] }
   | { kind: 'constraint'; path: string; keyword: string; reader: unknown; writer: unknown }
-  | { kind: 'changed'; path: string; keyword: string };
+  | { kind: 'changed'; path: string; keyword: string; reason?: string };
 
-/** One side of the comparison: a schema and the document its `$ref`s resolve against. */
-interface Side {
-  node: Schema;
-  root: Schema;
-}
+// Deeper than this, the walk gives up on proving (a schema that refers to itself without nesting).
+const MAX_DEPTH = 400;
 
-const ANNOTATIONS = new Set([
-  '$schema',
-  '$id',
-  '$comment',
-  '$defs',
-  'definitions',
-  'title',
-  'description',
-  'default',
-  'examples',
-  'deprecated',
-  'readOnly',
-  'writeOnly',
-  'contentEncoding',
-  'contentMediaType',
-]);
-const UNDERSTOOD = new Set([
-  '$ref',
-  'type',
-  'const',
-  'enum',
-  'anyOf',
-  'oneOf',
-  'allOf',
-  'properties',
-  'required',
-  'additionalProperties',
-  'propertyNames',
-  'items',
-  'prefixItems',
-  'minItems',
-  'maxItems',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-]);
-const TYPES = ['null', 'boolean', 'integer', 'number', 'string', 'array', 'object'] as const;
+const isRef = (schema: Schema): boolean => isNode(schema) && typeof schema.$ref === 'string';
 
-const isNode = (value: unknown): value is Node =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function resolve(side: Side): Side {
-  let node = side.node;
-  for (let hops = 0; isNode(node) && typeof node.$ref === 'string' && hops < 32; hops++) {
-    const ref = node.$ref;
-    if (!ref.startsWith('#')) return { node: true, root: side.root };
-    let target: unknown = side.root;
-    for (const token of ref.slice(1).split('/').filter(Boolean)) {
-      const key = decodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~');
-      target = isNode(target) ? target[key] : undefined;
-    }
-    const { $ref: _ref, ...siblings } = node;
-    node = Object.keys(siblings).length === 0 ? (target as Schema) : { allOf: [target, siblings] };
+/** The parts of a reader that a value must all pass: `allOf` members, and a union with siblings. */
+function conjuncts(reader: Node): Schema[] | null {
+  const parts: Schema[] = [];
+  let rest: Node = reader;
+  if (Array.isArray(reader.allOf)) {
+    const { allOf, ...others } = reader;
+    parts.push(...(allOf as Schema[]));
+    rest = others;
   }
-  return { node: node ?? true, root: side.root };
-}
-
-/** Folds `allOf` members into one node (zod writes `allOf` for several patterns on a string). */
-function flatten(node: Node): Node {
-  if (!Array.isArray(node.allOf)) return node;
-  const { allOf, ...rest } = node;
-  const patterns: unknown[] = typeof rest.pattern === 'string' ? [rest.pattern] : [];
-  let merged: Node = { ...rest };
-  for (const member of allOf as unknown[]) {
-    if (!isNode(member)) continue;
-    const flat = flatten(member);
-    if (typeof flat.pattern === 'string') patterns.push(flat.pattern);
-    merged = { ...flat, ...merged };
-  }
-  if (patterns.length > 0) merged.patterns = patterns;
-  delete merged.pattern;
-  return merged;
-}
-
-function patternsOf(node: Node): string[] {
-  if (Array.isArray(node.patterns)) return node.patterns as string[];
-  return typeof node.pattern === 'string' ? [node.pattern] : [];
-}
-
-const isAny = (schema: Schema): boolean =>
-  schema === true || (isNode(schema) && Object.keys(schema).every((key) => ANNOTATIONS.has(key)));
-
-function typeOfValue(value: unknown): (typeof TYPES)[number] {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value as 'boolean' | 'string' | 'object';
-}
-
-/** The types a schema may hold, or `null` for any. */
-function typesOf(node: Node): Set<string> | null {
-  if (typeof node.type === 'string') return new Set([node.type]);
-  if (Array.isArray(node.type)) return new Set(node.type as string[]);
-  const values = valuesOf(node);
-  if (values !== null) return new Set(values.map(typeOfValue));
-  return null;
-}
-
-/** The values a schema is limited to (`const`, `enum`), or `null`. */
-function valuesOf(node: Node): unknown[] | null {
-  if ('const' in node) return [node.const];
-  if (Array.isArray(node.enum)) return node.enum as unknown[];
-  return null;
-}
-
-const accepts = (readerTypes: Set<string>, type: string): boolean =>
-  readerTypes.has(type) || (type === 'integer' && readerTypes.has('number'));
-
-/** Whether some value has both types (integers are numbers). */
-const overlaps = (readerTypes: Set<string>, type: string): boolean =>
-  accepts(readerTypes, type) || (type === 'number' && readerTypes.has('integer'));
-
-/** Whether one JSON value passes the reader's own keywords (not its subschemas): for enum values. */
-function valueFits(node: Node, value: unknown): boolean {
-  const types = typesOf(node);
-  if (types !== null && !accepts(types, typeOfValue(value))) return false;
-  const values = valuesOf(node);
-  if (values !== null && !values.some((allowed) => canonicalJson(allowed) === canonicalJson(value)))
-    return false;
-  if (typeof value === 'number') {
-    if (typeof node.minimum === 'number' && value < node.minimum) return false;
-    if (typeof node.maximum === 'number' && value > node.maximum) return false;
-    if (typeof node.exclusiveMinimum === 'number' && value <= node.exclusiveMinimum) return false;
-    if (typeof node.exclusiveMaximum === 'number' && value >= node.exclusiveMaximum) return false;
-    if (typeof node.multipleOf === 'number' && !Number.isInteger(value / node.multipleOf)) return false;
-  }
-  if (typeof value === 'string') {
-    const length = [...value].length;
-    if (typeof node.minLength === 'number' && length < node.minLength) return false;
-    if (typeof node.maxLength === 'number' && length > node.maxLength) return false;
-    for (const pattern of patternsOf(node)) {
-      try {
-        if (!new RegExp(pattern, 'u').test(value)) return false;
-      } catch {
-        return false;
-      }
+  const union = Array.isArray(rest.anyOf) ? 'anyOf' : Array.isArray(rest.oneOf) ? 'oneOf' : null;
+  if (union !== null) {
+    const { [union]: members, ...others } = rest;
+    if (parts.length > 0 || Object.keys(others).some(isValidating)) {
+      parts.push({ [union]: members });
+      rest = others;
     }
   }
-  return true;
+  if (parts.length === 0) return null;
+  if (Object.keys(rest).some(isValidating)) parts.unshift(rest);
+  return parts;
 }
 
-const describeTypes = (types: Set<string> | null): string =>
-  types === null ? 'any' : [...types].sort().join(' | ');
+/** One member of a writer's union, with the keywords beside the union that constrain it too. */
+function memberWithSiblings(writer: Node, key: string, member: Schema): Schema {
+  const { [key]: _union, ...rest } = writer;
+  return Object.keys(rest).some(isValidating) ? { allOf: [rest, member] } : member;
+}
 
 /** Walks a reader and a writer schema together and collects every {@link Gap}. */
 class Coverage {
   readonly gaps: Gap[] = [];
-  private readonly seen = new Set<string>();
+  private depth: number;
+
+  /**
+   * @param seen - pairs (reader, writer) already on the walk: a recursive schema meets them again
+   * @param depth - how deep the walk that started this one is
+   */
+  constructor(
+    private readonly seen = new Set<string>(),
+    depth = 0,
+  ) {
+    this.depth = depth;
+  }
+
+  /** A walk of its own (for one union member), that knows the pairs this one is walking. */
+  private trial(): Coverage {
+    return new Coverage(new Set(this.seen), this.depth);
+  }
 
   check(reader: Side, writer: Side, path: string): void {
-    const r = resolve(reader);
-    const w = resolve(writer);
-    // Recursive schemas: a pair of nodes already on the walk is assumed covered (co-induction).
-    if (isNode(reader.node) && isNode(writer.node) && (reader.node.$ref || writer.node.$ref)) {
-      const key = `${String(reader.node.$ref)}|${String(writer.node.$ref)}`;
+    // Recursive schemas: a pair already on the walk is assumed covered (co-induction). A pair is
+    // the two schemas' text: within one document, the same text means the same schema.
+    if (isRef(reader.node) || isRef(writer.node)) {
+      const key = `${comparable(reader.node)}\u0000${comparable(writer.node)}`;
       if (this.seen.has(key)) return;
       this.seen.add(key);
     }
-    if (isAny(r.node) || w.node === false) return;
+    if (this.depth > MAX_DEPTH) {
+      this.gaps.push({ kind: 'changed', path, keyword: '$ref' });
+      return;
+    }
+    this.depth++;
+    try {
+      this.checkResolved(resolve(reader), resolve(writer), path);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private checkResolved(r: Side, w: Side, path: string): void {
+    if (isAny(r.node) || w.node === false || sameSchema(r.node, w.node)) return;
     if (r.node === false) {
       this.gaps.push({ kind: 'type', path, disjoint: true, reader: 'nothing', writer: 'any' });
       return;
     }
-    const rn = flatten(r.node as Node);
-    const wn = w.node === true ? {} : flatten(w.node as Node);
-    const writerUnion = (wn.anyOf ?? wn.oneOf) as Schema[] | undefined;
-    if (Array.isArray(writerUnion)) {
-      for (const member of writerUnion)
-        this.check({ node: rn, root: r.root }, { node: member, root: w.root }, path);
+    let rn = r.node as Node;
+    if (Object.hasOwn(rn, UNCHECKED)) {
+      // zod checks more here than the JSON Schema says: only the very same schema is safe.
+      if (comparable(rn) !== comparable(w.node))
+        this.gaps.push({ kind: 'changed', path, keyword: UNCHECKED, reason: String(rn[UNCHECKED]) });
+      const { [UNCHECKED]: _mark, ...rest } = rn;
+      rn = rest;
+      if (isAny(rn)) return;
+    }
+    const wn = writerNode(w.node, w.root);
+    if (wn === false) return;
+    const wNode = wn === true ? {} : wn;
+    const reader = (node: Schema): Side => ({ node, root: r.root });
+    const writer = (node: Schema): Side => ({ node, root: w.root });
+    // A value of a writer's union is a value of one member (oneOf's exclusivity only narrows it).
+    const unionKey = Array.isArray(wNode.anyOf) ? 'anyOf' : Array.isArray(wNode.oneOf) ? 'oneOf' : null;
+    if (unionKey !== null) {
+      for (const member of wNode[unionKey] as Schema[])
+        this.check(reader(rn), writer(memberWithSiblings(wNode, unionKey, member)), path);
       return;
     }
-    const readerUnion = (rn.anyOf ?? rn.oneOf) as Schema[] | undefined;
-    if (Array.isArray(readerUnion)) {
-      this.checkAgainstUnion(readerUnion, r.root, { node: wn, root: w.root }, path);
+    // A value passes a reader's allOf when it passes each member.
+    const parts = conjuncts(rn);
+    if (parts !== null) {
+      for (const part of parts) this.check(reader(part), writer(wNode), path);
       return;
     }
-    this.checkNode(rn, r.root, wn, w.root, path);
+    if (Array.isArray(rn.anyOf)) {
+      this.checkAgainstUnion(rn.anyOf as Schema[], r.root, writer(wNode), path);
+      return;
+    }
+    if (Array.isArray(rn.oneOf)) {
+      this.checkAgainstOneOf(rn.oneOf as Schema[], r.root, writer(wNode), path);
+      return;
+    }
+    this.checkNode(rn, r.root, wNode, w.root, path);
   }
 
-  /** A writer is covered by a union when one member covers it; else the closest member's gaps. */
+  /**
+   * A writer is covered by a union when one member covers it, or (a closed set of values) when
+   * each value is covered by some member; else the closest member's gaps are reported.
+   */
   private checkAgainstUnion(members: Schema[], root: Schema, writer: Side, path: string): void {
     let best: Gap[] | null = null;
     for (const member of members) {
-      const trial = new Coverage();
+      const trial = this.trial();
       trial.check({ node: member, root }, writer, path);
       if (trial.gaps.length === 0) return;
       if (best === null || trial.gaps.length < best.length) best = trial.gaps;
     }
+    const values = isNode(writer.node) ? valuesOf(writer.node) : null;
+    if (values !== null && values.length > 1) {
+      const { const: _const, ...rest } = writer.node as Node;
+      const covered = values.every((value) =>
+        members.some((member) => {
+          const trial = this.trial();
+          trial.check({ node: member, root }, { node: { ...rest, enum: [value] }, root: writer.root }, path);
+          return trial.gaps.length === 0;
+        }),
+      );
+      if (covered) return;
+    }
     this.gaps.push(...(best ?? []));
+  }
+
+  /**
+   * A reader's oneOf rejects a value that passes two members. The writer is covered when the
+   * members cannot overlap (a discriminated union) and one covers it, or when one member covers
+   * it and it cannot pass any other; anything else is reported as a change this check cannot judge.
+   */
+  private checkAgainstOneOf(members: Schema[], root: Schema, writer: Side, path: string): void {
+    const side = (node: Schema): Side => ({ node, root });
+    const apart = members.every((member, index) =>
+      members.slice(index + 1).every((other) => disjoint(side(member), side(other))),
+    );
+    if (apart) {
+      this.checkAgainstUnion(members, root, writer, path);
+      return;
+    }
+    const covered = members.some((member, index) => {
+      const trial = this.trial();
+      trial.check(side(member), writer, path);
+      return (
+        trial.gaps.length === 0 && members.every((other, at) => at === index || disjoint(side(other), writer))
+      );
+    });
+    if (!covered) this.gaps.push({ kind: 'changed', path, keyword: 'oneOf' });
   }
 
   private checkNode(r: Node, rRoot: Schema, w: Node, wRoot: Schema, path: string): void {
     for (const key of Object.keys(r)) {
-      if (ANNOTATIONS.has(key) || UNDERSTOOD.has(key) || key === 'patterns') continue;
-      if (canonicalJson(r[key]) !== canonicalJson(w[key]))
+      if (UNSUPPORTED.has(key) && canonicalJson(r[key]) !== canonicalJson(w[key]))
         this.gaps.push({ kind: 'changed', path, keyword: key });
     }
     const readerTypes = typesOf(r);
@@ -343,9 +327,12 @@ class Coverage {
       if (!wRequired.has(key))
         this.gaps.push({ kind: 'required', path: child(key), known: Object.hasOwn(wProps, key) });
     }
+    if (r.propertyNames !== undefined) this.checkNames(r.propertyNames as Schema, rRoot, w, wRoot, path);
     const rRest: Schema = r.additionalProperties === undefined ? true : (r.additionalProperties as Schema);
     const wRest: Schema = w.additionalProperties === undefined ? true : (w.additionalProperties as Schema);
     for (const [key, writerProp] of Object.entries(wProps)) {
+      // A name the writer's schema forbids (folded from an allOf) is never sent.
+      if (writerProp === false) continue;
       const readerProp = Object.hasOwn(rProps, key) ? (rProps[key] as Schema) : rRest;
       if (readerProp === false) this.gaps.push({ kind: 'extra', path: child(key) });
       else
@@ -362,6 +349,30 @@ class Coverage {
       for (const [key, readerProp] of Object.entries(rProps)) {
         if (!Object.hasOwn(wProps, key))
           this.check({ node: readerProp as Schema, root: rRoot }, { node: wRest, root: wRoot }, child(key));
+      }
+    }
+  }
+
+  /** Every name the writer may use must pass the reader's `propertyNames` (a record's key schema). */
+  private checkNames(names: Schema, rRoot: Schema, w: Node, wRoot: Schema, path: string): void {
+    const wProps = isNode(w.properties) ? w.properties : {};
+    const candidates: [Schema, string][] = Object.keys(wProps)
+      .filter((key) => wProps[key] !== false)
+      .map((key) => [{ const: key }, JSON.stringify(key)]);
+    if (w.additionalProperties !== false) {
+      // Names it does not list: any string, unless its own propertyNames says otherwise.
+      candidates.push(
+        w.propertyNames === undefined
+          ? [{ type: 'string' }, 'any name']
+          : [{ allOf: [{ type: 'string' }, w.propertyNames] }, comparable(w.propertyNames)],
+      );
+    }
+    for (const [candidate, label] of candidates) {
+      const trial = this.trial();
+      trial.check({ node: names, root: rRoot }, { node: candidate, root: wRoot }, path);
+      if (trial.gaps.length > 0) {
+        this.constraint(path, 'propertyNames', comparable(names), label);
+        return;
       }
     }
   }

@@ -5,6 +5,19 @@ const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'defini
 
 type SchemaNode = Record<string, unknown>;
 
+/**
+ * Sets `target[key]` as an own, enumerable property, whatever the key: an assignment would set the
+ * prototype for `__proto__` (an event or field name like any other) and leave no property behind.
+ * For any other key it is the same as an assignment, property order included.
+ *
+ * @param target - the object to write into
+ * @param key - the property name
+ * @param value - its value
+ */
+export function setOwn<T>(target: Record<string, T>, key: string, value: NoInfer<T>): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function isNode(value: unknown): value is SchemaNode {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -22,12 +35,12 @@ export function mapSchema(schema: unknown, visit: (node: SchemaNode) => SchemaNo
   if (!isNode(schema)) return schema;
   const out: SchemaNode = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (DATA_KEYWORDS.has(key)) out[key] = value;
+    if (DATA_KEYWORDS.has(key)) setOwn(out, key, value);
     else if (SCHEMA_MAPS.has(key) && isNode(value)) {
       const map: SchemaNode = {};
-      for (const [name, member] of Object.entries(value)) map[name] = mapSchema(member, visit);
-      out[key] = map;
-    } else out[key] = mapSchema(value, visit);
+      for (const [name, member] of Object.entries(value)) setOwn(map, name, mapSchema(member, visit));
+      setOwn(out, key, map);
+    } else setOwn(out, key, mapSchema(value, visit));
   }
   return visit(out);
 }

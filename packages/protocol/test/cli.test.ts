@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { catalogFingerprint, toContract } from '../src/contract-index';
+import { defineEvents } from '../src/index';
 import { events as v1 } from './fixtures/catalogs/v1';
 
 // The built `sse-catalog` executable, run as CI runs it: a child process, its output and status.
@@ -83,6 +85,10 @@ describe('sse-catalog', () => {
       'backward',
     );
     expect(backward.status).toBe(0);
+    // The change breaks forward: not judged in backward mode, and not counted as safe either.
+    expect(backward.stdout).toBe(
+      `compatible (backward) with ${snapshot}: 0 safe change(s), 1 breaking only forward (not checked in backward mode); run \`sse-catalog snapshot --out\` to record them\n`,
+    );
     const forward = await run(
       'check',
       fixture('v2-forward-only.mjs'),
@@ -92,6 +98,28 @@ describe('sse-catalog', () => {
       'forward',
     );
     expect(forward.status).toBe(1);
+  });
+
+  it('checks recursive catalogs (recursion through .nullable() and unions) without crashing', async () => {
+    interface Comment {
+      text: string;
+      parent: Comment | null;
+    }
+    const comment = (): z.ZodType<Comment> => {
+      const node: z.ZodType<Comment> = z.object({ text: z.string(), parent: z.lazy(() => node.nullable()) });
+      return node;
+    };
+    const before = join(dir, 'recursive-v1.json');
+    const after = join(dir, 'recursive-v2.json');
+    const write = (file: string, catalog: Parameters<typeof toContract>[0]) =>
+      writeFile(file, JSON.stringify(toContract(catalog)));
+    await write(before, defineEvents({ comment: comment() }));
+    await write(after, defineEvents({ comment: comment(), note: z.object({ text: z.string() }) }));
+    expect(await run('check', after, '--against', before)).toMatchObject({
+      status: 0,
+      stdout: `compatible (full) with ${before}: 1 safe change(s); run \`sse-catalog snapshot --out\` to record them\n`,
+      stderr: '',
+    });
   });
 
   it('diff lists every change, safe ones included', async () => {

@@ -84,9 +84,15 @@ async function check(invocation: Invocation): Promise<CliResult> {
     return printed(1, [...lines, `${breaking.length} breaking change(s) in ${mode} mode against ${against}`]);
   }
   const stale = contractOf(previous).fingerprint !== contractOf(next).fingerprint;
-  const safe = result.findings.length - breaking.length;
+  // In one direction's mode, a change that breaks only the other one is not safe: it is not judged.
+  const safe = result.findings.filter((finding) => finding.breaks.length === 0).length;
+  const other = result.findings.length - breaking.length - safe;
+  const unjudged =
+    other === 0
+      ? ''
+      : `, ${other} breaking only ${mode === 'backward' ? 'forward' : 'backward'} (not checked in ${mode} mode)`;
   return printed(0, [
-    `compatible (${mode}) with ${against}: ${safe} safe change(s)` +
+    `compatible (${mode}) with ${against}: ${safe} safe change(s)${unjudged}` +
       (stale ? '; run `sse-catalog snapshot --out` to record them' : ''),
   ]);
 }
