@@ -87,7 +87,7 @@ export function createReconnectLoop<C extends EventCatalog>(
   let serverRetryMs: number | undefined;
   let resumeAt = 0; // the retry time that hiding the page interrupted (epoch ms), 0 when none
   let connectionId: string | undefined; // the ID of the previous event on this connection
-  let ignoredIdsReported = ''; // the codes reported on this connection, joined
+  const ignoredIdsReported = new Set<string>(); // `oversized-id`, `invalid-id`: on this connection
   const watchdog = createWatchdog(onSilence);
 
   function setLastEventId(id: string): void {
@@ -202,8 +202,8 @@ export function createReconnectLoop<C extends EventCatalog>(
   function ignoreId(eventId: string, event: string | undefined): boolean {
     const oversized = eventId.length > options.maxEventIdLength;
     const code = oversized ? 'oversized-id' : 'invalid-id';
-    if (ignoredIdsReported.includes(code)) return true;
-    ignoredIdsReported += code;
+    if (ignoredIdsReported.has(code)) return true;
+    ignoredIdsReported.add(code);
     const id = generation;
     const what = oversized
       ? `of ${eventId.length} characters, over maxEventIdLength (${options.maxEventIdLength})`
@@ -232,7 +232,7 @@ export function createReconnectLoop<C extends EventCatalog>(
     if (id !== generation || paused !== null) return;
     healthy = false;
     connectionId = undefined;
-    ignoredIdsReported = '';
+    ignoredIdsReported.clear();
     abort = transport(
       {
         url: options.url,

@@ -167,8 +167,8 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
           const id = `${written}-${seq}`;
           return { id, seq, channels: request.channels, frame: request.encode(id) };
         }
-        // The stream lost its epoch (flushed, deleted, Redis restarted empty or rewound): the event is new,
-        // so it goes into the new life of the stream; the live feed tells every instance.
+        // The stream lost its epoch (flushed, deleted, Redis restarted empty or rewound): the event
+        // is new, so it goes into the new life of the stream; the live feed tells every instance.
         if (attempt > 0) throw new RedisStoreError('store-failed', 'the stream epoch keeps changing', stream);
         await refreshEpoch();
       }
