@@ -27,7 +27,8 @@ export default defineProject({
   test: {
     ...reactSuites,
     name: 'react-18',
-    exclude: ['test/**/*.browser.test.ts'],
+    // <Activity> is React 19's: its test runs in the React 19 suite only.
+    exclude: ['test/**/*.browser.test.ts', 'test/**/*.react-19.test.tsx'],
     setupFiles: ['test/support/react-18.ts', 'test/support/setup.ts'],
     env: { EXPECTED_REACT_MAJOR: '18' },
     server: { deps: { inline: [/@testing-library\/react/, /@tanstack\/react-query/] } },

@@ -2,7 +2,7 @@ import type { SseClient } from '@app/sse-client';
 import type { EventCatalog } from '@app/sse-protocol';
 import { createConnectionLease } from './connection-lease';
 import { type HooksContext, useLease } from './hooks-context';
-import { createLatestStore } from './latest-store';
+import { latestStoreOf } from './latest-store';
 import { makeUseSseEvent, type UseSseEvent } from './use-sse-event';
 import { makeUseSseLatest, type UseSseLatest } from './use-sse-latest';
 import { makeUseSseReducer, type UseSseReducer } from './use-sse-reducer';
@@ -27,7 +27,8 @@ export interface SseHooksOptions {
   /**
    * How long the stream stays open after the last component using it unmounted, in milliseconds.
    * A component that mounts within that time (StrictMode's second mount, the next page of a route
-   * change) takes the same stream over: no second connection, no gap.
+   * change) takes the same stream over: no second connection, no gap. With several hook sets on one
+   * client, the longest `idleCloseMs` of the managing sets that held it applies.
    * @defaultValue `1000`
    */
   idleCloseMs?: number;
@@ -85,7 +86,8 @@ export interface SseHooks<C extends EventCatalog> {
   /**
    * Folds `names` events into state with `reducer`, starting from `init`. On `sse:reset` (the
    * server could not replay what the client missed) the state goes back to `init`, or to what
-   * `options.refetch` resolves to, with the events that arrived meanwhile folded on top.
+   * `options.refetch` resolves to, with the events that arrived meanwhile folded on top. A component
+   * hidden by React 19's `<Activity>` while events went by gets the same treatment when shown again.
    *
    * @example
    * ```tsx
@@ -114,6 +116,11 @@ export interface SseHooks<C extends EventCatalog> {
  * (one stream per URL and user, however many components listen); the hooks share its connection,
  * reference-counted, so StrictMode's double mount and fast remounts neither open a second stream
  * nor lose events. In a server render no hook connects, reads the network or touches the URL.
+ *
+ * Calling it again for the same client (a second module's hooks) is safe: every hook set of one
+ * client shares its count of mounted components and its `useSseLatest` store, so the stream is
+ * closed only when no component of any set is mounted (after the longest `idleCloseMs` of the
+ * managing sets).
  *
  * @param client - a client from `createClient` (with `autoConnect: false` for server-rendered apps)
  * @param options - `manageConnection` (default `true`) and `idleCloseMs` (default `1000`)
@@ -150,7 +157,7 @@ export function createSseHooks<C extends EventCatalog>(
     );
   }
   const lease = createConnectionLease(client, manageConnection !== false, idleCloseMs);
-  const context: HooksContext<C> = { client, lease, latest: createLatestStore(client) };
+  const context: HooksContext<C> = { client, lease, latest: latestStoreOf(client) };
   return Object.freeze({
     client,
     useSseStatus: makeUseSseStatus(context),

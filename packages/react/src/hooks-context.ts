@@ -20,3 +20,16 @@ export interface HooksContext<C extends EventCatalog> {
 export function useLease(lease: ConnectionLease): void {
   useEffect(() => lease.acquire(), [lease]);
 }
+
+/**
+ * The hook set's context, read in the render of the component calling the hook. Values read
+ * through it are dependencies of the hook's effects, not constants: a component may be handed
+ * another client's hook set between renders (per-user clients), and must then subscribe to that
+ * client, not keep the first one.
+ *
+ * @param context - the hook set's client, lease and stores
+ * @returns the same context
+ */
+export function readContext<C extends EventCatalog>(context: HooksContext<C>): HooksContext<C> {
+  return context;
+}

@@ -30,6 +30,24 @@ interface Slot {
   readonly listeners: Set<() => void>;
 }
 
+/** One store per client, shared by every hook set made for it. */
+const stores = new WeakMap<object, LatestStore<EventCatalog>>();
+
+/**
+ * The store of `client`, made on first use: every hook set of one client reads the same store, so
+ * `useSseLatest` shows the same last payload whichever set a component uses.
+ *
+ * @param client - the client
+ */
+export function latestStoreOf<C extends EventCatalog>(client: SseClient<C>): LatestStore<C> {
+  let store = stores.get(client) as LatestStore<C> | undefined;
+  if (store === undefined) {
+    store = createLatestStore(client);
+    stores.set(client, store as unknown as LatestStore<EventCatalog>);
+  }
+  return store;
+}
+
 /**
  * Creates the store. A type's handler is registered with the client the first time a component
  * asks for it and stays registered, so a component that mounts later (or remounts) still sees the

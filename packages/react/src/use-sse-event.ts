@@ -1,7 +1,7 @@
 import type { EventHandler } from '@app/sse-client';
 import type { EventCatalog, EventName } from '@app/sse-protocol';
 import { useEffect, useInsertionEffect, useRef } from 'react';
-import { type HooksContext, useLease } from './hooks-context';
+import { type HooksContext, readContext, useLease } from './hooks-context';
 
 /**
  * The `useSseEvent` hook of one client; see {@link SseHooks.useSseEvent}.
@@ -24,8 +24,8 @@ export type UseSseEvent<C extends EventCatalog> = <N extends EventName<C>>(
  * @param context - the client, its lease and stores
  */
 export function makeUseSseEvent<C extends EventCatalog>(context: HooksContext<C>): UseSseEvent<C> {
-  const { client, lease } = context;
   return function useSseEvent<N extends EventName<C>>(name: N, handler: EventHandler<C, N>): void {
+    const { client, lease } = readContext(context);
     const latest = useRef(handler);
     // Updated before any effect or event of the committed render runs (an insertion effect runs
     // first and never on the server), so the handler sees the latest props and state while the
@@ -33,7 +33,7 @@ export function makeUseSseEvent<C extends EventCatalog>(context: HooksContext<C>
     useInsertionEffect(() => {
       latest.current = handler;
     });
-    useEffect(() => client.on(name, (data, meta) => latest.current(data, meta)), [name]);
+    useEffect(() => client.on(name, (data, meta) => latest.current(data, meta)), [client, name]);
     useLease(lease);
   };
 }

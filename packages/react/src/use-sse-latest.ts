@@ -1,6 +1,6 @@
 import type { EventCatalog, EventName } from '@app/sse-protocol';
 import { useCallback, useSyncExternalStore } from 'react';
-import { type HooksContext, useLease } from './hooks-context';
+import { type HooksContext, readContext, useLease } from './hooks-context';
 import type { LatestEvent } from './latest-store';
 
 /**
@@ -25,11 +25,11 @@ const nothing = () => undefined;
  * @param context - the client, its lease and stores
  */
 export function makeUseSseLatest<C extends EventCatalog>(context: HooksContext<C>): UseSseLatest<C> {
-  const { lease, latest } = context;
   return function useSseLatest<N extends EventName<C>>(name: N): LatestEvent<C, N> | undefined {
+    const { lease, latest } = readContext(context);
     useLease(lease);
-    const subscribe = useCallback((listener: () => void) => latest.subscribe(name, listener), [name]);
-    const getSnapshot = useCallback(() => latest.get(name), [name]);
+    const subscribe = useCallback((listener: () => void) => latest.subscribe(name, listener), [latest, name]);
+    const getSnapshot = useCallback(() => latest.get(name), [latest, name]);
     // The server never holds events: every server render (and the hydration) shows "none yet".
     return useSyncExternalStore(subscribe, getSnapshot, nothing);
   };

@@ -1,7 +1,7 @@
 import type { ClientEvent, ResetInfo } from '@app/sse-client';
 import type { EventCatalog, EventName } from '@app/sse-protocol';
 import { useEffect, useInsertionEffect, useRef, useState } from 'react';
-import { type HooksContext, useLease } from './hooks-context';
+import { type HooksContext, readContext, useLease } from './hooks-context';
 
 /**
  * One event as a reducer of `useSseReducer` receives it: `{ type, data, id }`, narrowed to the
@@ -37,7 +37,13 @@ export interface SseReducerOptions<S> {
    * queued and folded on top of it, in order, so none is lost (a reducer that upserts by key also
    * tolerates an event the fresh state already holds). While it runs, `refetching` is `true`; if
    * it rejects, the state is the initial state, `error` holds the reason and the queued events are
-   * folded on top of the initial state.
+   * folded on top of the initial state. A refetch in flight survives the hook's `names` changing
+   * (its result and the queued events are still folded); only a later reset supersedes it.
+   *
+   * It is also called when the component kept its state while its effects were removed (React 19's
+   * `<Activity mode="hidden">`) and the client's `lastEventId` moved meanwhile: events went by
+   * that the state never saw. `info` is then `{ reason: 'evicted', lastEventId }`, with the ID the
+   * component had reached when it was hidden.
    * @defaultValue none: on a reset the state goes back to `init` (called again when a function)
    */
   refetch?: (info: ResetInfo) => Promise<S>;
@@ -85,6 +91,24 @@ interface Folded<S> {
   error: unknown;
 }
 
+/**
+ * The refetch bookkeeping of one `useSseReducer` call. It lives in a ref, not in one effect run, so
+ * a refetch in flight survives the effect running again (new `names`, another client, StrictMode):
+ * its result and the events queued meanwhile are still folded. Only a later reset supersedes it.
+ */
+interface Refetching<E> {
+  /** Bumped by each reset: a refetch settles only while its generation is the current one. */
+  generation: number;
+  /** Events that arrived while a refetch runs, folded on top of its result; `null` when none runs. */
+  queue: E[] | null;
+}
+
+/** Where the client's stream stood when the effect was last cleaned up. */
+interface StoppedAt {
+  readonly client: object;
+  readonly lastEventId: string;
+}
+
 function initial<S>(init: S | (() => S)): S {
   return typeof init === 'function' ? (init as () => S)() : init;
 }
@@ -95,13 +119,13 @@ function initial<S>(init: S | (() => S)): S {
  * @param context - the client, its lease and stores
  */
 export function makeUseSseReducer<C extends EventCatalog>(context: HooksContext<C>): UseSseReducer<C> {
-  const { client, lease } = context;
   return function useSseReducer<N extends EventName<C>, S>(
     names: readonly N[],
     reducer: (state: S, event: SseReducerEvent<C, N>) => S,
     init: S | (() => S),
     options: SseReducerOptions<S> = {},
   ): SseReducerResult<S> {
+    const { client, lease } = readContext(context);
     const [folded, setFolded] = useState<Folded<S>>(() => ({
       state: initial(init),
       refetching: false,
@@ -111,44 +135,34 @@ export function makeUseSseReducer<C extends EventCatalog>(context: HooksContext<
     useInsertionEffect(() => {
       latest.current = { reducer, init, refetch: options.refetch };
     });
+    const refetching = useRef<Refetching<SseReducerEvent<C, N>>>({ generation: 0, queue: null });
+    const stoppedAt = useRef<StoppedAt | null>(null);
     // A new array literal on every render must not re-register the handlers: key on the names.
     const key = names.join('\u0000');
 
     useEffect(() => {
       const wanted = (key === '' ? [] : key.split('\u0000')) as N[];
-      let queue: SseReducerEvent<C, N>[] | null = null;
-      let generation = 0;
+      const pending = refetching.current;
       const fold = (state: S, events: readonly SseReducerEvent<C, N>[]) =>
         events.reduce((next, event) => latest.current.reducer(next, event), state);
 
-      const offs = wanted.map((name) =>
-        client.on(name, (data, meta) => {
-          const event = { type: name, data, id: meta.id } as SseReducerEvent<C, N>;
-          if (queue !== null) queue.push(event);
-          // The updater runs with the state React holds then, so events arriving before a render
-          // are all folded, in order.
-          else
-            setFolded((previous) => ({ ...previous, state: latest.current.reducer(previous.state, event) }));
-        }),
-      );
-
-      const offReset = client.onReset((info) => {
+      const reset = (info: ResetInfo): void => {
         const { refetch, init: fresh } = latest.current;
-        generation += 1;
+        pending.generation += 1;
         if (refetch === undefined) {
-          queue = null;
+          pending.queue = null;
           setFolded({ state: initial(fresh), refetching: false, error: null });
           return;
         }
-        const mine = generation;
-        const pending: SseReducerEvent<C, N>[] = [];
-        queue = pending;
+        const mine = pending.generation;
+        const queued: SseReducerEvent<C, N>[] = [];
+        pending.queue = queued;
         setFolded((previous) => ({ ...previous, refetching: true, error: null }));
         const settle = (state: S, error: unknown) => {
-          // A later reset or an unmount owns the state now.
-          if (mine !== generation) return;
-          queue = null;
-          setFolded({ state: fold(state, pending), refetching: false, error });
+          // A later reset owns the state now.
+          if (mine !== pending.generation) return;
+          pending.queue = null;
+          setFolded({ state: fold(state, queued), refetching: false, error });
         };
         Promise.resolve()
           .then(() => refetch(info))
@@ -156,14 +170,36 @@ export function makeUseSseReducer<C extends EventCatalog>(context: HooksContext<
             (state) => settle(state, null),
             (error: unknown) => settle(initial(latest.current.init), error ?? new Error('refetch failed')),
           );
-      });
+      };
+
+      const offs = wanted.map((name) =>
+        client.on(name, (data, meta) => {
+          const event = { type: name, data, id: meta.id } as SseReducerEvent<C, N>;
+          if (pending.queue !== null) pending.queue.push(event);
+          // The updater runs with the state React holds then, so events arriving before a render
+          // are all folded, in order.
+          else
+            setFolded((previous) => ({ ...previous, state: latest.current.reducer(previous.state, event) }));
+        }),
+      );
+      const offReset = client.onReset(reset);
+
+      // The effect was cleaned up while the component kept its state (React 19's
+      // <Activity mode="hidden">) and the stream moved on meanwhile: events this state never saw
+      // may have gone by, which is what a reset means. Within one commit (StrictMode, new names)
+      // the stream cannot move, so this runs only after a real gap.
+      const stopped = stoppedAt.current;
+      stoppedAt.current = null;
+      if (stopped !== null && stopped.client === client && client.lastEventId !== stopped.lastEventId) {
+        reset({ reason: 'evicted', lastEventId: stopped.lastEventId });
+      }
 
       return () => {
-        generation += 1;
         for (const off of offs) off();
         offReset();
+        stoppedAt.current = { client, lastEventId: client.lastEventId };
       };
-    }, [key]);
+    }, [client, key]);
     useLease(lease);
     return folded;
   };

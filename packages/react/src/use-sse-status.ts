@@ -1,7 +1,7 @@
 import type { ClientSnapshot } from '@app/sse-client';
 import type { EventCatalog } from '@app/sse-protocol';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import { type HooksContext, useLease } from './hooks-context';
+import { type HooksContext, readContext, useLease } from './hooks-context';
 import { SERVER_SNAPSHOT } from './server-snapshot';
 import { shallowEqual } from './shallow-equal';
 
@@ -68,13 +68,13 @@ function select(
  * @param context - the client, its lease and stores
  */
 export function makeUseSseStatus<C extends EventCatalog>(context: HooksContext<C>): UseSseStatus {
-  const { client, lease } = context;
   function useSseStatus<T>(selector?: (snapshot: ClientSnapshot) => T): T | SseStatus {
+    const { client, lease } = readContext(context);
     useLease(lease);
     const pick = (selector ?? withoutLastEventId) as (snapshot: ClientSnapshot) => unknown;
     const clientCache = useRef<Selection | null>(null);
     const serverCache = useRef<Selection | null>(null);
-    const getSnapshot = useCallback(() => select(clientCache, client.getSnapshot(), pick), [pick]);
+    const getSnapshot = useCallback(() => select(clientCache, client.getSnapshot(), pick), [client, pick]);
     const getServerSnapshot = useCallback(() => select(serverCache, SERVER_SNAPSHOT, pick), [pick]);
     return useSyncExternalStore(client.subscribe, getSnapshot, getServerSnapshot) as T | SseStatus;
   }

@@ -2,6 +2,23 @@ import type { EventCatalog, EventInput, EventName, ResetReason } from '@app/sse-
 import type { HttpHandler } from 'msw';
 
 /**
+ * The arguments of {@link MockEventStream.send}: a name and the payload of that very name. A
+ * distributive tuple, so that a name typed as a union (`'a' | 'b'`) takes the payload of `'a'` with
+ * `'a'` and the one of `'b'` with `'b'`, never either with either.
+ *
+ * @typeParam C - the event catalog
+ * @typeParam N - the event name(s)
+ *
+ * @example
+ * ```ts
+ * const args: SendArgs<typeof events, 'notification'> = ['notification', { message: 'Hi', severity: 'info' }];
+ * ```
+ */
+export type SendArgs<C extends EventCatalog, N extends EventName<C>> = {
+  [K in N]: [name: K, data: EventInput<C, K>];
+}[N];
+
+/**
  * Options of {@link mockEventStream}.
  *
  * @example
@@ -25,7 +42,10 @@ export interface MockEventStreamOptions {
    * What carries the stream: msw's `sse()` handler, or a plain `http.get` handler with a streamed
    * body. `sse()` needs a global `EventSource` when the handler is made (browsers; Node 22 and up
    * with `--experimental-eventsource`), which Node 20 and jsdom lack; `'auto'` picks `sse()` where
-   * it can be built. Both write the same frames.
+   * it can be built. Both write the same events, IDs and `retry:` values, which is what a client
+   * reads; the bytes differ in details that a parser ignores: the `http` body is the server's to
+   * the byte (`: ok` first, `field: value`), msw's `sse()` writes `field:value` without the space,
+   * no `: ok` comment, and `text/event-stream` without `; charset=utf-8`.
    * @defaultValue `'auto'`
    */
   transport?: 'auto' | 'sse' | 'http';
@@ -45,7 +65,10 @@ export interface MockConnection {
   readonly index: number;
   /** The request, as msw received it. */
   readonly request: Request;
-  /** The ID it resumed from (`Last-Event-ID` header, else `lastEventId` query parameter), `''` for none. */
+  /**
+   * The ID it resumed from, read as the server reads it: the `Last-Event-ID` header, else (header
+   * absent or empty) the `lastEventId` query parameter; `''` for none.
+   */
   readonly lastEventId: string;
   /** The status it was answered with: 200 for a stream, or what `refuse()` set. */
   readonly status: number;
@@ -95,8 +118,10 @@ export interface MockEventStream<C extends EventCatalog> {
    * Validates `data` against the catalog, gives the event the next ID and writes it to every open
    * stream; it is kept, so a client resuming from an earlier ID gets it replayed.
    *
-   * @param name - a catalog event name
-   * @param data - its payload (the schema's input type)
+   * The name and the payload are checked together: with a name typed as a union of names, the
+   * payload must fit the name it is (narrow the name first), not any of them.
+   *
+   * @param args - `name` (a catalog event name) and `data` (its payload, the schema's input type)
    * @returns the event's ID
    * @throws `EventValidationError` (from `@app/sse-protocol`) for an unknown name or a bad payload
    *
@@ -105,7 +130,7 @@ export interface MockEventStream<C extends EventCatalog> {
    * const id = stream.send('notification', { message: 'Shipped', severity: 'info' });
    * ```
    */
-  send<N extends EventName<C>>(name: N, data: EventInput<C, N>): string;
+  send<N extends EventName<C>>(...args: SendArgs<C, N>): string;
   /**
    * Sends `sse:reset` (the server cannot replay what the client missed) on every open stream, or,
    * when none is open, on the next connection. Later resumes from an ID sent before are refused
@@ -134,7 +159,10 @@ export interface MockEventStream<C extends EventCatalog> {
   retry(ms: number): void;
   /**
    * Cuts every open stream in the middle, as a network failure: the client reconnects and sends
-   * its last event ID.
+   * its last event ID. As on a network, what was written before the cut arrives first: an event
+   * sent just before `drop()` is delivered, then the connection fails (on the next macrotask turn,
+   * once the reader has taken it; under fake timers, when timers are advanced). The stream counts as
+   * closed at once: events sent after `drop()` go to the next connection, through replay.
    *
    * @returns how many streams were cut
    *
@@ -158,7 +186,8 @@ export interface MockEventStream<C extends EventCatalog> {
   end(): number;
   /**
    * Answers the next connection with `status` (and `headers`) instead of a stream. Calls queue up,
-   * one per connection. `204` tells the client to stop; `401`/`403` are fatal; `503` with
+   * one per connection (a request with a malformed `Last-Event-ID` is answered 400 first, as the
+   * server does, and leaves the queue alone). `204` tells the client to stop; `401`/`403` are fatal; `503` with
    * `Retry-After` is retried after it; a `200` with another `content-type` is refused by the client.
    *
    * @param status - the HTTP status, 200 to 599
@@ -170,6 +199,21 @@ export interface MockEventStream<C extends EventCatalog> {
    * ```
    */
   refuse(status: number, headers?: HeadersInit): void;
+  /**
+   * Starts over, as a mock just made with the same options: drops every open stream (as `drop()`),
+   * and forgets the connections (indexes count from 0 again), queued refusals, a pending reset,
+   * pending `waitForConnection()` calls (they never settle), the `retry()` value, and the history:
+   * `head` is `<epoch>-0` again and the next event is `<epoch>-1` (the epoch stays), so a resume
+   * from an ID sent before is answered with `sse:reset` (`unknown-id`). For one mock shared by a
+   * suite: call it after each test, once the test's clients are closed (an open client reconnects
+   * into the next test).
+   *
+   * @example
+   * ```ts
+   * afterEach(() => stream.clear());
+   * ```
+   */
+  clear(): void;
   /**
    * Resolves with connection `index` (from 0) once it arrived; without `index`, with the next
    * connection after this call.

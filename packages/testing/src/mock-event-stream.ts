@@ -34,10 +34,24 @@ interface ConnectionRecord extends MockConnection {
   settle(): void;
 }
 
+/**
+ * The ID a request resumes from, as `@app/sse-server` reads it: the `Last-Event-ID` header, else
+ * the `lastEventId` query parameter, an empty value counting as absent; `''` for none.
+ */
 function lastEventIdOf(request: Request): string {
   const header = request.headers.get(LAST_EVENT_ID_HEADER);
-  if (header !== null) return header;
+  if (header !== null && header !== '') return header;
   return new URL(request.url).searchParams.get(LAST_EVENT_ID_QUERY) ?? '';
+}
+
+/** What `@app/sse-server` answers a malformed `Last-Event-ID` with, before anything else. */
+const MALFORMED_ID_MESSAGE = 'Last-Event-ID must be an event ID of this server, <epoch>-<seq>';
+
+function badRequest(): Response {
+  return new Response(MALFORMED_ID_MESSAGE, {
+    status: 400,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  });
 }
 
 function checkRetry(ms: number): void {
@@ -57,7 +71,7 @@ function canBuildSse(): boolean {
  * connection gets `sse:hello` with the catalog's real fingerprint, IDs in the server's
  * `<epoch>-<seq>` format, a replay of what it missed when it resumes with `Last-Event-ID`, and
  * `sse:reset` when it cannot be replayed. The test drives it: `send`, `reset`, `retry`, `drop`,
- * `end`, `refuse`, and reads `connections`.
+ * `end`, `refuse`, reads `connections`, and `clear()`s it between tests.
  *
  * @param events - the event catalog (from `defineEvents`)
  * @param url - the stream's URL or msw path pattern, as the client requests it
@@ -89,8 +103,9 @@ export function mockEventStream<C extends EventCatalog>(
   }
   const epoch = options.epoch ?? createTestEpoch();
   assertEpoch(epoch);
-  let retryMs = options.retryMs ?? 50;
-  checkRetry(retryMs);
+  const initialRetryMs = options.retryMs ?? 50;
+  checkRetry(initialRetryMs);
+  let retryMs = initialRetryMs;
   const transport = options.transport ?? 'auto';
   if (transport !== 'auto' && transport !== 'sse' && transport !== 'http') {
     throw new TypeError(
@@ -142,6 +157,7 @@ export function mockEventStream<C extends EventCatalog>(
   function resumeFrom(lastEventId: string): { replay: readonly Sent[] } | { reset: ResetReason } {
     if (lastEventId === '') return { replay: [] };
     const position = parseEventId(lastEventId);
+    // Not reached: the refusal handler answers a malformed ID with 400 first, as the server does.
     if (position === undefined) return { reset: 'unknown-id' };
     if (position.epoch !== epoch) return { reset: 'epoch-changed' };
     if (position.seq > seq) return { reset: 'unknown-id' };
@@ -155,7 +171,15 @@ export function mockEventStream<C extends EventCatalog>(
     const connection = record(request, 200, clientId);
     const entry: LiveConnection = { record: connection, writer };
     live.add(entry);
-    request.signal.addEventListener('abort', () => close(entry), { once: true });
+    request.signal.addEventListener(
+      'abort',
+      () => {
+        close(entry);
+        // As with a real fetch: reads of an aborted response's body fail instead of hanging.
+        writer.abort(request.signal.reason);
+      },
+      { once: true },
+    );
     const resume = resumeFrom(connection.lastEventId);
     writer.retry(retryMs);
     const hello = JSON.stringify({ clientId, fingerprint: catalogFingerprint(events), heartbeatMs: 0 });
@@ -192,6 +216,11 @@ export function mockEventStream<C extends EventCatalog>(
   }
 
   const refusalHandler = http.get(url, ({ request }) => {
+    const lastEventId = lastEventIdOf(request);
+    if (lastEventId !== '' && parseEventId(lastEventId) === undefined) {
+      record(request, 400, null);
+      return badRequest();
+    }
     const refusal = refusals.shift();
     if (refusal === undefined) return undefined;
     record(request, refusal.status, null);
@@ -210,7 +239,11 @@ export function mockEventStream<C extends EventCatalog>(
         });
         entry = open(request, writer);
         return new Response(body, {
-          headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+          // The headers @app/sse-server sends with a stream.
+          headers: {
+            'content-type': 'text/event-stream; charset=utf-8',
+            'cache-control': 'no-cache, no-transform',
+          },
         });
       });
 
@@ -220,7 +253,7 @@ export function mockEventStream<C extends EventCatalog>(
     get head() {
       return head();
     },
-    send(name, data) {
+    send(...[name, data]) {
       const parsed = events.parse(name, data);
       seq += 1;
       const event: Sent = { id: head(), seq, event: name, data: JSON.stringify(parsed) };
@@ -268,6 +301,20 @@ export function mockEventStream<C extends EventCatalog>(
         );
       }
       refusals.push({ status, headers });
+    },
+    clear() {
+      everyOpen((entry) => {
+        close(entry);
+        entry.writer.cut();
+      });
+      connections.length = 0;
+      refusals.length = 0;
+      waiters.length = 0;
+      sent.length = 0;
+      seq = 0;
+      forgottenUpTo = 0;
+      pendingReset = null;
+      retryMs = initialRetryMs;
     },
     waitForConnection(index = connections.length) {
       const existing = connections[index];

@@ -31,7 +31,8 @@ describe('mockEventStream with the real client', () => {
     expect(() => stream.send('notification', { message: 'x', severity: 'fatal' } as never)).toThrow(
       EventValidationError,
     );
-    expect(() => stream.send('nope' as never, {} as never)).toThrow(EventValidationError);
+    const untyped = stream.send as (name: string, data: unknown) => string;
+    expect(() => untyped('nope', {})).toThrow(EventValidationError);
     expect(stream.head).toMatch(/-0$/);
   });
 
@@ -130,7 +131,7 @@ describe('mockEventStream with the real client', () => {
     controller.abort();
     const { clientId } = stream.connections[0]!;
     expect({ type: response.headers.get('content-type'), text }).toEqual({
-      type: 'text/event-stream',
+      type: 'text/event-stream; charset=utf-8',
       text: `: ok\nretry: 25\n\nid: wire-0\nevent: sse:hello\ndata: ${JSON.stringify({ clientId, fingerprint: catalogFingerprint(events), heartbeatMs: 0 })}\n\n`,
     });
     await waitFor(() => expect(stream.connections[0]?.open).toBe(false));

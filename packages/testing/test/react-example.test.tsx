@@ -46,7 +46,10 @@ function Inbox({ load }: { load: () => Promise<string[]> }) {
 const stream = mockEventStream(events, 'http://api.test/events');
 const server = setupServer(...stream.handlers);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup(); // unmounts, so the hooks release (and close) the client
+  stream.clear(); // the next test starts from connection 0
+});
 afterAll(() => server.close());
 
 it('shows live notifications, survives a dropped connection and reloads after a reset', async () => {

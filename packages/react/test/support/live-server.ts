@@ -13,6 +13,12 @@ export interface LiveServer {
   openStreams(): number;
   /** How many streams were opened since the start. */
   opened(): number;
+  /**
+   * Restarts the emitter behind the same URL: a new replay store (another epoch) takes the new
+   * streams, and the open ones end. A client reconnecting with an ID of before gets `sse:reset`
+   * (`epoch-changed`): a reset in the middle of a test.
+   */
+  restart(): Promise<void>;
 }
 
 const cleanups: (() => unknown)[] = [];
@@ -22,24 +28,34 @@ afterEach(async () => {
 
 /** Starts a {@link LiveServer}, stopped after the test. */
 export async function startServer(): Promise<LiveServer> {
-  const sse = createEmitter({ events, heartbeatMs: 0, retryMs: 20, replay: { maxEvents: 100 } });
   let opened = 0;
-  const server = await listen(
-    sse.handler({
+  const start = () => {
+    const emitter = createEmitter({ events, heartbeatMs: 0, retryMs: 20, replay: { maxEvents: 100 } });
+    const handler = emitter.handler({
       onConnect: () => {
         opened += 1;
       },
-    }),
-  );
+    });
+    return { emitter, handler };
+  };
+  let current = start();
+  const server = await listen((req, res) => current.handler(req, res));
   cleanups.push(
-    () => sse.close(),
+    () => current.emitter.close(),
     () => server.close(),
   );
   return {
-    sse,
+    get sse() {
+      return current.emitter;
+    },
     url: `${server.origin}/events`,
-    openStreams: () => sse.stats().clients,
+    openStreams: () => current.emitter.stats().clients,
     opened: () => opened,
+    async restart() {
+      const previous = current;
+      current = start();
+      await previous.emitter.close();
+    },
   };
 }
 
