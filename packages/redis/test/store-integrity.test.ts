@@ -99,7 +99,8 @@ describe('the Redis store, when the stream is not what it expects', () => {
 /** Saves the stream as a snapshot would, and returns what puts it back (Redis back with older data). */
 async function snapshot(key: string): Promise<() => Promise<unknown>> {
   const dump = await client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).sendCommand(['DUMP', key]);
-  return () => client.sendCommand(['RESTORE', key, '0', dump as Buffer, 'REPLACE']);
+  if (!Buffer.isBuffer(dump)) throw new Error(`DUMP ${key} answered no bytes`);
+  return () => client.sendCommand(['RESTORE', key, '0', dump, 'REPLACE']);
 }
 
 describe('the Redis store, when Redis comes back with older data', () => {
