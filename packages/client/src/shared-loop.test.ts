@@ -9,6 +9,7 @@ import type { ClientSnapshot, ClientState } from './client-api';
 import { createDispatcher } from './dispatch';
 import { SseClientError } from './errors';
 import { createFetchTransport } from './fetch-transport';
+import type { ElectionCallbacks } from './leader-election';
 import { type ClientOptions, resolveOptions } from './options';
 import { createReconnectLoop } from './reconnect-loop';
 import { createSharedLoop } from './shared-loop';
@@ -16,8 +17,28 @@ import { closedSnapshot, createSnapshotStore } from './snapshot-store';
 
 const { server } = useMockNetwork();
 
-/** A tab: the shared loop wired as `createClient` wires it, with what it delivers and reports. */
-function openTab(hub: ShareHub, options: Partial<ClientOptions<typeof events>> = {}) {
+/** An election the test drives: the tab leads, or loses the lead, when the test says. */
+function manualElection() {
+  let callbacks: ElectionCallbacks | undefined;
+  return {
+    elect(_name: string, _tab: string, given: ElectionCallbacks) {
+      callbacks = given;
+      return {
+        leave() {
+          callbacks = undefined;
+        },
+      };
+    },
+    lead: () => callbacks?.lead(),
+    follow: (stolen?: boolean) => callbacks?.follow(stolen),
+  };
+}
+
+/**
+ * A tab: the shared loop wired as `createClient` wires it, with what it delivers and reports
+ * (elected by the fake locks, or with `manual` by the test).
+ */
+function openTab(hub: ShareHub, options: Partial<ClientOptions<typeof events>> = {}, manual = false) {
   const resolved = resolveOptions({ url: STREAM_URL, events, share: true, random: () => 0, ...options });
   const delivered: string[] = [];
   const errors: string[] = [];
@@ -41,6 +62,7 @@ function openTab(hub: ShareHub, options: Partial<ClientOptions<typeof events>> =
     resolved.lastEventId,
   );
   const tab = hub.tab();
+  const election = manualElection();
   const loop = createSharedLoop(
     resolved,
     store,
@@ -54,23 +76,30 @@ function openTab(hub: ShareHub, options: Partial<ClientOptions<typeof events>> =
       retrying: () => void counts.retrying++,
     },
     { createReconnectLoop, createSnapshotStore, SseClientError, resetEvent: RESET_EVENT },
-    tab.environment,
+    manual ? { ...tab.environment, elect: election.elect } : tab.environment,
   );
   loop.connect();
-  return { loop, store, delivered, errors, states, counts, tab, snapshot: (): ClientSnapshot => store.get() };
+  const snapshot = (): ClientSnapshot => store.get();
+  return { loop, store, delivered, errors, states, counts, tab, election, snapshot };
 }
 
 const joined = (id: string) => frame('user:joined', { userId: `u${id}`, name: 'Ada' }, id);
 
-/** Two tabs on one stream, both holding event 1: `a` leads, `b` follows. */
-async function twoTabsAfterOneEvent() {
+/**
+ * Two tabs on one stream, both holding event 1: `a` leads, `b` follows.
+ *
+ * @param manual - elections the test drives (`a` is made leader here)
+ */
+async function twoTabsAfterOneEvent(manual = false) {
   const endpoint = mockEndpoint(server, STREAM_URL);
   const hub = createShareHub();
-  const [a, b] = [openTab(hub), openTab(hub)] as const;
+  const a = openTab(hub, {}, manual);
+  if (manual) a.election.lead();
+  const b = openTab(hub, {}, manual);
   await settleUntil(() => expect(b.snapshot().state).toBe('open'));
   endpoint.latest.send(joined('1'));
   await settleUntil(() => expect(b.delivered).toEqual(['1:user:joined']));
-  return { endpoint, a, b };
+  return { endpoint, hub, a, b };
 }
 
 describe('a shared stream', () => {
@@ -200,6 +229,95 @@ describe('a shared stream', () => {
     a.tab.thaw();
     await settleUntil(() => expect(a.delivered).toEqual(['1:user:joined', '2:user:joined', '3:user:joined']));
     expect([a.snapshot().role, a.snapshot().lastEventId]).toEqual(['follower', '3']);
+    expect(endpoint.received).toHaveLength(2);
+    for (const tab of [a, b]) tab.loop.close();
+  });
+
+  it('serves a tab that joined with no ID from where it joined, when it connects again under another leader', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const hub = createShareHub();
+    const a = openTab(hub);
+    await settleUntil(() => expect(a.snapshot().state).toBe('open'));
+    endpoint.latest.send(joined('1'));
+    await settleUntil(() => expect(a.delivered).toHaveLength(1));
+    // Both join with no ID: they hold the stream from event 1 on.
+    const [b, c] = [openTab(hub), openTab(hub)] as const;
+    await settleUntil(() => expect([b, c].map((tab) => tab.snapshot().lastEventId)).toEqual(['1', '1']));
+
+    b.loop.close();
+    endpoint.latest.send(joined('2') + joined('3'));
+    await settleUntil(() => expect(c.delivered).toEqual(['2:user:joined', '3:user:joined']));
+    a.loop.close();
+    await settleUntil(() => expect(c.snapshot().role).toBe('leader'));
+    b.loop.connect();
+    await settleUntil(() =>
+      expect(b.delivered).toEqual(['closed:quietly', '2:user:joined', '3:user:joined']),
+    );
+    expect(b.snapshot().lastEventId).toBe('3');
+    for (const tab of [b, c]) tab.loop.close();
+  });
+
+  it('tells a follower it missed events when the new leader resumes from no ID (it joined as the leader died)', async () => {
+    const { endpoint, hub, a, b } = await twoTabsAfterOneEvent(true);
+
+    a.tab.crash();
+    a.loop.close();
+    const c = openTab(hub, {}, true); // no leader welcomes it: it leads, from no ID
+    c.election.lead();
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    expect(endpoint.received[1]?.request.headers.get('last-event-id')).toBeNull();
+    // What the server sent between the two connections is lost: the follower is told so.
+    await settleUntil(() => expect(b.delivered).toEqual(['1:user:joined', 'reset:unknown-id']));
+    endpoint.latest.send(joined('5'));
+    await settleUntil(() =>
+      expect(b.delivered).toEqual(['1:user:joined', 'reset:unknown-id', '5:user:joined']),
+    );
+    expect(c.delivered).toEqual(['5:user:joined']);
+    for (const tab of [b, c]) tab.loop.close();
+  });
+
+  it('needs no catch-up from a new leader that resumes from an ID the follower has: the replay covers it', async () => {
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const hub = createShareHub();
+    const a = openTab(hub, {}, true);
+    a.election.lead();
+    const [b, c] = [openTab(hub, {}, true), openTab(hub, {}, true)] as const;
+    await settleUntil(() => expect(c.snapshot().state).toBe('open'));
+    endpoint.latest.send(joined('1'));
+    await settleUntil(() => expect(c.delivered).toEqual(['1:user:joined']));
+    c.tab.freeze();
+    endpoint.latest.send(joined('2'));
+    await settleUntil(() => expect(b.delivered).toHaveLength(2));
+
+    a.tab.crash();
+    a.loop.close();
+    c.tab.thaw();
+    c.election.lead(); // behind the follower: it resumes from 1
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    expect(endpoint.received[1]?.request.headers.get('last-event-id')).toBe('1');
+    endpoint.latest.send(joined('2') + joined('3'));
+    const all = ['1:user:joined', '2:user:joined', '3:user:joined'];
+    await settleUntil(() => {
+      for (const tab of [b, c]) expect(tab.delivered).toEqual(all);
+    });
+    for (const tab of [b, c]) tab.loop.close();
+  });
+
+  it('catches up a leader whose lock was stolen while its page hung, when it runs again', async () => {
+    const { endpoint, hub, a, b } = await twoTabsAfterOneEvent(true);
+
+    b.election.lead(); // it took the lock: `a` still leads, hung, and hears nothing
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    endpoint.latest.send(joined('2') + joined('3'));
+    const all = ['1:user:joined', '2:user:joined', '3:user:joined'];
+    await settleUntil(() => expect(b.delivered).toEqual(all));
+    expect(a.delivered).toEqual(['1:user:joined']);
+
+    a.election.follow(true); // it runs again: its lock request rejected
+    await settleUntil(() => expect(a.delivered).toEqual(all));
+    expect([a.snapshot().role, a.snapshot().lastEventId]).toEqual(['follower', '3']);
+    endpoint.latest.send(joined('4'));
+    await settleUntil(() => expect(a.delivered).toEqual([...all, '4:user:joined']));
     expect(endpoint.received).toHaveLength(2);
     for (const tab of [a, b]) tab.loop.close();
   });

@@ -5,13 +5,10 @@ import type { SseClientError, SseClientErrorCode } from './errors';
 import {
   type ChannelLike,
   type Election,
-  type ElectionCallbacks,
-  electByHeartbeat,
-  electByLock,
-  type LockManagerLike,
+  runtimeShareEnvironment,
+  type ShareEnvironment,
 } from './leader-election';
 import type { ResolvedOptions } from './options';
-import { type LifecycleCallbacks, watchPageLifecycle } from './page-lifecycle';
 import type { createReconnectLoop, ReconnectLoop, ReconnectLoopHooks } from './reconnect-loop';
 import { shareGroupName } from './share-group-name';
 import { createSharedHistory } from './shared-history';
@@ -33,8 +30,8 @@ type SharedSnapshot = Omit<ClientSnapshot, 'error' | 'role'> & { error: SharedEr
 type ShareMessage =
   /** A tab joined (or asks again, after a new leader came): the leader answers with `welcome`. */
   | { kind: 'join'; tab: string; lastEventId: string }
-  /** A tab leads now: tabs still waiting for a welcome ask again. */
-  | { kind: 'lead' }
+  /** A tab leads now, resuming from `lastEventId`: tabs that may lack what follows ask again. */
+  | { kind: 'lead'; lastEventId: string }
   /**
    * The leader's answer to `join`: its snapshot, and the events after the joining tab's last
    * event ID (`null` when the leader no longer has that ID).
@@ -51,32 +48,7 @@ type ShareMessage =
   /** The stream closed for good (a fatal error, or `204 No Content`): every tab closes. */
   | { kind: 'closed'; error: SharedError | null };
 
-/** Where a share group's channel and election come from (the browser's, or fakes in tests). */
-export interface ShareEnvironment {
-  /** Opens a channel of the group. */
-  channel(name: string): ChannelLike;
-  /** Enters this tab (`tab`: its unique ID) into the election of the group's leader. */
-  elect(name: string, tab: string, callbacks: ElectionCallbacks): Election;
-  /** Watches the page's lifecycle; returns the function that stops watching. */
-  lifecycle(callbacks: LifecycleCallbacks): () => void;
-}
-
-/**
- * The runtime's channels and election: the Web Locks API where there is one, heartbeats over a
- * `BroadcastChannel` where not.
- */
-export function runtimeShareEnvironment(): ShareEnvironment {
-  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
-  const channel = (name: string) => new BroadcastChannel(name) as unknown as ChannelLike;
-  return {
-    channel,
-    elect: (name, tab, callbacks) =>
-      locks === undefined
-        ? electByHeartbeat(channel(`${name}:election`), tab, callbacks)
-        : electByLock(locks, name, callbacks),
-    lifecycle: watchPageLifecycle,
-  };
-}
+export type { ShareEnvironment } from './leader-election';
 
 /**
  * What the shared loop uses of the client's main code, handed over rather than imported: the
@@ -136,8 +108,7 @@ export function createSharedLoop<C extends EventCatalog>(
   let channel: ChannelLike | undefined;
   let election: Election | undefined;
   let leader: { loop: ReconnectLoop; stepping: boolean } | undefined;
-  // Until the leader's welcome, a joining tab holds the events it hears: the welcome's catch-up
-  // comes first, so that the tab sees every event in the stream's order.
+  // A joining tab holds what it hears until the welcome's catch-up, to keep the stream's order.
   let waiting: RoutedEvent[] | undefined;
   let joinedFrom = ''; // the last event ID this tab joined with
   // The leader's last event ID from its latest snapshot, until this tab holds the event it belongs
@@ -145,8 +116,7 @@ export function createSharedLoop<C extends EventCatalog>(
   // dispatching) and then the event; a leader that dies between the two posts must not leave this
   // tab believing it has the event, or the next leader would resume past it and lose it.
   let unconfirmedId: string | undefined;
-  // A frozen or hidden page leaves the group (another tab takes the stream) and joins again when it
-  // runs again, catching up from its last event ID.
+  // A frozen or cached page leaves the group, and joins again (catching up) when it runs again.
   let suspended = false;
   let unwatch = () => {};
 
@@ -235,11 +205,11 @@ export function createSharedLoop<C extends EventCatalog>(
     // The stream serves every tab of the group: hiding the leading tab must not pause the others.
     current.loop = createReconnectLoop({ ...options, pauseWhenHidden: false }, own, transport, relay);
     leader = current;
-    post({ kind: 'lead' });
+    post({ kind: 'lead', lastEventId: store.get().lastEventId });
     current.loop.connect();
   }
 
-  /** Stops leading (the heartbeat election found an older leader, or this tab leaves). */
+  /** Stops leading (another tab leads, or this tab leaves). */
   function stepDown(): void {
     const current = leader;
     leader = undefined;
@@ -247,6 +217,12 @@ export function createSharedLoop<C extends EventCatalog>(
     current.stepping = true;
     current.loop.close();
     store.set({ role: 'follower' });
+  }
+
+  /** Another tab leads: one that stole the lock (this page hung) catches this tab up. */
+  function follow(stolen?: boolean): void {
+    stepDown();
+    if (stolen === true && channel !== undefined) join();
   }
 
   function leave(): void {
@@ -271,20 +247,22 @@ export function createSharedLoop<C extends EventCatalog>(
     waiting = undefined;
     unconfirmedId = undefined;
     apply(message.snapshot);
-    if (message.events === null) {
-      // The stream has moved past this tab's last event ID by more than the history keeps: say so
-      // as the server would, with a reset (the handlers reload their state).
+    const { events } = message;
+    // Joined with no ID, or not caught up: the tab holds the stream from the leader's ID, and its
+    // history follows that ID (to serve a tab that rejoins from there when this one leads).
+    if (events === null || joinedFrom === '') history = createSharedHistory(message.snapshot.lastEventId);
+    if (events === null) {
+      // The leader's history has not this tab's ID: say so as the server would, with a reset
+      // (the handlers reload their state). It is this tab's alone: not kept in the history.
       const reason = message.trimmed ? 'evicted' : 'unknown-id';
-      history = createSharedHistory(''); // what it keeps from now on no longer follows that ID
-      dispatch({
+      hooks.dispatch({
         event: resetEvent,
         data: JSON.stringify({ reason, lastEventId: joinedFrom }),
         id: '',
         ownId: false,
       });
-    } else {
-      for (const event of message.events) dispatch(event);
     }
+    for (const event of events ?? []) dispatch(event);
     for (const event of held) dispatch(event);
   }
 
@@ -297,6 +275,11 @@ export function createSharedLoop<C extends EventCatalog>(
     const id = unconfirmedId;
     unconfirmedId = undefined;
     store.set({ lastEventId: id });
+  }
+
+  function lacks(from: string): boolean {
+    const own = store.get().lastEventId;
+    return from !== own && (from === '' || history.after(from) === undefined);
   }
 
   function onMessage(message: ShareMessage): void {
@@ -313,7 +296,9 @@ export function createSharedLoop<C extends EventCatalog>(
       case 'lead':
         // What the old leader said last and never followed with its event is not this tab's.
         unconfirmedId = undefined;
-        if (waiting !== undefined) join();
+        // The server replays what follows the new leader's ID: enough for a tab whose history has
+        // that ID. A tab behind it (or ahead of a leader with none) asks the leader to catch up.
+        if (waiting !== undefined || lacks(message.lastEventId)) join();
         break;
       case 'welcome':
         if (message.to === tab && waiting !== undefined) welcomed(message);
@@ -358,7 +343,7 @@ export function createSharedLoop<C extends EventCatalog>(
     channel = environment.channel(group);
     channel.onmessage = ({ data }) => onMessage(data as ShareMessage);
     join();
-    election = environment.elect(group, tab, { lead, follow: stepDown });
+    election = environment.elect(group, tab, { lead, follow });
   }
 
   return {

@@ -294,3 +294,66 @@ it('a tab that joins from an earlier event ID gets what it missed from the share
   expect((await view(unknown)).resets, 'told plainly that it missed events').toEqual(['unknown-id']);
   expect(sse.stats().clients).toBe(1);
 });
+
+it('a tab that joined with no ID and connects again under a new leader gets what it missed, without a reset', async () => {
+  const pages = await adaTabs(3);
+  const leader = await leaderOf(pages);
+  const [away, other] = pages.filter((page) => page !== leader) as [Page, Page];
+
+  await closeClient(away);
+  const sent = await send('ada', 0, 6);
+  await waitFor(async () => expect((await view(other)).received).toEqual(sent), WAIT);
+  await closeClient(leader);
+  await waitFor(async () => expect((await view(other)).role).toBe('leader'), WAIT);
+  await away.evaluate(() => (globalThis as unknown as { shareTest: ShareTest }).shareTest.client.connect());
+  await waitFor(async () => expect((await view(away)).received).toEqual(sent), WAIT);
+  expect((await view(away)).resets).toEqual([]);
+  expect((await view(away)).role).toBe('follower');
+});
+
+it('a leading page that hangs loses the stream to a visible tab, and steps down when it runs again', async () => {
+  const pages = await adaTabs(3);
+  const leader = await leaderOf(pages);
+  const others = pages.filter((page) => page !== leader);
+  const first = await send('ada', 0, 3);
+  await waitFor(async () => expect((await view(leader)).received).toEqual(first), WAIT);
+
+  // A long task: the page keeps its lock (and its connection) but runs nothing for 14 s. It says
+  // on a channel of its own when the task starts: the events go out once it runs.
+  const hangMs = 14_000;
+  const watcher = others[0] as Page;
+  await watcher.evaluate(() => {
+    const flag = globalThis as unknown as { hangStarted: boolean };
+    flag.hangStarted = false;
+    new BroadcastChannel('test:hang').onmessage = () => {
+      flag.hangStarted = true;
+    };
+  });
+  const hang = leader
+    .evaluate((ms) => {
+      const end = Date.now() + ms;
+      new BroadcastChannel('test:hang').postMessage('hangs');
+      while (Date.now() < end) {}
+    }, hangMs)
+    .catch(() => undefined);
+  await watcher.waitForFunction(() => (globalThis as unknown as { hangStarted: boolean }).hangStarted);
+  const hung = Date.now();
+  const second = await send('ada', 3, 3);
+  await waitFor(
+    async () => {
+      for (const tab of await views(others)) expect(tab.received).toEqual([...first, ...second]);
+    },
+    { ...WAIT, timeoutMs: hangMs - 2_000 },
+  );
+  expect(Date.now() - hung, 'served while the old leader still hangs').toBeLessThan(hangMs);
+  expect((await views(others)).map((tab) => tab.role).sort()).toEqual(['follower', 'leader']);
+
+  await hang;
+  const third = await send('ada', 6, 2);
+  await waitFor(async () => {
+    const old = await view(leader);
+    expect([old.role, old.received]).toEqual(['follower', [...first, ...second, ...third]]);
+  }, WAIT);
+  for (const tab of await views(others)) expect(tab.received).toEqual([...first, ...second, ...third]);
+  await waitFor(() => expect(sse.stats().clients, 'one stream again').toBe(1), WAIT);
+}, 60_000);
