@@ -304,7 +304,7 @@ describe('a shared stream', () => {
   });
 
   it('catches up a leader whose lock was stolen while its page hung, when it runs again', async () => {
-    const { endpoint, hub, a, b } = await twoTabsAfterOneEvent(true);
+    const { endpoint, a, b } = await twoTabsAfterOneEvent(true);
 
     b.election.lead(); // it took the lock: `a` still leads, hung, and hears nothing
     await settleUntil(() => expect(endpoint.received).toHaveLength(2));
