@@ -69,7 +69,7 @@ describe('the Redis store, when the stream is not what it expects', () => {
     const [epoch] = first.id.split('-');
     await client.sendCommand(['XADD', 'sse:integrity-foreign', '0-*', 'c', 'user:1', 'b', 'x']);
     const third = await append(store, 3);
-    await expect.poll(() => heard).toEqual([first.id, third.id]);
+    await expect.poll(() => heard, { timeout: 5000 }).toEqual([first.id, third.id]);
     expect(errors.map((error) => [error.code, error.message])).toContainEqual([
       'store-failed',
       expect.stringContaining('did not write (0-2)'),
@@ -132,16 +132,18 @@ describe('the Redis store, when Redis comes back with older data', () => {
     const { store: publisher } = storeOn('sse:rewind-feed');
     const heard: string[] = [];
     watcher.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    // Its feed delivers what follows the head it read when it became ready: ready before the appends.
+    await watcher.head();
     await append(publisher, 1);
     const restore = await snapshot('sse:rewind-feed');
     const second = await append(publisher, 2);
-    await expect.poll(() => heard.at(-1)).toBe(second.id);
+    await expect.poll(() => heard.at(-1), { timeout: 5000 }).toBe(second.id);
     await restore();
     // The watcher's feed stands past the stream's newest entry: it finds out on its own.
     await expect.poll(() => heard.at(-1), { timeout: 5000 }).toBe('reset');
     const next = await append(publisher, 3);
     expect(next.id.split('-')[0]).not.toBe(second.id.split('-')[0]);
-    await expect.poll(() => heard.at(-1)).toBe(next.id);
+    await expect.poll(() => heard.at(-1), { timeout: 5000 }).toBe(next.id);
   });
 });
 
