@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { listen, settle, waitFor } from '@app/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../src/client';
@@ -133,7 +133,11 @@ describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
   const hugeEvent = (userId: string) =>
     `id: ${huge(userId)}\nevent: user:left\ndata: ${JSON.stringify({ userId })}\n\n`;
 
-  it('keeps none of them: not as the last event ID, not as Last-Event-ID, not to drop duplicates', async () => {
+  /**
+   * A server that records each request's Last-Event-ID, streams `serve(connection)` on the first
+   * two connections (numbered from 1) and answers the third with 204, which ends the client.
+   */
+  async function twoStreamsThen204(serve: (connection: number, res: ServerResponse) => void) {
     const resumedFrom: (string | undefined)[] = [];
     const server = await listen((req, res) => {
       resumedFrom.push(req.headers['last-event-id'] as string | undefined);
@@ -143,7 +147,15 @@ describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      if (resumedFrom.length === 1) {
+      serve(resumedFrom.length, res);
+    });
+    cleanups.push(() => server.close());
+    return { server, resumedFrom };
+  }
+
+  it('keeps none of them: not as the last event ID, not as Last-Event-ID, not to drop duplicates', async () => {
+    const { server, resumedFrom } = await twoStreamsThen204((connection, res) => {
+      if (connection === 1) {
         res.write(frame('user:left', { userId: 'a' }, 'ok-1'));
         for (const userId of ['h1', 'h2', 'h3']) res.write(hugeEvent(userId));
         // An id-only block, then an event without id: (it inherits the huge ID in the parser).
@@ -156,7 +168,6 @@ describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
       for (const userId of ['h1', 'h2', 'h3']) res.write(hugeEvent(userId));
       res.end(frame('user:left', { userId: 'b' }, 'ok-2'));
     });
-    cleanups.push(() => server.close());
     const ids: string[] = [];
     const { client: sse, received, errors } = client({ url: `${server.origin}/events`, random: () => 0 });
     sse.subscribe(() => void ids.push(sse.lastEventId));
@@ -185,20 +196,11 @@ describe('a hostile server sending huge event IDs', { timeout: 30_000 }, () => {
   });
 
   it('ignores an ID with a control character, which could not be sent back, and keeps reconnecting', async () => {
-    const resumedFrom: (string | undefined)[] = [];
-    const server = await listen((req, res) => {
-      resumedFrom.push(req.headers['last-event-id'] as string | undefined);
-      if (resumedFrom.length > 2) {
-        res.writeHead(204);
-        res.end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      if (resumedFrom.length === 1) res.write(frame('user:left', { userId: 'a' }, 'ok-1'));
-      res.write(frame('user:left', { userId: `c${resumedFrom.length}` }, 'ok-2\u0001'));
-      res.end(frame('user:left', { userId: `d${resumedFrom.length}` }, '\u007f'));
+    const { server, resumedFrom } = await twoStreamsThen204((connection, res) => {
+      if (connection === 1) res.write(frame('user:left', { userId: 'a' }, 'ok-1'));
+      res.write(frame('user:left', { userId: `c${connection}` }, 'ok-2\u0001'));
+      res.end(frame('user:left', { userId: `d${connection}` }, '\u007f'));
     });
-    cleanups.push(() => server.close());
     const { client: sse, received, errors } = client({ url: `${server.origin}/events`, random: () => 0 });
     await waitFor(() => expect(sse.state, 'the 204 of the third connection').toBe('closed'));
     // Each connection reached the server and resumed from the last ID that can travel in a header
