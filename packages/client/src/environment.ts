@@ -13,7 +13,18 @@ export interface EnvironmentCallbacks {
   /** The runtime came back online (`online` event). */
   onOnline(): void;
   /** The page was hidden or shown (`visibilitychange` on `document`); only watched when given. */
-  onVisibilityChange?: (hidden: boolean) => void;
+  onVisibilityChange?: ((hidden: boolean) => void) | undefined;
+}
+
+/**
+ * Where visibility comes from when not from this page's `document`: a share group's stream is
+ * hidden only while every tab of the group is.
+ */
+export interface VisibilitySource {
+  /** Whether it is hidden now. */
+  hidden(): boolean;
+  /** Calls `onChange` when it may have changed; returns the function that stops watching. */
+  watch(onChange: () => void): () => void;
 }
 
 interface EventTargetLike {
@@ -28,28 +39,40 @@ function isEventTarget(value: unknown): value is EventTargetLike {
   );
 }
 
+/** This page's visibility: `document.hidden` and `visibilitychange`; without a page, visible. */
+const documentVisibility: VisibilitySource = {
+  hidden: () => (globalThis as { document?: { hidden?: unknown } }).document?.hidden === true,
+  watch(onChange) {
+    const document: unknown = (globalThis as { document?: unknown }).document;
+    if (!isEventTarget(document)) return () => {};
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  },
+};
+
 /**
- * Watches `online` on the global object (windows and workers fire it) and, when asked,
- * `visibilitychange` on `document`. Runtimes without them (Node, Deno without a page) are always
- * online and visible.
+ * Watches `online` on the global object (windows and workers fire it) and, when asked, the page's
+ * visibility (`visibilitychange` on `document`, or `visibility` when given). Runtimes without
+ * them (Node, Deno without a page) are always online and visible.
  *
  * @param callbacks - what to call on changes
+ * @param visibility - where visibility comes from (default: this page's `document`)
  */
-export function watchEnvironment(callbacks: EnvironmentCallbacks): EnvironmentWatch {
-  const scope = globalThis as { navigator?: { onLine?: unknown }; document?: { hidden?: unknown } };
+export function watchEnvironment(
+  callbacks: EnvironmentCallbacks,
+  visibility: VisibilitySource = documentVisibility,
+): EnvironmentWatch {
+  const { onVisibilityChange } = callbacks;
   const onOnline = () => callbacks.onOnline();
-  const onVisibility = () => callbacks.onVisibilityChange?.(scope.document?.hidden === true);
   const global: unknown = globalThis;
-  const document: unknown = scope.document;
   if (isEventTarget(global)) global.addEventListener('online', onOnline);
-  const watchVisibility = callbacks.onVisibilityChange !== undefined && isEventTarget(document);
-  if (watchVisibility) document.addEventListener('visibilitychange', onVisibility);
+  const unwatch = onVisibilityChange && visibility.watch(() => onVisibilityChange(visibility.hidden()));
   return {
-    offline: () => scope.navigator?.onLine === false,
-    hidden: () => scope.document?.hidden === true,
+    offline: () => (globalThis as { navigator?: { onLine?: unknown } }).navigator?.onLine === false,
+    hidden: visibility.hidden,
     stop() {
       if (isEventTarget(global)) global.removeEventListener('online', onOnline);
-      if (watchVisibility) document.removeEventListener('visibilitychange', onVisibility);
+      unwatch?.();
     },
   };
 }

@@ -1,4 +1,5 @@
-import { type LifecycleCallbacks, watchPageLifecycle } from './page-lifecycle';
+import type { VisibilitySource } from './environment';
+import { type LifecycleCallbacks, pageVisibility, watchPageLifecycle } from './page-lifecycle';
 
 /** The part of a `BroadcastChannel` the sharing code uses. */
 export interface ChannelLike {
@@ -49,7 +50,7 @@ type BeatMessage = { kind: 'beat' };
 
 /** Whether this tab's page is visible (`true` where there is no page, as in a worker). */
 export function pageVisible(): boolean {
-  return (globalThis as { document?: { visibilityState?: string } }).document?.visibilityState !== 'hidden';
+  return !pageVisibility.hidden();
 }
 
 /**
@@ -235,6 +236,8 @@ export interface ShareEnvironment {
   elect(name: string, tab: string, callbacks: ElectionCallbacks): Election;
   /** Watches the page's lifecycle; returns the function that stops watching. */
   lifecycle(callbacks: LifecycleCallbacks): () => void;
+  /** The page's visibility (the group's stream pauses, with `pauseWhenHidden`, when every tab is hidden). */
+  visibility: VisibilitySource;
 }
 
 /**
@@ -251,5 +254,6 @@ export function runtimeShareEnvironment(): ShareEnvironment {
         ? electByHeartbeat(channel(`${name}:election`), tab, callbacks)
         : electByLock(locks, name, callbacks, channel(`${name}:election`)),
     lifecycle: watchPageLifecycle,
+    visibility: pageVisibility,
   };
 }

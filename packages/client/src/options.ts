@@ -165,6 +165,7 @@ export interface ClientOptions<C extends EventCatalog> {
   watchdog?: number | false;
   /**
    * Close the connection while `document.hidden` and reconnect (resuming) when the page shows.
+   * With `share`, the group's stream closes only while every tab of the group is hidden.
    * @defaultValue `false`
    */
   pauseWhenHidden?: boolean;

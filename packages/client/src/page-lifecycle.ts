@@ -1,3 +1,5 @@
+import type { VisibilitySource } from './environment';
+
 /** What a page's lifecycle tells a tab in a share group. */
 export interface LifecycleCallbacks {
   /** The page is being frozen, hidden into the back/forward cache or unloaded: its code stops. */
@@ -43,3 +45,17 @@ export function watchPageLifecycle(callbacks: LifecycleCallbacks): () => void {
     page.removeEventListener('pageshow', resume);
   };
 }
+
+/**
+ * This page's visibility (`document.visibilityState`, and `visibilitychange` on `document`);
+ * where there is no page (a worker, Node) it is always visible.
+ */
+export const pageVisibility: VisibilitySource = {
+  hidden: () =>
+    (globalThis as { document?: { visibilityState?: string } }).document?.visibilityState === 'hidden',
+  watch(onChange) {
+    const document = target((globalThis as { document?: unknown }).document);
+    document?.addEventListener('visibilitychange', onChange);
+    return () => document?.removeEventListener('visibilitychange', onChange);
+  },
+};

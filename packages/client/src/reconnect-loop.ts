@@ -3,7 +3,7 @@ import { clampDelay } from '@app/sse-protocol';
 import { backoffDelay } from './backoff';
 import type { ClientSnapshot } from './client-api';
 import type { Dispatch } from './dispatch';
-import { type EnvironmentWatch, watchEnvironment } from './environment';
+import { type EnvironmentWatch, type VisibilitySource, watchEnvironment } from './environment';
 import { SseClientError } from './errors';
 import type { ResolvedOptions } from './options';
 import { UNSENDABLE_IN_ID } from './request';
@@ -70,12 +70,14 @@ export interface ReconnectLoop {
  * @param store - the snapshot store (state, last event ID, retry time, ...)
  * @param transport - opens one connection
  * @param hooks - where events, errors and the end go
+ * @param visibility - what `pauseWhenHidden` watches instead of the page (a share group's leader)
  */
 export function createReconnectLoop<C extends EventCatalog>(
   options: ResolvedOptions<C>,
   store: SnapshotStore,
   transport: Transport,
   hooks: ReconnectLoopHooks,
+  visibility?: VisibilitySource,
 ): ReconnectLoop {
   let generation = 0; // bumped whenever the current connection is dropped: stale callbacks see it
   let abort: (() => void) | undefined;
@@ -368,10 +370,10 @@ export function createReconnectLoop<C extends EventCatalog>(
       attempt = 0;
       resumeAt = 0;
       store.set({ attempt: 0, error: null });
-      environment = watchEnvironment({
-        onOnline,
-        ...(options.pauseWhenHidden ? { onVisibilityChange } : {}),
-      });
+      environment = watchEnvironment(
+        { onOnline, onVisibilityChange: options.pauseWhenHidden ? onVisibilityChange : undefined },
+        visibility,
+      );
       open('connecting');
     },
     close() {

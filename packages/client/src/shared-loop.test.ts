@@ -1,106 +1,12 @@
-import { RESET_EVENT } from '@app/sse-protocol';
 import { settleUntil } from '@app/test-utils';
 import { describe, expect, it } from 'vitest';
-import { events, frame, helloFrame } from '../test/support/catalog';
+import { frame, helloFrame } from '../test/support/catalog';
 import { STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint } from '../test/support/mock-endpoint';
-import { createShareHub, type ShareHub } from '../test/support/share-fakes';
-import type { ClientSnapshot, ClientState } from './client-api';
-import { createDispatcher } from './dispatch';
-import { SseClientError } from './errors';
-import { createFetchTransport } from './fetch-transport';
-import type { ElectionCallbacks } from './leader-election';
-import { type ClientOptions, resolveOptions } from './options';
-import { createReconnectLoop } from './reconnect-loop';
-import { createSharedLoop } from './shared-loop';
-import { closedSnapshot, createSnapshotStore } from './snapshot-store';
+import { createShareHub } from '../test/support/share-fakes';
+import { joined, openTab, twoTabsAfterOneEvent } from '../test/support/shared-tabs';
 
 const { server } = useMockNetwork();
-
-/** An election the test drives: the tab leads, or loses the lead, when the test says. */
-function manualElection() {
-  let callbacks: ElectionCallbacks | undefined;
-  return {
-    elect(_name: string, _tab: string, given: ElectionCallbacks) {
-      callbacks = given;
-      return {
-        leave() {
-          callbacks = undefined;
-        },
-      };
-    },
-    lead: () => callbacks?.lead(),
-    follow: (stolen?: boolean) => callbacks?.follow(stolen),
-  };
-}
-
-/**
- * A tab: the shared loop wired as `createClient` wires it, with what it delivers and reports
- * (elected by the fake locks, or with `manual` by the test).
- */
-function openTab(hub: ShareHub, options: Partial<ClientOptions<typeof events>> = {}, manual = false) {
-  const resolved = resolveOptions({ url: STREAM_URL, events, share: true, random: () => 0, ...options });
-  const delivered: string[] = [];
-  const errors: string[] = [];
-  const states: ClientState[] = [];
-  const counts = { opened: 0, retrying: 0 };
-  const store = createSnapshotStore(closedSnapshot(resolved.lastEventId), (error) => {
-    throw error;
-  });
-  store.onState((state) => void states.push(state));
-  const report = (error: SseClientError) => void errors.push(error.code);
-  const dispatch = createDispatcher(
-    events,
-    true,
-    {
-      report,
-      reset: (info) => void delivered.push(`reset:${info.reason}`),
-      deliver: (name, _data, meta) => void delivered.push(`${meta.id}:${name}`),
-      skipped: () => {},
-      duplicate: () => {},
-    },
-    resolved.lastEventId,
-  );
-  const tab = hub.tab();
-  const election = manualElection();
-  const loop = createSharedLoop(
-    resolved,
-    store,
-    createFetchTransport(),
-    {
-      dispatch,
-      report,
-      closed: (error) => void delivered.push(`closed:${error?.code ?? 'quietly'}`),
-      received: () => {},
-      opened: () => void counts.opened++,
-      retrying: () => void counts.retrying++,
-    },
-    { createReconnectLoop, createSnapshotStore, SseClientError, resetEvent: RESET_EVENT },
-    manual ? { ...tab.environment, elect: election.elect } : tab.environment,
-  );
-  loop.connect();
-  const snapshot = (): ClientSnapshot => store.get();
-  return { loop, store, delivered, errors, states, counts, tab, election, snapshot };
-}
-
-const joined = (id: string) => frame('user:joined', { userId: `u${id}`, name: 'Ada' }, id);
-
-/**
- * Two tabs on one stream, both holding event 1: `a` leads, `b` follows.
- *
- * @param manual - elections the test drives (`a` is made leader here)
- */
-async function twoTabsAfterOneEvent(manual = false) {
-  const endpoint = mockEndpoint(server, STREAM_URL);
-  const hub = createShareHub();
-  const a = openTab(hub, {}, manual);
-  if (manual) a.election.lead();
-  const b = openTab(hub, {}, manual);
-  await settleUntil(() => expect(b.snapshot().state).toBe('open'));
-  endpoint.latest.send(joined('1'));
-  await settleUntil(() => expect(b.delivered).toEqual(['1:user:joined']));
-  return { endpoint, hub, a, b };
-}
 
 describe('a shared stream', () => {
   it('is opened once for three tabs; every tab delivers its events and mirrors its snapshot', async () => {
@@ -162,7 +68,7 @@ describe('a shared stream', () => {
   });
 
   it('loses nothing when the leader dies between telling the new last event ID and posting its event', async () => {
-    const { endpoint, a, b } = await twoTabsAfterOneEvent();
+    const { endpoint, a, b } = await twoTabsAfterOneEvent(server, createShareHub());
 
     // The leader's snapshot with ID 2 goes out; it dies as it posts event 2.
     a.tab.crashWhenPosting((message) => (message as { kind?: string }).kind === 'event');
@@ -217,7 +123,7 @@ describe('a shared stream', () => {
   });
 
   it('hands the stream over when the leading page freezes, and catches the page up when it resumes', async () => {
-    const { endpoint, a, b } = await twoTabsAfterOneEvent();
+    const { endpoint, a, b } = await twoTabsAfterOneEvent(server, createShareHub());
 
     a.tab.freeze();
     await settleUntil(() => expect(endpoint.received).toHaveLength(2));
@@ -258,7 +164,7 @@ describe('a shared stream', () => {
   });
 
   it('tells a follower it missed events when the new leader resumes from no ID (it joined as the leader died)', async () => {
-    const { endpoint, hub, a, b } = await twoTabsAfterOneEvent(true);
+    const { endpoint, hub, a, b } = await twoTabsAfterOneEvent(server, createShareHub(), true);
 
     a.tab.crash();
     a.loop.close();
@@ -304,7 +210,7 @@ describe('a shared stream', () => {
   });
 
   it('catches up a leader whose lock was stolen while its page hung, when it runs again', async () => {
-    const { endpoint, a, b } = await twoTabsAfterOneEvent(true);
+    const { endpoint, a, b } = await twoTabsAfterOneEvent(server, createShareHub(), true);
 
     b.election.lead(); // it took the lock: `a` still leads, hung, and hears nothing
     await settleUntil(() => expect(endpoint.received).toHaveLength(2));

@@ -1,7 +1,8 @@
 import type { EventCatalog } from '@app/sse-protocol';
 import type { ClientSnapshot } from './client-api';
 import type { RoutedEvent } from './dispatch';
-import type { SseClientError, SseClientErrorCode } from './errors';
+import type { SseClientError } from './errors';
+import { createGroupVisibility, type GroupVisibility } from './group-visibility';
 import {
   type ChannelLike,
   type Election,
@@ -11,42 +12,10 @@ import {
 import type { ResolvedOptions } from './options';
 import type { createReconnectLoop, ReconnectLoop, ReconnectLoopHooks } from './reconnect-loop';
 import { shareGroupName } from './share-group-name';
+import { type SharedError, type SharedSnapshot, type ShareMessage, toShared } from './share-messages';
 import { createSharedHistory } from './shared-history';
 import type { createSnapshotStore, SnapshotStore } from './snapshot-store';
 import type { Transport } from './transport';
-
-/** An error as it crosses to another tab (a structured clone of an `Error` keeps its message only). */
-interface SharedError {
-  code: SseClientErrorCode;
-  reason: string;
-  status: number | undefined;
-  fatal: boolean;
-}
-
-/** The stream's part of a snapshot (each tab has its own `role`), as it crosses to another tab. */
-type SharedSnapshot = Omit<ClientSnapshot, 'error' | 'role'> & { error: SharedError | null };
-
-/** What the tabs of a group tell each other. */
-type ShareMessage =
-  /** A tab joined (or asks again, after a new leader came): the leader answers with `welcome`. */
-  | { kind: 'join'; tab: string; lastEventId: string }
-  /** A tab leads now, resuming from `lastEventId`: tabs that may lack what follows ask again. */
-  | { kind: 'lead'; lastEventId: string }
-  /**
-   * The leader's answer to `join`: its snapshot, and the events after the joining tab's last
-   * event ID (`null` when the leader no longer has that ID).
-   */
-  | { kind: 'welcome'; to: string; snapshot: SharedSnapshot; events: RoutedEvent[] | null; trimmed: boolean }
-  /** The stream's snapshot changed. */
-  | { kind: 'snapshot'; snapshot: SharedSnapshot }
-  /** An event of the stream, as the connection parsed it (each tab validates and dedupes it). */
-  | { kind: 'event'; event: RoutedEvent }
-  /** A connection error (reconnections follow unless it is fatal). */
-  | { kind: 'report'; error: SharedError }
-  /** A connection counter of `metrics()` grew. */
-  | { kind: 'count'; hook: 'opened' | 'received' | 'retrying'; value: number }
-  /** The stream closed for good (a fatal error, or `204 No Content`): every tab closes. */
-  | { kind: 'closed'; error: SharedError | null };
 
 export type { ShareEnvironment } from './leader-election';
 
@@ -61,10 +30,6 @@ export interface SharedLoopParts {
   SseClientError: typeof SseClientError;
   /** The protocol's `sse:reset` event name. */
   resetEvent: string;
-}
-
-function toShared(error: SseClientError): SharedError {
-  return { code: error.code, reason: error.reason, status: error.status, fatal: error.fatal };
 }
 
 /**
@@ -119,6 +84,8 @@ export function createSharedLoop<C extends EventCatalog>(
   // A frozen or cached page leaves the group, and joins again (catching up) when it runs again.
   let suspended = false;
   let unwatch = () => {};
+  // With `pauseWhenHidden`: the stream pauses only while every tab of the group is hidden.
+  let visibility: GroupVisibility | undefined;
 
   function post(message: ShareMessage): void {
     channel?.postMessage(message);
@@ -144,6 +111,8 @@ export function createSharedLoop<C extends EventCatalog>(
     unwatch = () => {};
     suspended = false;
     leave();
+    visibility?.stop();
+    visibility = undefined;
     hooks.closed(error);
     store.set({ state: 'closed', retryAt: null, paused: null, error: error ?? null, role: null });
   }
@@ -202,8 +171,8 @@ export function createSharedLoop<C extends EventCatalog>(
         hooks.retrying(delayMs);
       },
     };
-    // The stream serves every tab of the group: hiding the leading tab must not pause the others.
-    current.loop = createReconnectLoop({ ...options, pauseWhenHidden: false }, own, transport, relay);
+    // The stream serves every tab of the group: it pauses when every tab is hidden, not this one.
+    current.loop = createReconnectLoop(options, own, transport, relay, visibility);
     leader = current;
     post({ kind: 'lead', lastEventId: store.get().lastEventId });
     current.loop.connect();
@@ -226,6 +195,9 @@ export function createSharedLoop<C extends EventCatalog>(
   }
 
   function leave(): void {
+    // A tab that left, or whose page stopped, needs the stream no more than a hidden one (said
+    // even without `pauseWhenHidden`: such a tab counts as visible while it is in the group).
+    post({ kind: 'visibility', tab, hidden: true });
     stepDown();
     waiting = undefined;
     election?.leave();
@@ -238,7 +210,7 @@ export function createSharedLoop<C extends EventCatalog>(
   function join(): void {
     waiting = [];
     joinedFrom = store.get().lastEventId;
-    post({ kind: 'join', tab, lastEventId: joinedFrom });
+    post({ kind: 'join', tab, lastEventId: joinedFrom, hidden: visibility?.ownHidden() });
   }
 
   /** The leader's welcome: its snapshot, then what this tab missed, then what it held meanwhile. */
@@ -247,6 +219,7 @@ export function createSharedLoop<C extends EventCatalog>(
     waiting = undefined;
     unconfirmedId = undefined;
     apply(message.snapshot);
+    for (const visibleTab of message.visible) visibility?.heard(visibleTab, false);
     const { events } = message;
     // Joined with no ID, or not caught up: the tab holds the stream from the leader's ID, and its
     // history follows that ID (to serve a tab that rejoins from there when this one leads).
@@ -282,14 +255,20 @@ export function createSharedLoop<C extends EventCatalog>(
     return from !== own && (from === '' || history.after(from) === undefined);
   }
 
+  function welcome(to: string, lastEventId: string): void {
+    const events = lastEventId === store.get().lastEventId ? [] : (history.after(lastEventId) ?? null);
+    const visible = visibility?.visibleTabs() ?? [];
+    if (visibility?.ownHidden() === false) visible.push(tab);
+    post({ kind: 'welcome', to, snapshot: shared(store.get()), events, trimmed: history.trimmed, visible });
+  }
+
   function onMessage(message: ShareMessage): void {
+    // Every tab keeps track of which tabs are visible: a new leader knows it from the start.
+    if (message.kind === 'join' || message.kind === 'visibility') {
+      visibility?.heard(message.tab, message.hidden ?? false);
+    }
     if (leader !== undefined) {
-      if (message.kind === 'join') {
-        const { lastEventId } = message;
-        const events = lastEventId === store.get().lastEventId ? [] : (history.after(lastEventId) ?? null);
-        const snapshot = shared(store.get());
-        post({ kind: 'welcome', to: message.tab, snapshot, events, trimmed: history.trimmed });
-      }
+      if (message.kind === 'join') welcome(message.tab, message.lastEventId);
       return;
     }
     switch (message.kind) {
@@ -357,6 +336,11 @@ export function createSharedLoop<C extends EventCatalog>(
         paused: null,
         role: 'follower',
       });
+      if (options.pauseWhenHidden) {
+        visibility = createGroupVisibility(environment.visibility, (hidden) =>
+          post({ kind: 'visibility', tab, hidden }),
+        );
+      }
       unwatch = environment.lifecycle({
         suspend() {
           if (channel === undefined) return;

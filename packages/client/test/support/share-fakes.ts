@@ -20,6 +20,9 @@ export interface FakeTab {
   /** Fires the page's `freeze`, then (with `thaw`) its `resume`. */
   freeze(): void;
   thaw(): void;
+  /** Hides the page, then (with `show`) shows it again, firing `visibilitychange` each time. */
+  hide(): void;
+  show(): void;
 }
 
 /** Channels and locks of one origin, shared by fake tabs, as a browser shares them. */
@@ -158,6 +161,12 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
       const owner = {};
       const locks = locksOf(owner);
       const watchers = new Set<LifecycleCallbacks>();
+      const visibilityWatchers = new Set<() => void>();
+      let hidden = false;
+      const setHidden = (value: boolean) => {
+        hidden = value;
+        for (const watcher of [...visibilityWatchers]) watcher();
+      };
       return {
         locks,
         channel: (name) => openChannel(name, owner),
@@ -168,6 +177,13 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
             watchers.add(callbacks);
             return () => watchers.delete(callbacks);
           },
+          visibility: {
+            hidden: () => hidden,
+            watch(onChange) {
+              visibilityWatchers.add(onChange);
+              return () => visibilityWatchers.delete(onChange);
+            },
+          },
         },
         freeze: () => {
           for (const watcher of [...watchers]) watcher.suspend();
@@ -175,6 +191,8 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
         thaw: () => {
           for (const watcher of [...watchers]) watcher.resume();
         },
+        hide: () => setHidden(true),
+        show: () => setHidden(false),
         crash: () => crash(owner),
         crashWhenPosting: (matches) => void crashTriggers.set(owner, matches),
       };
