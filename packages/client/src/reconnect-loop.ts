@@ -55,8 +55,12 @@ export interface ReconnectLoopHooks {
 
 /** The connection state machine behind a client. */
 export interface ReconnectLoop {
-  /** Opens the connection unless one is open, coming or awaited. */
-  connect(): void;
+  /**
+   * Opens the connection unless one is open, coming or awaited. With `resume` (a share group's
+   * new leader), it carries on the stream's schedule: the failed attempts so far, and the retry
+   * time it waited for, instead of starting over.
+   */
+  connect(resume?: Pick<ClientSnapshot, 'attempt' | 'retryAt'>): void;
   /** Closes everything; the client stays usable with `connect()`. */
   close(): void;
 }
@@ -365,16 +369,18 @@ export function createReconnectLoop<C extends EventCatalog>(
   }
 
   return {
-    connect() {
+    connect(resume) {
       if (store.get().state !== 'closed') return;
-      attempt = 0;
+      attempt = resume?.attempt ?? 0;
       resumeAt = 0;
-      store.set({ attempt: 0, error: null });
+      if (resume === undefined) store.set({ attempt: 0, error: null });
       environment = watchEnvironment(
         { onOnline, onVisibilityChange: options.pauseWhenHidden ? onVisibilityChange : undefined },
         visibility,
       );
-      open('connecting');
+      const at = resume?.retryAt ?? 0;
+      if (at > Date.now()) waitUntil(at);
+      else open('connecting');
     },
     close() {
       shutdown(undefined);

@@ -18,9 +18,10 @@ export type SharedSnapshot = Omit<ClientSnapshot, 'error' | 'role'> & { error: S
 export type ShareMessage =
   /**
    * A tab joined (or asks again, after a new leader came): the leader answers with `welcome`.
-   * `hidden` says whether its page is hidden (absent without `pauseWhenHidden`: never paused for).
+   * `hidden` says whether its page is hidden (absent without `pauseWhenHidden`: never paused for);
+   * `seq` numbers the tab's joins, so that it takes only the answer to its latest.
    */
-  | { kind: 'join'; tab: string; lastEventId: string; hidden?: boolean }
+  | { kind: 'join'; tab: string; seq: number; lastEventId: string; hidden?: boolean }
   /** A tab's page was shown or hidden, or the tab left (`hidden`). */
   | { kind: 'visibility'; tab: string; hidden: boolean }
   /** A tab leads now, resuming from `lastEventId`: tabs that may lack what follows ask again. */
@@ -32,6 +33,13 @@ export type ShareMessage =
   | {
       kind: 'welcome';
       to: string;
+      /** The `seq` of the join it answers. */
+      seq: number;
+      /**
+       * The joining tab is ahead of this leader (its ID is one the old leader sent, which this
+       * leader's stream has not reached yet): it keeps its place and skips the events up to its ID.
+       */
+      behind: boolean;
       snapshot: SharedSnapshot;
       events: RoutedEvent[] | null;
       trimmed: boolean;
@@ -55,4 +63,14 @@ export type ShareMessage =
  */
 export function toShared(error: SseClientError): SharedError {
   return { code: error.code, reason: error.reason, status: error.status, fatal: error.fatal };
+}
+
+/**
+ * The stream's part of a snapshot, as it crosses to another tab.
+ *
+ * @param snapshot - this tab's snapshot
+ */
+export function sharedSnapshot(snapshot: ClientSnapshot): SharedSnapshot {
+  const { error, role: _role, ...stream } = snapshot;
+  return { ...stream, error: error === null ? null : toShared(error) };
 }

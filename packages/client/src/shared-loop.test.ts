@@ -1,7 +1,8 @@
 import { settleUntil } from '@app/test-utils';
-import { describe, expect, it } from 'vitest';
+import { HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
 import { frame, helloFrame } from '../test/support/catalog';
-import { STREAM_URL, useMockNetwork } from '../test/support/harness';
+import { FAKE_TIMERS, STREAM_URL, useMockNetwork } from '../test/support/harness';
 import { mockEndpoint } from '../test/support/mock-endpoint';
 import { createShareHub } from '../test/support/share-fakes';
 import { joined, openTab, twoTabsAfterOneEvent } from '../test/support/shared-tabs';
@@ -226,5 +227,72 @@ describe('a shared stream', () => {
     await settleUntil(() => expect(a.delivered).toEqual([...all, '4:user:joined']));
     expect(endpoint.received).toHaveLength(2);
     for (const tab of [a, b]) tab.loop.close();
+  });
+
+  it("carries on the group's retry schedule across a handover: the attempts so far, and no request before the Retry-After", async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const unavailable = () => new HttpResponse(null, { status: 503, headers: { 'retry-after': '30' } });
+    endpoint.next(unavailable);
+    endpoint.next(unavailable);
+    const hub = createShareHub();
+    const a = openTab(hub, {}, true);
+    a.election.lead();
+    const b = openTab(hub, {}, true);
+    await settleUntil(() => expect(b.snapshot().retryAt).not.toBeNull());
+    await vi.advanceTimersByTimeAsync((b.snapshot().retryAt as number) - Date.now());
+    await settleUntil(() => expect(b.snapshot().attempt).toBe(2));
+    const { retryAt } = b.snapshot();
+
+    a.loop.close();
+    b.election.lead();
+    await settleUntil(() => expect(b.snapshot()).toMatchObject({ role: 'leader', state: 'reconnecting' }));
+    expect(b.snapshot()).toMatchObject({ attempt: 2, retryAt });
+    await vi.advanceTimersByTimeAsync((retryAt as number) - Date.now() - 1);
+    expect(endpoint.received).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await settleUntil(() => expect(b.snapshot().state).toBe('open'));
+    expect(endpoint.received).toHaveLength(3);
+    b.loop.close();
+  });
+
+  it('keeps a tab ahead of a new leader where it is: no reset, no event from before it joined', async () => {
+    const { endpoint, hub, a, b: busy } = await twoTabsAfterOneEvent(server, createShareHub(), true);
+    busy.tab.busy(); // its page is busy: it hears the leader's next events late
+    endpoint.latest.send(joined('2') + joined('3'));
+    await settleUntil(() => expect(a.delivered).toHaveLength(3));
+    const late = openTab(hub, {}, true); // joins with no ID: it holds the stream from 3
+    await settleUntil(() => expect(late.snapshot().lastEventId).toBe('3'));
+    endpoint.latest.send(joined('4'));
+    await settleUntil(() => expect(late.delivered).toEqual(['4:user:joined']));
+
+    a.loop.close();
+    busy.election.lead(); // the lock came before the messages it has not read yet
+    busy.tab.idle();
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    expect(endpoint.received[1]?.request.headers.get('last-event-id')).toBe('1');
+    endpoint.latest.send(joined('2') + joined('3') + joined('4') + joined('5'));
+    await settleUntil(() => expect(busy.delivered.at(-1)).toBe('5:user:joined'));
+    await settleUntil(() => expect(late.delivered).toEqual(['4:user:joined', '5:user:joined']));
+    expect(late.snapshot().lastEventId).toBe('5');
+    for (const tab of [busy, late]) tab.loop.close();
+  });
+
+  it('tells a tab that joined from an unknown ID once, across a handover to a leader behind it', async () => {
+    const { endpoint, hub, a, b: busy } = await twoTabsAfterOneEvent(server, createShareHub(), true);
+    busy.tab.busy();
+    endpoint.latest.send(joined('2'));
+    await settleUntil(() => expect(a.delivered).toHaveLength(2));
+    const stale = openTab(hub, { lastEventId: 'gone' }, true);
+    await settleUntil(() => expect(stale.delivered).toEqual(['reset:unknown-id']));
+
+    a.loop.close();
+    busy.election.lead();
+    busy.tab.idle();
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    endpoint.latest.send(joined('2') + joined('3'));
+    await settleUntil(() => expect(busy.delivered.at(-1)).toBe('3:user:joined'));
+    await settleUntil(() => expect(stale.delivered).toEqual(['reset:unknown-id', '3:user:joined']));
+    for (const tab of [busy, stale]) tab.loop.close();
   });
 });

@@ -1,5 +1,4 @@
 import type { EventCatalog } from '@app/sse-protocol';
-import type { ClientSnapshot } from './client-api';
 import type { RoutedEvent } from './dispatch';
 import type { SseClientError } from './errors';
 import { createGroupVisibility, type GroupVisibility } from './group-visibility';
@@ -12,7 +11,13 @@ import {
 import type { ResolvedOptions } from './options';
 import type { createReconnectLoop, ReconnectLoop, ReconnectLoopHooks } from './reconnect-loop';
 import { shareGroupName } from './share-group-name';
-import { type SharedError, type SharedSnapshot, type ShareMessage, toShared } from './share-messages';
+import {
+  type SharedError,
+  type SharedSnapshot,
+  type ShareMessage,
+  sharedSnapshot,
+  toShared,
+} from './share-messages';
 import { createSharedHistory } from './shared-history';
 import type { createSnapshotStore, SnapshotStore } from './snapshot-store';
 import type { Transport } from './transport';
@@ -76,6 +81,12 @@ export function createSharedLoop<C extends EventCatalog>(
   // A joining tab holds what it hears until the welcome's catch-up, to keep the stream's order.
   let waiting: RoutedEvent[] | undefined;
   let joinedFrom = ''; // the last event ID this tab joined with
+  // Its joins, numbered: it takes only the answer to its latest (a new leader may answer old ones).
+  let joins = 0;
+  // Leading: the IDs of the old leader's events heard since, which this stream has not reached.
+  const aheadIds = new Set<string>();
+  // Following a leader behind this tab: the events of its stream are skipped up to this ID.
+  let skipUntil: string | undefined;
   // The leader's last event ID from its latest snapshot, until this tab holds the event it belongs
   // to. The leader posts the ID (its snapshot changes first: the spec sets the last event ID before
   // dispatching) and then the event; a leader that dies between the two posts must not leave this
@@ -84,16 +95,10 @@ export function createSharedLoop<C extends EventCatalog>(
   // A frozen or cached page leaves the group, and joins again (catching up) when it runs again.
   let suspended = false;
   let unwatch = () => {};
-  // With `pauseWhenHidden`: the stream pauses only while every tab of the group is hidden.
-  let visibility: GroupVisibility | undefined;
+  let visibility: GroupVisibility | undefined; // with `pauseWhenHidden`: hidden when every tab is
 
   function post(message: ShareMessage): void {
     channel?.postMessage(message);
-  }
-
-  function shared(snapshot: ClientSnapshot): SharedSnapshot {
-    const { error, role: _role, ...stream } = snapshot;
-    return { ...stream, error: error === null ? null : toShared(error) };
   }
 
   function apply(snapshot: Omit<SharedSnapshot, 'lastEventId'> & { lastEventId?: string }): void {
@@ -122,6 +127,8 @@ export function createSharedLoop<C extends EventCatalog>(
     // Its own stream resumes from its last event ID: what it held for the old leader is not needed.
     waiting = undefined;
     unconfirmedId = undefined;
+    skipUntil = undefined;
+    aheadIds.clear();
     // A tab that saw the group's stream reconnects it; a tab that just joined connects.
     const takeover = store.get().state !== 'connecting';
     store.set({ role: 'leader' });
@@ -139,10 +146,11 @@ export function createSharedLoop<C extends EventCatalog>(
       if (current.stepping || snapshot.state === 'closed') return;
       const state = takeover && snapshot.state === 'connecting' ? 'reconnecting' : snapshot.state;
       store.set({ ...snapshot, state, role: 'leader' });
-      post({ kind: 'snapshot', snapshot: shared(store.get()) });
+      post({ kind: 'snapshot', snapshot: sharedSnapshot(store.get()) });
     });
     const relay: ReconnectLoopHooks = {
       dispatch(event) {
+        aheadIds.delete(event.id);
         post({ kind: 'event', event });
         return dispatch(event);
       },
@@ -175,7 +183,9 @@ export function createSharedLoop<C extends EventCatalog>(
     current.loop = createReconnectLoop(options, own, transport, relay, visibility);
     leader = current;
     post({ kind: 'lead', lastEventId: store.get().lastEventId });
-    current.loop.connect();
+    // A takeover carries on the group's schedule: its failed attempts (so `maxRetries` and the
+    // backoff's growth hold across leaders) and the retry time it waits for (a `Retry-After`).
+    current.loop.connect(takeover ? store.get() : undefined);
   }
 
   /** Stops leading (another tab leads, or this tab leaves). */
@@ -210,7 +220,8 @@ export function createSharedLoop<C extends EventCatalog>(
   function join(): void {
     waiting = [];
     joinedFrom = store.get().lastEventId;
-    post({ kind: 'join', tab, lastEventId: joinedFrom, hidden: visibility?.ownHidden() });
+    joins++;
+    post({ kind: 'join', tab, seq: joins, lastEventId: joinedFrom, hidden: visibility?.ownHidden() });
   }
 
   /** The leader's welcome: its snapshot, then what this tab missed, then what it held meanwhile. */
@@ -218,8 +229,16 @@ export function createSharedLoop<C extends EventCatalog>(
     const held = waiting ?? [];
     waiting = undefined;
     unconfirmedId = undefined;
-    apply(message.snapshot);
     for (const visibleTab of message.visible) visibility?.heard(visibleTab, false);
+    // A leader behind this tab: its ID and history stay, and the events up to its ID are skipped.
+    skipUntil = message.behind ? joinedFrom : undefined;
+    if (message.behind) {
+      const { lastEventId: _behind, ...stream } = message.snapshot;
+      apply(stream);
+      for (const event of held) if (!behindThisTab(event)) dispatch(event);
+      return;
+    }
+    apply(message.snapshot);
     const { events } = message;
     // Joined with no ID, or not caught up: the tab holds the stream from the leader's ID, and its
     // history follows that ID (to serve a tab that rejoins from there when this one leads).
@@ -240,6 +259,17 @@ export function createSharedLoop<C extends EventCatalog>(
   }
 
   /**
+   * Whether an event of a leader behind this tab comes before this tab's place (skipped). The
+   * server's reset ends the skipping: the stream lost the place this tab waits for.
+   */
+  function behindThisTab(event: RoutedEvent): boolean {
+    if (skipUntil === undefined) return false;
+    const reset = event.event === resetEvent;
+    if (reset || event.id === skipUntil) skipUntil = undefined;
+    return !reset;
+  }
+
+  /**
    * The leader went on to something other than an event after changing its last event ID: the ID
    * came without an event (an `id:` field alone), and this tab holds all there is up to it.
    */
@@ -255,11 +285,14 @@ export function createSharedLoop<C extends EventCatalog>(
     return from !== own && (from === '' || history.after(from) === undefined);
   }
 
-  function welcome(to: string, lastEventId: string): void {
-    const events = lastEventId === store.get().lastEventId ? [] : (history.after(lastEventId) ?? null);
+  function welcome({ tab: to, seq, lastEventId }: Extract<ShareMessage, { kind: 'join' }>): void {
+    const behind = aheadIds.has(lastEventId);
+    const events =
+      lastEventId === store.get().lastEventId || behind ? [] : (history.after(lastEventId) ?? null);
     const visible = visibility?.visibleTabs() ?? [];
     if (visibility?.ownHidden() === false) visible.push(tab);
-    post({ kind: 'welcome', to, snapshot: shared(store.get()), events, trimmed: history.trimmed, visible });
+    const snapshot = sharedSnapshot(store.get());
+    post({ kind: 'welcome', to, seq, behind, snapshot, events, trimmed: history.trimmed, visible });
   }
 
   function onMessage(message: ShareMessage): void {
@@ -268,7 +301,11 @@ export function createSharedLoop<C extends EventCatalog>(
       visibility?.heard(message.tab, message.hidden ?? false);
     }
     if (leader !== undefined) {
-      if (message.kind === 'join') welcome(message.tab, message.lastEventId);
+      if (message.kind === 'join') welcome(message);
+      // Another leader's events this stream lacks (heard late): a tab joining from one is ahead.
+      else if (message.kind === 'event' && aheadIds.size < 4096 && !history.after(message.event.id)) {
+        aheadIds.add(message.event.id);
+      }
       return;
     }
     switch (message.kind) {
@@ -280,7 +317,7 @@ export function createSharedLoop<C extends EventCatalog>(
         if (waiting !== undefined || lacks(message.lastEventId)) join();
         break;
       case 'welcome':
-        if (message.to === tab && waiting !== undefined) welcomed(message);
+        if (message.to === tab && message.seq === joins && waiting !== undefined) welcomed(message);
         break;
       case 'snapshot': {
         // While waiting, the welcome brings the snapshot that goes with the events it brings.
@@ -288,12 +325,12 @@ export function createSharedLoop<C extends EventCatalog>(
         confirmId();
         const { lastEventId, ...stream } = message.snapshot;
         apply(stream);
-        if (lastEventId !== store.get().lastEventId) unconfirmedId = lastEventId;
+        if (lastEventId !== store.get().lastEventId && skipUntil === undefined) unconfirmedId = lastEventId;
         break;
       }
       case 'event':
         if (waiting !== undefined) waiting.push(message.event);
-        else {
+        else if (!behindThisTab(message.event)) {
           // The event's ID is the stream's last event ID: set before it is dispatched.
           unconfirmedId = undefined;
           store.set({ lastEventId: message.event.id });

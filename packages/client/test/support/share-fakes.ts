@@ -20,6 +20,12 @@ export interface FakeTab {
   /** Fires the page's `freeze`, then (with `thaw`) its `resume`. */
   freeze(): void;
   thaw(): void;
+  /**
+   * Makes the page busy (a long task): it hears nothing until `idle`, which delivers what came
+   * meanwhile, in order.
+   */
+  busy(): void;
+  idle(): void;
   /** Hides the page, then (with `show`) shows it again, firing `visibilitychange` each time. */
   hide(): void;
   show(): void;
@@ -63,6 +69,8 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
   const holders = new Map<string, LockRequest>();
 
   const crashTriggers = new Map<object, (message: unknown) => boolean>();
+  // The deliveries a busy tab has not run yet, by tab.
+  const held = new Map<object, (() => void)[]>();
 
   function openChannel(name: string, owner: object): ChannelLike {
     let closed = false;
@@ -81,7 +89,9 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
         for (const member of list) {
           if (member.channel === channel) continue;
           const deliver = () => {
-            if ((members.get(name) ?? []).includes(member)) member.channel.onmessage?.({ data: copy });
+            const backlog = held.get(member.owner);
+            if (backlog !== undefined) backlog.push(deliver);
+            else if ((members.get(name) ?? []).includes(member)) member.channel.onmessage?.({ data: copy });
           };
           if (latencyMs === undefined) queueMicrotask(deliver);
           else setTimeout(deliver, latencyMs);
@@ -190,6 +200,12 @@ export function createShareHub(options: ShareHubOptions = {}): ShareHub {
         },
         thaw: () => {
           for (const watcher of [...watchers]) watcher.resume();
+        },
+        busy: () => void held.set(owner, held.get(owner) ?? []),
+        idle: () => {
+          const backlog = held.get(owner) ?? [];
+          held.delete(owner);
+          for (const deliver of backlog) deliver();
         },
         hide: () => setHidden(true),
         show: () => setHidden(false),
