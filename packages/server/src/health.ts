@@ -26,10 +26,13 @@ export async function checkHealth(core: EmitterCore): Promise<EmitterHealth> {
   if (state === 'closed') return { state, ready: false, clients, store: 'closed' };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const store = await Promise.race([
-    core.store.head().then(
-      () => 'ok' as const,
-      () => 'unavailable' as const,
-    ),
+    // A store whose head() throws instead of rejecting is as unavailable as one that rejects.
+    Promise.resolve()
+      .then(() => core.store.head())
+      .then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
     new Promise<'unavailable'>((resolve) => {
       timer = setTimeout(() => resolve('unavailable'), STORE_CHECK_MS);
     }),

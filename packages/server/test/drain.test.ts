@@ -112,5 +112,14 @@ describe('health()', () => {
     const broken = createEmitter({ events, heartbeatMs: 0, store: down });
     expect(await broken.health()).toEqual({ state: 'open', ready: false, clients: 0, store: 'unavailable' });
     await broken.close();
+    const throwing: ReplayStore = {
+      ...createMemoryStore(),
+      head: () => {
+        throw new Error('down');
+      },
+    };
+    const thrower = createEmitter({ events, heartbeatMs: 0, store: throwing });
+    expect(await thrower.health()).toEqual({ state: 'open', ready: false, clients: 0, store: 'unavailable' });
+    await thrower.close();
   });
 });

@@ -4,7 +4,7 @@ import { createParser, type ParsedEvent } from '@app/sse-protocol';
 import { waitFor } from '@app/test-utils';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { createEmitter } from '../src/index';
+import { createEmitter, createMemoryStore, type ReplayStore } from '../src/index';
 import { events } from './support/catalog';
 import { useStreamFixture } from './support/stream-fixture';
 
@@ -129,6 +129,31 @@ describe('live frames published in one turn', () => {
     // IDs increase along each stream: the order of publishing is the order on the wire.
     const seqs = inRoom.ticks().map((event) => Number(event.id.split('-')[1]));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+});
+
+describe('an empty frame from a custom store', () => {
+  it('writes nothing: it never becomes the last-chunk marker that would end the body', async () => {
+    const memory = createMemoryStore();
+    let first = true;
+    const store: ReplayStore = {
+      ...memory,
+      async append(request) {
+        const stored = await memory.append(request);
+        if (!first) return stored;
+        first = false;
+        return { ...stored, frame: new Uint8Array(0) };
+      },
+    };
+    const url = await fixture.serve(createEmitter({ events, heartbeatMs: 0, store }));
+    const stream = await openChunked(url, '/events');
+    await waitFor(() => expect(stream.events.map((event) => event.event)).toContain('sse:hello'));
+    await fixture.sse?.broadcast('tick', { n: 1 });
+    // The write batch goes out on the next turn (setImmediate): the empty frame is written alone.
+    await new Promise((resolve) => setImmediate(resolve));
+    await fixture.sse?.broadcast('tick', { n: 2 });
+    await waitFor(() => expect(stream.ticks().map((event) => event.data)).toEqual(['{"n":2}']));
+    expect(stream.chunks).not.toContain('');
   });
 });
 

@@ -29,6 +29,9 @@ let lastLarge: Uint8Array | null = null;
  * many connections share: the framed copy is made once and reused.
  */
 export function writeChunked(socket: StreamSocket, chunk: Uint8Array): boolean {
+  // An empty chunk is the last-chunk marker (`0\r\n\r\n`), which would end the body: like
+  // `res.write()`, an empty write sends nothing.
+  if (chunk.byteLength === 0) return socket.write(chunk);
   if (chunk === lastChunk) return socket.write(lastFramed as Uint8Array);
   const size = chunk.byteLength.toString(16);
   if (chunk.byteLength > FRAME_COPY_LIMIT && chunk !== lastLarge) {
