@@ -11,8 +11,10 @@ import { takeUnwritten } from './write-batch';
 
 /**
  * Forgets a connection: out of every map, its buffers released, a waiting replay writer released.
- * The response itself is ended or destroyed by the caller, who then reports the end to
- * `onDisconnect` (so the hook runs once the stream really is over). Safe to call twice.
+ * Frames it still held were never handed to the response: they are dropped uncounted (`bytes` and
+ * `sent` count frames when they are written). The response itself is ended or destroyed by the
+ * caller, who then reports the end to `onDisconnect` (so the hook runs once the stream really is
+ * over). Safe to call twice.
  *
  * @param connection - the connection
  * @returns whether it was open until now (`false` on a second call)
@@ -24,6 +26,7 @@ export function detach(core: EmitterCore, connection: Connection): boolean {
   connection.pendingBytes = 0;
   connection.queue = null;
   connection.queuedBytes = 0;
+  connection.queuedEvents = 0;
   connection.runStart = NO_RUN;
   core.registry.remove(connection);
   core.heartbeat.update(core.registry.connections.size);
@@ -73,12 +76,15 @@ export function endConnection(
   if (connection.state === CLOSED) return;
   const chunks = takeUnwritten(core, connection);
   if (last !== undefined) chunks.push(last);
+  const events = connection.queuedEvents;
   detach(core, connection);
   if (chunks.length > 0) {
     let bytes = 0;
     for (const chunk of chunks) bytes += chunk.byteLength;
-    if (last !== undefined) core.counters.bytes += last.byteLength;
     connection.transport.write(chunks.length === 1 ? (chunks[0] as Uint8Array) : joinFrames(chunks, bytes));
+    // Counted as handed, like every write: the queued frames were not counted when queued.
+    core.counters.bytes += bytes;
+    core.counters.sent += events;
   }
   connection.transport.end(reason === 'closed');
   reportDisconnect(core, connection, reason);

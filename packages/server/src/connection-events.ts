@@ -22,7 +22,7 @@ export class ConnectionEvents implements TransportEvents {
   }
 
   drain(): void {
-    drained(this.connection);
+    drained(this.core, this.connection);
   }
 
   close(): void {

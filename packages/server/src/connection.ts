@@ -42,8 +42,16 @@ export interface Connection {
    * `SCATTERED_RUN` then).
    */
   queue: Uint8Array[] | null;
-  /** Bytes of the `queue` frames, or of the batched run. */
+  /**
+   * Bytes of the `queue` frames, or of the batched run. Counted in `bytes` once handed to the
+   * response, never if the connection ends without writing them.
+   */
   queuedBytes: number;
+  /**
+   * Events among those frames (heartbeats are not events). Counted in `sent` once handed to the
+   * response, like `queuedBytes`.
+   */
+  queuedEvents: number;
   /**
    * Where this connection's frames of the current write batch start in the batch's frame list
    * (`write-batch.ts`): `NO_RUN` when it has none, `SCATTERED_RUN` when they are in `queue`.
@@ -93,6 +101,7 @@ export function createConnection(
     pendingBytes: 0,
     queue: null,
     queuedBytes: 0,
+    queuedEvents: 0,
     runStart: NO_RUN,
     runEnd: 0,
     waiter: null,

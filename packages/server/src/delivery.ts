@@ -16,12 +16,15 @@ import { batchOf, beginFrame, currentFrameIndex, sharedRun, takeBatch, type Writ
  * queued plus buffered bytes pass `maxBufferedBytes` the connection is dropped: its client resumes
  * from the replay store, and a reader that never reads cannot grow memory past that bound.
  *
+ * The frame's bytes (and the event, counted by the caller in `queuedEvents`) reach the counters
+ * only when they are handed to the response (flush, drain or end): a connection dropped or gone
+ * first discards them uncounted.
+ *
  * @param batch - the emitter's write batch, with the frame being fanned out begun
  * @param connection - a LIVE connection
  * @param frame - the encoded bytes (the batch's current frame)
  */
 function writeLive(core: EmitterCore, batch: WriteBatch, connection: Connection, frame: Uint8Array): void {
-  core.counters.bytes += frame.byteLength;
   const start = connection.runStart;
   if (start === NO_RUN) {
     const queue = connection.queue;
@@ -65,6 +68,7 @@ function writeLive(core: EmitterCore, batch: WriteBatch, connection: Connection,
 function flushBatch(core: EmitterCore, batch: WriteBatch): void {
   const { frames, dirty } = takeBatch(batch);
   const joined = new Map<number, Uint8Array>();
+  const { counters } = core;
   const max = core.options.maxBufferedBytes;
   const slow: Connection[] = [];
   const broken: Connection[] = [];
@@ -82,8 +86,13 @@ function flushBatch(core: EmitterCore, batch: WriteBatch): void {
       connection.queue = null;
       chunk = own.length === 1 ? (own[0] as Uint8Array) : joinFrames(own, bytes);
     } else chunk = sharedRun(joined, frames, start, connection.runEnd, bytes);
+    const events = connection.queuedEvents;
+    connection.queuedEvents = 0;
     try {
-      if (!connection.transport.write(chunk)) {
+      const accepted = connection.transport.write(chunk);
+      counters.bytes += bytes;
+      counters.sent += events;
+      if (!accepted) {
         connection.queue = [];
         if (connection.transport.bufferedBytes() > max) slow.push(connection);
       }
@@ -101,20 +110,23 @@ function flushBatch(core: EmitterCore, batch: WriteBatch): void {
  * Hands an event to a connection: written when it is live, held when its replay is being
  * written (the replay writer sends it afterwards unless the replay already covered it).
  *
- * @returns 1 when the connection takes the event, 0 when it is closed
+ * @returns 1 when the connection takes the event, 0 when it is closed or this delivery dropped it
+ * as too slow (the event then never reaches its response)
  */
 function deliver(core: EmitterCore, batch: WriteBatch, connection: Connection, event: StoredEvent): number {
   if (connection.state === LIVE) {
     if (connection.covered !== null && replayedAlready(connection, event)) return 1;
-    core.counters.sent += 1;
+    // Counted in `sent` when its frame is handed to the response, not now (see writeLive).
+    connection.queuedEvents += 1;
     writeLive(core, batch, connection, event.frame);
-    return 1;
+    return connection.state === LIVE ? 1 : 0;
   }
   if (connection.state === REPLAYING) {
     (connection.pending as StoredEvent[]).push(event);
     connection.pendingBytes += event.frame.byteLength;
     if (connection.pendingBytes + connection.transport.bufferedBytes() > core.options.maxBufferedBytes) {
       dropSlow(core, connection);
+      return 0;
     }
     return 1;
   }
@@ -194,7 +206,7 @@ export function fanOut(core: EmitterCore, event: StoredEvent): number {
  *
  * @param connection - the connection whose response drained
  */
-export function drained(connection: Connection): void {
+export function drained(core: EmitterCore, connection: Connection): void {
   const waiter = connection.waiter;
   if (waiter !== null) {
     connection.waiter = null;
@@ -207,9 +219,14 @@ export function drained(connection: Connection): void {
   connection.queue = null;
   const bytes = connection.queuedBytes;
   connection.queuedBytes = 0;
+  const events = connection.queuedEvents;
+  connection.queuedEvents = 0;
   if (queue.length === 0) return;
   const chunk = queue.length === 1 ? (queue[0] as Uint8Array) : joinFrames(queue, bytes);
-  if (!connection.transport.write(chunk)) connection.queue = [];
+  const accepted = connection.transport.write(chunk);
+  core.counters.bytes += bytes;
+  core.counters.sent += events;
+  if (!accepted) connection.queue = [];
 }
 
 /**
@@ -226,8 +243,9 @@ export function writeReplayFrame(
   connection: Connection,
   frame: Uint8Array,
 ): true | Promise<boolean> {
+  const accepted = connection.transport.write(frame);
   core.counters.bytes += frame.byteLength;
-  if (connection.transport.write(frame)) return true;
+  if (accepted) return true;
   return new Promise<boolean>((resolve) => {
     connection.waiter = () => resolve(connection.state !== CLOSED);
   });

@@ -99,14 +99,16 @@ export const METRICS: readonly MetricDefinition[] = [
     name: 'sse.server.events.delivered',
     kind: 'counter',
     unit: '{event}',
-    description: 'Event deliveries to streams: live, or in a replay.',
+    description:
+      'Events written to streams: live, or in a replay. Events queued for a stream that ended before writing them are not counted.',
     points: (m) => byKey('sse.delivery', m.delivered),
   },
   {
     name: 'sse.server.written',
     kind: 'counter',
     unit: 'By',
-    description: 'Stream bytes handed to responses (events, replays, heartbeats, first bytes).',
+    description:
+      'Stream bytes handed to responses (events, replays, heartbeats, first bytes); bytes queued for a stream that ended first are not counted.',
     points: (m) => single(m.written),
   },
   {
@@ -120,14 +122,15 @@ export const METRICS: readonly MetricDefinition[] = [
     name: 'sse.server.replays',
     kind: 'counter',
     unit: '{replay}',
-    description: 'Resumes (streams opened with a Last-Event-ID) whose missed events were read.',
+    description:
+      'Replays of resumes (streams opened with a Last-Event-ID) that began: the missed events were read while the stream was open. Counted once, also when the stream ended during the replay.',
     points: (m) => single(m.replays),
   },
   {
     name: 'sse.server.replay.events',
     kind: 'histogram',
     unit: '{event}',
-    description: 'Events written by one replay.',
+    description: 'Events each replay wrote, up to its end or the end of its stream.',
     series: (m) => [{ attributes: {}, histogram: m.replaySize }],
     sources: (t) => [{ attributes: {}, histogram: t.replaySize }],
   },

@@ -53,13 +53,20 @@ export interface EmitterMetrics {
   readonly refused: Readonly<Record<RefusalReason, number>>;
   /** Events published (stored), by the catalog's event type. */
   readonly published: Readonly<Record<string, number>>;
-  /** Event deliveries: `live` as published, `replay` to resuming streams. */
+  /**
+   * Events handed to responses: `live` as published (`stats().sent`), `replay` to resuming streams
+   * (`stats().replayed`). Events queued for a stream that ended before writing them are not counted.
+   */
   readonly delivered: { readonly live: number; readonly replay: number };
-  /** Stream bytes handed to responses. */
+  /** Stream bytes handed to responses (`stats().bytes`); bytes queued for a stream that ended first are not. */
   readonly written: number;
-  /** Resumes (streams opened with a `Last-Event-ID`) whose missed events were read. */
+  /**
+   * Replays of resumes (streams opened with a `Last-Event-ID`) that began: the store read the missed
+   * events while the stream was open. Counted once, whether the replay completed or the stream
+   * ended during it.
+   */
   readonly replays: number;
-  /** Events written by each replay. */
+  /** Events each counted replay wrote; its `sum` is `delivered.replay`. */
   readonly replaySize: HistogramSnapshot;
   /** `sse:reset` sent, by reason. */
   readonly resets: Readonly<Record<ResetReason, number>>;

@@ -21,8 +21,11 @@ export interface PublishResult {
   /**
    * How many open streams of this process it was handed to (streams still writing their replay
    * included). Counted when the event is fanned out: after every event published before it, in
-   * publishing order. With a store shared by several instances (`@app/sse-redis`), the other
-   * instances' streams are not counted: each fans the event out to its own.
+   * publishing order. A stream this very event dropped as too slow (`maxBufferedBytes`) is not
+   * counted; one dropped later, before its queue was written, was counted here but not in the
+   * `sent`/`delivered` metrics, which count what was written (its client resumes from the store).
+   * With a store shared by several instances (`@app/sse-redis`), the other instances' streams are
+   * not counted: each fans the event out to its own.
    */
   delivered: number;
 }

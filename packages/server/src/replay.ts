@@ -64,19 +64,32 @@ export async function replay(
   let step: true | Promise<boolean>;
 
   if (read.ok) {
-    step = writeReplayFrame(core, connection, helloFrame(from, connection.id, greeting));
-    if (step !== true && !(await step)) return;
+    // A resume whose read succeeded is one replay, counted once however it ends (completed, or the
+    // client left while it waited for drain), with the events it really wrote: `replaySize.sum`
+    // and `delivered.replay` describe the same events.
     let written = 0;
-    for (const event of read.events) {
-      if (!isEntitled(connection, event.channels)) continue;
-      counters.replayed += 1;
-      written += 1;
-      step = writeReplayFrame(core, connection, event.frame);
+    try {
+      step = writeReplayFrame(core, connection, helloFrame(from, connection.id, greeting));
       if (step !== true && !(await step)) return;
-    }
-    if (resumed) {
-      telemetry.replays += 1;
-      record(telemetry.replaySize, written);
+      for (const event of read.events) {
+        if (!isEntitled(connection, event.channels)) continue;
+        step = writeReplayFrame(core, connection, event.frame);
+        // Written: counted even if the client leaves while the response drains it.
+        if (resumed) {
+          counters.replayed += 1;
+          written += 1;
+        } else {
+          // A new stream (no Last-Event-ID) reads from the head it was given: events published
+          // since are live to its client, and it is no replay (`replays` counts resumes).
+          counters.sent += 1;
+        }
+        if (step !== true && !(await step)) return;
+      }
+    } finally {
+      if (resumed) {
+        telemetry.replays += 1;
+        record(telemetry.replaySize, written);
+      }
     }
   } else {
     // Never a partial replay that looks complete: the client is told plainly, and goes on from the
@@ -97,8 +110,8 @@ export async function replay(
   for (let index = 0; index < pending.length; index++) {
     const event = pending[index] as StoredEvent;
     if (isCovered(covered, event)) continue;
-    counters.sent += 1;
     step = writeReplayFrame(core, connection, event.frame);
+    counters.sent += 1;
     if (step !== true && !(await step)) return;
   }
   connection.pending = null;

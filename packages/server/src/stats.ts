@@ -17,11 +17,18 @@ export interface EmitterStats {
   channels: number;
   /** Catalog events published (accepted by the store). */
   published: number;
-  /** Live event deliveries: one per event per connection that received it live. */
+  /**
+   * Live event deliveries: one per event per connection that received it live, counted when its
+   * frame is handed to the response. Events queued for a connection that ended first (dropped as
+   * slow, or its client gone) are not counted.
+   */
   sent: number;
-  /** Stream bytes handed to responses: first bytes, `sse:hello`, events, replays, heartbeats. */
+  /**
+   * Stream bytes handed to responses: first bytes, `sse:hello`, events, replays, heartbeats. Bytes
+   * queued for a connection that ended before writing them are not counted.
+   */
   bytes: number;
-  /** Events written by replays (resumes with `Last-Event-ID`). */
+  /** Events written by replays (resumes with `Last-Event-ID`), including replays the client left. */
   replayed: number;
   /** `sse:reset` events sent (resumes the store could not cover). */
   resets: number;
