@@ -83,6 +83,35 @@ describe('writes after the response was ended by other code', () => {
     // The client's stream has ended: nothing can arrive on it any more.
     expect(raw.catalogEvents()).toEqual([]);
   });
+
+  it('sends nothing after the last chunk of a response ended by other code: the kept-alive connection serves the next request cleanly', async () => {
+    const { emitter, responses } = await start();
+    const socket = connect(fixture.server?.port ?? 0, '127.0.0.1');
+    fixture.onCleanup(() => socket.destroy());
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor(() => expect(received).toContain('\r\n\r\n'));
+    await emitter.broadcast('tick', { n: 1 });
+    await waitFor(() => expect(received).toContain('"n":1'));
+    // Ended once the event is handed to the stream, before its frame is written (end of the turn).
+    await emitter.broadcast('tick', { n: 2 }).then(() => responses[0]?.end());
+    await emitter.broadcast('tick', { n: 3 });
+    // The next request on the same connection: its answer must follow the last chunk directly.
+    socket.write('HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor(() => expect(received.split('HTTP/1.1 ')).toHaveLength(3));
+    const [, first = '', second = ''] = received.split('HTTP/1.1 ');
+    expect(
+      first.endsWith('\r\n0\r\n\r\n'),
+      `the first response ends with its last chunk: ${JSON.stringify(first)}`,
+    ).toBe(true);
+    expect(first).not.toContain('"n":2');
+    expect(second.startsWith('200 OK\r\n')).toBe(true);
+    await forgotten(emitter);
+  });
 });
 
 describe('an onError that throws', () => {
