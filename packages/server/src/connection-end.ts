@@ -85,6 +85,7 @@ export function endConnection(
     // Counted as handed, like every write: the queued frames were not counted when queued.
     core.counters.bytes += bytes;
     core.counters.sent += events;
+    if (chunks[0] === core.ping) core.telemetry.heartbeats += 1;
   }
   connection.transport.end(reason === 'closed');
   reportDisconnect(core, connection, reason);

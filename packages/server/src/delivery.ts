@@ -81,17 +81,24 @@ function flushBatch(core: EmitterCore, batch: WriteBatch): void {
     const bytes = connection.queuedBytes;
     connection.queuedBytes = 0;
     let chunk: Uint8Array;
+    // A heartbeat only ever opens a run (it is queued to connections with nothing queued).
+    let heartbeat: boolean;
     if (start === SCATTERED_RUN) {
       const own = connection.queue as Uint8Array[];
       connection.queue = null;
+      heartbeat = own[0] === core.ping;
       chunk = own.length === 1 ? (own[0] as Uint8Array) : joinFrames(own, bytes);
-    } else chunk = sharedRun(joined, frames, start, connection.runEnd, bytes);
+    } else {
+      heartbeat = frames[start] === core.ping;
+      chunk = sharedRun(joined, frames, start, connection.runEnd, bytes);
+    }
     const events = connection.queuedEvents;
     connection.queuedEvents = 0;
     try {
       const accepted = connection.transport.write(chunk);
       counters.bytes += bytes;
       counters.sent += events;
+      if (heartbeat) core.telemetry.heartbeats += 1;
       if (!accepted) {
         connection.queue = [];
         if (connection.transport.bufferedBytes() > max) slow.push(connection);
@@ -269,8 +276,8 @@ export function heartbeatTick(core: EmitterCore, slice: number, slices: number):
       connection.queue === null &&
       connection.runStart === NO_RUN
     ) {
+      // Counted in `heartbeats` once handed to the response (flushBatch, endConnection).
       writeLive(core, batch, connection, core.ping);
-      core.telemetry.heartbeats += 1;
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { waitFor } from '@app/test-utils';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmitter, createMemoryStore, type Emitter } from '../src/index';
 import { events, type TestEvents } from './support/catalog';
 import { useStreamFixture } from './support/stream-fixture';
@@ -19,10 +19,14 @@ interface Handed {
  * Serves `sse` through a listener that wraps each response's `write`: the bytes and events a test
  * compares the counters with are those really handed to a response, nothing queued in the emitter.
  */
-async function serveHanding(sse: Emitter<TestEvents>): Promise<{ url: string; handed: Handed }> {
+async function serveHanding(
+  sse: Emitter<TestEvents>,
+): Promise<{ url: string; handed: Handed; responses: ServerResponse[] }> {
   const handed: Handed = { bytes: 0, bodies: [] };
+  const responses: ServerResponse[] = [];
   const handler = sse.handler();
   const listener: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
+    responses.push(res);
     const index = handed.bodies.push('') - 1;
     const write = res.write.bind(res) as (chunk: Uint8Array) => boolean;
     (res as unknown as { write: (chunk: Uint8Array) => boolean }).write = (chunk) => {
@@ -32,7 +36,7 @@ async function serveHanding(sse: Emitter<TestEvents>): Promise<{ url: string; ha
     };
     handler(req, res);
   };
-  return { url: await fixture.serve(sse, listener), handed };
+  return { url: await fixture.serve(sse, listener), handed, responses };
 }
 
 /** `blob` events written to the responses. */
@@ -212,4 +216,33 @@ describe('replays and replay sizes', () => {
     expect(after.replaySize.sum).toBe(replayed);
     expect(after.replaySize.sum).toBe(after.delivered.replay);
   }, 30_000);
+});
+
+describe('heartbeats', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('count the heartbeats handed to a response, not those queued to streams dropped in the same turn', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const sse = createEmitter({ events, heartbeatMs: 1000, maxBufferedBytes: 16 * 1024 });
+    const { url, handed } = await serveHanding(sse);
+    await fixture.open(url);
+    await fixture.open(url);
+    await waitFor(() => expect(sse.stats().clients).toBe(2));
+    // One tick: a heartbeat queued to both streams, to be written at the end of the turn.
+    vi.advanceTimersByTime(1000);
+    // In the same turn, an event past maxBufferedBytes drops both: their heartbeats never go out.
+    const { delivered } = await sse.broadcast('blob', { text: 'x'.repeat(20_000) });
+    expect(delivered).toBe(0);
+    await waitFor(() => expect(sse.stats().clients).toBe(0));
+    expect(handed.bodies.join('')).not.toMatch(/^: ?ping$/m);
+    expect(sse.metrics().heartbeats).toBe(0);
+
+    await fixture.open(url);
+    await waitFor(() => expect(sse.stats().clients).toBe(1));
+    vi.advanceTimersByTime(1000);
+    await waitFor(() => expect(handed.bodies[2]).toMatch(/^: ?ping$/m));
+    expect(sse.metrics().heartbeats).toBe(1);
+  });
 });
