@@ -84,16 +84,17 @@ describe('heartbeat slices', () => {
       const pings = () => streams.map((stream) => stream.comments.filter((c) => c === 'ping').length);
 
       // 2,000 ms is cut into two slices, a tick a second, each writing to half the streams.
+      // The metric counts heartbeats once handed to the responses, at the end of the tick's turn.
       vi.advanceTimersByTime(1000);
-      expect(emitter.metrics().heartbeats).toBe(2);
       await waitFor(() => expect(pings().reduce((sum, n) => sum + n, 0)).toBe(2));
       expect([...pings()].sort()).toEqual([0, 0, 1, 1]);
+      expect(emitter.metrics().heartbeats).toBe(2);
       vi.advanceTimersByTime(1000);
-      expect(emitter.metrics().heartbeats).toBe(4);
       await waitFor(() => expect(pings()).toEqual([1, 1, 1, 1]));
+      expect(emitter.metrics().heartbeats).toBe(4);
       vi.advanceTimersByTime(2000);
-      expect(emitter.metrics().heartbeats).toBe(8);
       await waitFor(() => expect(pings()).toEqual([2, 2, 2, 2]));
+      expect(emitter.metrics().heartbeats).toBe(8);
     } finally {
       vi.useRealTimers();
     }
