@@ -50,6 +50,9 @@ const MAX_REMEMBERED = 4096;
 
 const epochOf = (event: StoredEvent): string | undefined => parseEventId(event.id)?.epoch;
 
+/** What a held event's publish is left with once it settled early (an outage of the feed). */
+const noDeliveries = (): void => {};
+
 /**
  * Subscribes the emitter to the store's live feed.
  *
@@ -99,6 +102,9 @@ export function connectLiveFeed(
       if (waiting.size > 0) releasePassed(event);
       if (event.seq <= lastSeq) return; // fanned out already, when its append returned
       const deliveries = advance(event);
+      // The feed went past a seq it does not bring (an entry a store skips): a local event held
+      // behind that seq is this one, or was passed over.
+      if (held.size > 0) releaseHeldUpTo(event.seq, deliveries);
       const waiter = waiting.get(event.id);
       if (waiter !== undefined) {
         waiting.delete(event.id);
@@ -113,7 +119,28 @@ export function connectLiveFeed(
       epoch = undefined;
       releaseWaiting();
     },
+    onOutage() {
+      // The publishes learn of it now; their events keep their place for when the feed reads again.
+      for (const [seq, { event, resolve }] of held) {
+        held.set(seq, { event, resolve: noDeliveries });
+        resolve(0);
+      }
+      for (const waiter of waiting.values()) waiter(0);
+      waiting.clear();
+    },
   });
+
+  /**
+   * Settles the held local events the feed has reached: the one with `seq` (its event was just
+   * fanned out, reaching `deliveries` connections) and any before it, which the feed passed over.
+   */
+  function releaseHeldUpTo(seq: number, deliveries: number): void {
+    for (const [heldSeq, { resolve }] of held) {
+      if (heldSeq > seq) continue;
+      held.delete(heldSeq);
+      resolve(heldSeq === seq ? deliveries : 0);
+    }
+  }
 
   /**
    * Resolves the publishes waiting for events the feed has gone past and will not bring: of

@@ -84,6 +84,13 @@ export interface LiveFeedListener {
    * The emitter ends every open stream; each client resumes and is told `sse:reset` by `readAfter`.
    */
   onReset(): void;
+  /**
+   * The feed cannot read the history (the store is unreachable): publishes of this process waiting
+   * for it to bring earlier events settle at once, as reaching no connection yet. Their events stay
+   * in line, and go out in order when the feed reads again. Open streams stay open: continuity is
+   * not lost, only late. Optional; a store may call it once per failed read.
+   */
+  onOutage?(): void;
 }
 
 /**

@@ -22,6 +22,8 @@ function scriptedStore() {
   const log: StoredEvent[] = [];
   let listener: LiveFeedListener | undefined;
   let fed = 0;
+  // Seqs the feed never brings (entries of another program, which a store skips).
+  const skipped = new Set<number>();
   const add = (channels: StoredEvent['channels'], encode: (id: string) => Uint8Array): StoredEvent => {
     const seq = log.length + 1;
     const id = `${EPOCH}-${seq}`;
@@ -49,11 +51,20 @@ function scriptedStore() {
     foreign(n: number) {
       add(null, (id) => new TextEncoder().encode(`id: ${id}\nevent: tick\ndata: {"n":${n}}\n\n`));
     },
+    /** A seq taken by an entry the feed skips (another program wrote to the store's key). */
+    skip() {
+      skipped.add(add(null, () => new Uint8Array()).seq);
+    },
     /** The feed brings every appended event it has not brought yet, in order. */
     feed() {
-      while (fed < log.length) listener?.onEvent(log[fed++] as StoredEvent);
+      while (fed < log.length) {
+        const event = log[fed++] as StoredEvent;
+        if (!skipped.has(event.seq)) listener?.onEvent(event);
+      }
     },
     reset: () => listener?.onReset(),
+    /** The feed cannot read (the store is unreachable). */
+    outage: () => listener?.onOutage?.(),
   };
 }
 
@@ -139,5 +150,36 @@ describe('a shared store: local publishes and the live feed in one order', () =>
     shared.feed();
     expect(await publish).toEqual({ id: `${EPOCH}-2`, delivered: 1 });
     await waitFor(() => expect(ticks(after)).toEqual([2]));
+  });
+
+  it('settles a local publish held behind a seq the feed skips, when the feed brings its event', async () => {
+    const { shared, sse, url } = await serveShared();
+    const stream = await openAfterHello(url);
+    shared.foreign(1);
+    shared.feed();
+    await waitFor(() => expect(ticks(stream)).toEqual([1]));
+    shared.skip();
+    const local = sse.broadcast('tick', { n: 3 });
+    await settle(); // the append returned: the event waits for seq 2, which the feed will skip
+    shared.feed();
+    expect(await local).toEqual({ id: `${EPOCH}-3`, delivered: 1 });
+    await waitFor(() => expect(ticks(stream)).toEqual([1, 3]));
+  });
+
+  it('on an outage of the feed, settles held publishes at once, and their events still go out in order', async () => {
+    const { shared, sse, url } = await serveShared();
+    const stream = await openAfterHello(url);
+    shared.foreign(1);
+    shared.feed();
+    shared.foreign(2);
+    const held = sse.broadcast('tick', { n: 3 });
+    await settle(); // the append returned: the event waits for seq 2
+    shared.outage();
+    expect(await held).toEqual({ id: `${EPOCH}-3`, delivered: 0 });
+    // The stream stays open; once the feed reads again, both events reach it in order.
+    expect(stream.ended).toBe(false);
+    shared.feed();
+    await waitFor(() => expect(ticks(stream)).toEqual([1, 2, 3]));
+    expect(await sse.broadcast('tick', { n: 4 })).toEqual({ id: `${EPOCH}-4`, delivered: 1 });
   });
 });
