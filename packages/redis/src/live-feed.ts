@@ -1,15 +1,17 @@
 import type { LiveFeedListener } from '@app/sse-server';
 import { RedisStoreError } from './errors';
-import type { RedisConnection } from './redis-connection';
+import { destroyQuietly, NoAnswerError, type RedisConnection, withTimeout } from './redis-connection';
 import { seqOf, toStoredEvent, xreadEntries } from './stream-entries';
 
 /** What {@link startLiveFeed} needs from the store. */
 export interface LiveFeedOptions {
-  /** The store's client; the feed reads on a duplicate of it (a blocking read holds its connection). */
-  readonly writer: RedisConnection;
+  /** A new client like the store's: the feed reads on its own (a blocking read holds its connection). */
+  duplicate(): RedisConnection;
   readonly stream: string;
   readonly listener: LiveFeedListener;
   readonly onError: (error: RedisStoreError) => void;
+  /** The store's `timeoutMs`: a blocking read unanswered this long past its own wait is a dead connection. */
+  readonly timeoutMs: number;
   /** The epoch and the newest sequence number when the feed starts: it delivers what comes after. */
   start(): Promise<{ epoch: string; seq: number }>;
   /**
@@ -38,12 +40,29 @@ const BLOCK_MS = 1000;
  */
 export function startLiveFeed(options: LiveFeedOptions): () => void {
   const { stream, listener, onError } = options;
-  const reader = options.writer.duplicate();
-  reader.on('error', (error) =>
-    onError(new RedisStoreError('store-unavailable', 'the live feed connection failed', stream, error)),
-  );
+  let reader = openReader();
   let stopped = false;
   let wake: (() => void) | undefined;
+
+  function openReader(): RedisConnection {
+    const connection = options.duplicate();
+    connection.on('error', (error) =>
+      onError(new RedisStoreError('store-unavailable', 'the live feed connection failed', stream, error)),
+    );
+    return connection;
+  }
+
+  /**
+   * The read failed: the emitter's publishes waiting for the feed learn of it. A read that got no
+   * answer at all may be stuck on a connection that died silently (no FIN nor RST reaches it after
+   * a lost NAT entry or a failover): it is replaced by a new one, which goes on from the same place.
+   */
+  function outage(error: unknown): void {
+    listener.onOutage?.();
+    if (!(error instanceof NoAnswerError)) return;
+    disconnect();
+    reader = openReader();
+  }
 
   async function pause(attempt: number): Promise<void> {
     const ms = Math.min(100 * 2 ** attempt, 2000);
@@ -62,12 +81,14 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
     let seq = 0;
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        if (!reader.isOpen) await reader.connect();
+        if (!reader.isOpen)
+          await withTimeout(reader.connect(), options.timeoutMs, 'the live feed connection');
         ({ epoch, seq } = await options.start());
         break;
       } catch (error) {
         if (stopped) return;
         onError(new RedisStoreError('store-unavailable', 'the live feed could not start', stream, error));
+        outage(error);
         await pause(attempt);
       }
     }
@@ -75,16 +96,22 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
     while (!stopped) {
       let reply: unknown;
       try {
-        reply = await reader.sendCommand([
-          'XREAD',
-          'COUNT',
-          String(BATCH),
-          'BLOCK',
-          String(BLOCK_MS),
-          'STREAMS',
-          stream,
-          `0-${seq}`,
-        ]);
+        if (!reader.isOpen)
+          await withTimeout(reader.connect(), options.timeoutMs, 'the live feed connection');
+        reply = await withTimeout(
+          reader.sendCommand([
+            'XREAD',
+            'COUNT',
+            String(BATCH),
+            'BLOCK',
+            String(BLOCK_MS),
+            'STREAMS',
+            stream,
+            `0-${seq}`,
+          ]),
+          BLOCK_MS + options.timeoutMs,
+          'the live feed',
+        );
         failures = 0;
       } catch (error) {
         if (stopped) return;
@@ -96,6 +123,7 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
             error,
           ),
         );
+        outage(error);
         await pause(failures++);
         continue;
       }
@@ -153,11 +181,7 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
   }
 
   function disconnect(): void {
-    try {
-      if (reader.isOpen) reader.destroy();
-    } catch {
-      // Already closed.
-    }
+    destroyQuietly(reader);
   }
 
   // Nothing in run() is meant to throw; if something does, it is said rather than left unhandled

@@ -32,6 +32,14 @@ function sha1(text: string): string {
 }
 
 /**
+ * A command Redis did not answer in time ({@link withTimeout}). Its connection may be dead without
+ * knowing it (a silent network cut leaves no FIN nor RST): a connection the store owns is replaced.
+ */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
+/**
  * Settles like `promise`, or rejects after `ms` when it has not settled by then. A client's own
  * `timeout` only bounds the wait before a command is sent; a Redis that stopped answering (stopped,
  * forking a large snapshot, cut off without a reset) would leave a sent command waiting forever.
@@ -44,7 +52,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number | undefined, what
   if (ms === undefined || !Number.isFinite(ms)) return promise;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new NoAnswerError(`${what}: no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
@@ -93,4 +101,18 @@ export function luaScript(script: string) {
       return send(['EVAL', script, ...tail]);
     }
   };
+}
+
+/**
+ * Closes a client at once, whatever its state (node-redis throws when asked to close a client
+ * that is not open).
+ *
+ * @param connection - the client
+ */
+export function destroyQuietly(connection: RedisConnection): void {
+  try {
+    if (connection.isOpen) connection.destroy();
+  } catch {
+    // Already closed.
+  }
 }

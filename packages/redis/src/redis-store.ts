@@ -4,7 +4,14 @@ import { createClient } from '@redis/client';
 import { RedisStoreError } from './errors';
 import { startLiveFeed } from './live-feed';
 import { type RedisStoreOptions, resolveOptions } from './options';
-import { isErrorReply, luaScript, type RedisConnection, withTimeout } from './redis-connection';
+import {
+  destroyQuietly,
+  isErrorReply,
+  luaScript,
+  NoAnswerError,
+  type RedisConnection,
+  withTimeout,
+} from './redis-connection';
 import { APPEND_SCRIPT, INIT_SCRIPT, READ_SCRIPT } from './scripts';
 import { seqOf, toStoredEvent } from './stream-entries';
 
@@ -35,10 +42,7 @@ type ReadAnswer = [newest: string, oldest: string, entries: unknown[], start: nu
 export function createRedisStore(options: RedisStoreOptions): ReplayStore {
   const { stream, maxLen, trimming, timeoutMs, onError } = resolveOptions(options);
   const owned = typeof options.redis === 'string' || options.redis instanceof URL;
-  const writer: RedisConnection = owned
-    ? (createClient({ url: String(options.redis), RESP: 2 }) as unknown as RedisConnection)
-    : (options.redis as RedisConnection);
-  if (owned) writer.on('error', (error) => onError(unavailable('the Redis connection failed', error)));
+  let writer: RedisConnection = owned ? ownClient() : (options.redis as RedisConnection);
 
   let epoch = '';
   // The newest sequence number this process saw in `epoch` (appended, read, or delivered by its
@@ -67,15 +71,39 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
     return new RedisStoreError('store-unavailable', message, stream, cause);
   }
 
+  /** A client of the store's own (`redis` given as a URL). */
+  function ownClient(): RedisConnection {
+    const client = createClient({ url: String(options.redis), RESP: 2 }) as unknown as RedisConnection;
+    client.on('error', (error) => onError(unavailable('the Redis connection failed', error)));
+    return client;
+  }
+
+  /**
+   * A command got no answer in time: its connection may have died silently (a lost NAT entry, a
+   * failover: no FIN nor RST arrives, and the client would wait for the kernel's TCP timeouts,
+   * minutes). The store's own client is replaced; the next command connects a new one. A client the
+   * application gave is left to it (see the README).
+   */
+  function replaceOwnClient(): void {
+    if (!owned || closed) return;
+    const dead = writer;
+    writer = ownClient();
+    connecting = undefined;
+    ready = undefined;
+    destroyQuietly(dead);
+  }
+
   /** Sends a script, failing with `store-unavailable` past `timeoutMs`. */
   async function run(script: typeof init, args: readonly string[], what: string): Promise<unknown> {
     if (closed) throw new RedisStoreError('store-unavailable', 'the store is closed', stream);
+    const connection = writer;
     try {
-      return await script(writer, [stream], args, timeoutMs);
+      return await script(connection, [stream], args, timeoutMs);
     } catch (error) {
       // Redis answered with an error (a key of another type, a Redis before 7.0): waiting will not help.
       if (isErrorReply(error))
         throw new RedisStoreError('store-failed', `Redis refused to ${what}`, stream, error);
+      if (error instanceof NoAnswerError && connection === writer) replaceOwnClient();
       throw unavailable(`Redis did not ${what}`, error);
     }
   }
@@ -225,7 +253,8 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
 
     subscribe(listener) {
       const stop = startLiveFeed({
-        writer,
+        duplicate: () => writer.duplicate(),
+        timeoutMs,
         stream,
         onError,
         listener,
@@ -248,7 +277,7 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
       if (closed) return;
       closed = true;
       for (const stop of stops.splice(0)) stop();
-      if (owned) writer.destroy();
+      if (owned) destroyQuietly(writer);
     },
   };
 }
