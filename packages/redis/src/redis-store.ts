@@ -88,14 +88,18 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
     if (!owned || closed) return;
     const dead = writer;
     writer = ownClient();
+    // The next command connects it. Readiness stays: the feed's starting point must not move.
     connecting = undefined;
-    ready = undefined;
     destroyQuietly(dead);
   }
 
   /** Sends a script, failing with `store-unavailable` past `timeoutMs`. */
   async function run(script: typeof init, args: readonly string[], what: string): Promise<unknown> {
-    if (closed) throw new RedisStoreError('store-unavailable', 'the store is closed', stream);
+    try {
+      await connectWriter();
+    } catch (error) {
+      throw error instanceof RedisStoreError ? error : unavailable('Redis could not be reached', error);
+    }
     const connection = writer;
     try {
       return await script(connection, [stream], args, timeoutMs);
@@ -125,16 +129,27 @@ export function createRedisStore(options: RedisStoreOptions): ReplayStore {
     return epoch;
   }
 
+  /**
+   * Connects the client if it is not (a client given unconnected, or the store's own after
+   * {@link replaceOwnClient}); closing a given client stays the application's.
+   */
+  async function connectWriter(): Promise<void> {
+    if (closed) throw new RedisStoreError('store-unavailable', 'the store is closed', stream);
+    if (!writer.isOpen && connecting === undefined) {
+      const attempt: Promise<unknown> = writer.connect().catch((error: unknown) => {
+        // A client whose reconnect strategy gave up: the next call tries again.
+        if (connecting === attempt) connecting = undefined;
+        throw error;
+      });
+      connecting = attempt;
+    }
+    if (connecting !== undefined) await withTimeout(connecting, timeoutMs, 'Redis connection');
+  }
+
   function ensureReady(): Promise<void> {
+    // Set once: where the live feed starts must stay before every append of this process.
     ready ??= (async () => {
-      // A client given unconnected is connected here too (closing it stays the application's).
-      if (!writer.isOpen) {
-        connecting ??= writer.connect().catch((error: unknown) => {
-          connecting = undefined; // a client whose reconnect strategy gave up: the next call tries again
-          throw error;
-        });
-      }
-      if (connecting !== undefined) await withTimeout(connecting, timeoutMs, 'Redis connection');
+      await connectWriter();
       await refreshEpoch();
       readyAt = { epoch, seq: seqOf((await read(0, 0))[0]) };
     })().catch((error: unknown) => {

@@ -139,7 +139,8 @@ let _headerSearchResult = 0;
 /**
  * The transport over one Node response. A class rather than an object of closures: thousands are
  * alive at once, and prototype methods cost nothing per connection. The `drain` listener is only
- * added when a write is refused, so an idle stream carries a single listener (`close`).
+ * added when a write is refused, so an idle stream carries one listener function (on `close` and
+ * on `prefinish`).
  *
  * Once the stream's first bytes went out through the response, a plain node:http response (no
  * middleware wrapping `write`, its socket serving it alone) is written through its socket
