@@ -35,7 +35,7 @@ export const USAGE = `Usage: pnpm --filter @app/bench bench [-- options]
                          fan-out connection counts (default 1000,5000,10000)
   --servers=ours-express,raw
                          fan-out servers: ours-express, ours-node, ours-fetch, ours-http2,
-                         ours-http2-stream, better-sse, raw, raw-http2
+                         ours-http2-stream, better-sse, raw, raw-express, raw-http2
                          (default: all; \`ours\` stands for the five ours-* adapters)
   --shapes=data-only,crlf
                          parser input shapes (default: all)

@@ -1,8 +1,8 @@
 /**
  * The servers under test, in report order: ours under Express 5 (the README's code), on plain
  * node:http, through the fetch adapter (Hono), on node:http2 (h2c) through the compatibility API
- * and through its `stream` event, better-sse under Express,
- * and the raw writers over HTTP/1.1 and HTTP/2.
+ * and through its `stream` event, better-sse under Express, and the raw writers: over HTTP/1.1,
+ * the same writer mounted in Express 5 (what Express itself costs a stream), and over HTTP/2.
  */
 export const SERVER_KINDS = [
   'ours-express',
@@ -12,6 +12,7 @@ export const SERVER_KINDS = [
   'ours-http2-stream',
   'better-sse',
   'raw',
+  'raw-express',
   'raw-http2',
 ] as const;
 

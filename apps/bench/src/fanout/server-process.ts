@@ -26,7 +26,9 @@ async function start(kind: ServerKind): Promise<FanoutServer> {
     case 'better-sse':
       return (await import('./servers/better-sse')).createBetterSseServer();
     case 'raw':
-      return (await import('./servers/raw')).createRawServer();
+      return (await import('./servers/raw')).createRawServer('node');
+    case 'raw-express':
+      return (await import('./servers/raw')).createRawServer('express');
     case 'raw-http2':
       return (await import('./servers/raw-http2')).createRawHttp2Server();
   }

@@ -12,6 +12,7 @@ const SERIES: Record<ServerKind, { color: string; name: string }> = {
   'ours-http2-stream': { color: '#65a30d', name: 'ours, node:http2 stream' },
   'better-sse': { color: '#d97706', name: 'better-sse' },
   raw: { color: '#4b5563', name: 'raw node:http' },
+  'raw-express': { color: '#be185d', name: 'raw, Express' },
   'raw-http2': { color: '#9ca3af', name: 'raw node:http2' },
 };
 
@@ -19,6 +20,8 @@ const WIDTH = 980;
 const HEIGHT = 440;
 const PANEL_WIDTH = 450;
 const MARGIN = { left: 72, right: 28, top: 84, bottom: 56 };
+/** Legend entries per row: five fit left of the line-style key. */
+const LEGEND_COLUMNS = 5;
 
 interface Line {
   kind: ServerKind;
@@ -127,11 +130,13 @@ export function renderFanoutChart(measurements: readonly FanoutMeasurement[]): s
       { kind, dashed: true, points: series(measurements, kind, (m) => m.latencyP50Ms) },
     ]),
   };
+  // Rows of LEGEND_COLUMNS entries, left of the line-style key.
   const legend = kinds
     .map((kind, i) => {
-      const x = MARGIN.left + i * 132;
+      const x = MARGIN.left + (i % LEGEND_COLUMNS) * 132;
+      const y = 16 + Math.floor(i / LEGEND_COLUMNS) * 20;
       const { color, name } = SERIES[kind];
-      return `<line x1="${x}" x2="${x + 26}" y1="16" y2="16" stroke="${color}" stroke-width="3"/><text x="${x + 32}" y="20">${escapeXml(name)}</text>`;
+      return `<line x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="3"/><text x="${x + 32}" y="${y + 4}">${escapeXml(name)}</text>`;
     })
     .join('\n');
   const styleKey =

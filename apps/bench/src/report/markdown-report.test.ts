@@ -55,6 +55,20 @@ function measurement(
   };
 }
 
+/** The report of a fan-out-only run of these measurements, without charts. */
+function fanoutOnlyReport(measurements: FanoutMeasurement[]): string {
+  return renderReport({
+    machine,
+    command: 'pnpm bench --only=fanout',
+    packagesFrom: 'dist',
+    parser: null,
+    fanout: { result: { measurements, loadAverages: [] }, options },
+    parserChart: null,
+    fanoutChart: null,
+    durationSeconds: 1,
+  });
+}
+
 describe('number formats', () => {
   it('formats counts, ratios, times and sizes for the tables', () => {
     expect(formatCount(123456.7)).toBe('123,457');
@@ -130,30 +144,29 @@ describe('renderReport', () => {
   });
 
   it('says so when every target is met at the largest count', () => {
-    const report = renderReport({
-      machine,
-      command: 'pnpm bench',
-      packagesFrom: 'dist',
-      parser: null,
-      fanout: {
-        result: {
-          measurements: [
-            measurement('ours-express', { deliveriesPerSecond: [400_000] }),
-            measurement('ours-fetch', { deliveriesPerSecond: [150_000] }),
-            measurement('raw'),
-          ],
-          loadAverages: [],
-        },
-        options,
-      },
-      parserChart: null,
-      fanoutChart: null,
-      durationSeconds: 1,
-    });
+    const report = fanoutOnlyReport([
+      measurement('ours-express', { deliveriesPerSecond: [400_000] }),
+      measurement('ours-fetch', { deliveriesPerSecond: [150_000] }),
+      measurement('raw'),
+    ]);
     expect(report).toContain('Every target is met.');
     // The fetch adapter has no target: its ratios are reported beside them.
     expect(report).toContain('| deliveries/s, ours-fetch / raw | no target | 0.50x |');
     expect(report).not.toContain('![');
+  });
+
+  it("separates Express's own memory per stream from what ours adds under Express", () => {
+    const report = fanoutOnlyReport([
+      measurement('ours-express', { rssPerConnectionBytes: 15_000, heapPerConnectionBytes: 9_000 }),
+      measurement('raw', { rssPerConnectionBytes: 10_000, heapPerConnectionBytes: 6_000 }),
+      measurement('raw-express', { rssPerConnectionBytes: 16_000, heapPerConnectionBytes: 10_000 }),
+    ]);
+    expect(report).toContain('| RSS per idle connection, ours-express / raw | <= 1.05 | **1.50x missed** |');
+    expect(report).toContain('| RSS per idle connection, raw-express / raw | no target | 1.60x |');
+    expect(report).toContain('| heap per idle connection, raw-express / raw | no target | 1.67x |');
+    expect(report).toContain('| RSS per idle connection, ours-express / raw-express | no target | 0.94x |');
+    expect(report).toContain('| heap per idle connection, ours-express / raw-express | no target | 0.90x |');
+    expect(report).toContain('raw-express is the same handler mounted in Express 5');
   });
 
   it('lists the parser shapes with the ratio and says where ours is slower', () => {

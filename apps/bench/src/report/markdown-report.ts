@@ -125,15 +125,20 @@ function informationalRows(result: FanoutBenchResult, counts: readonly number[])
     kind: FanoutMeasurement['kind'],
     name: string,
     value: (ours: FanoutMeasurement, raw: FanoutMeasurement) => number,
+    baseline: FanoutMeasurement['kind'] = rawBaselineOf(kind),
   ) => [
-    `${name}, ${kind} / ${rawBaselineOf(kind)}`,
+    `${name}, ${kind} / ${baseline}`,
     'no target',
     ...counts.map((n) => {
       const ours = at(kind, n);
-      const raw = at(rawBaselineOf(kind), n);
+      const raw = at(baseline, n);
       return ours === undefined || raw === undefined ? '' : formatRatio(value(ours, raw));
     }),
   ];
+  const rss = (o: FanoutMeasurement, r: FanoutMeasurement) =>
+    memoryRatio(o.rssPerConnectionBytes, r.rssPerConnectionBytes);
+  const heap = (o: FanoutMeasurement, r: FanoutMeasurement) =>
+    memoryRatio(o.heapPerConnectionBytes, r.heapPerConnectionBytes);
   const kinds = OURS_KINDS.filter((kind) => result.measurements.some((m) => m.kind === kind));
   const rows: string[][] = [];
   for (const kind of kinds) {
@@ -141,9 +146,7 @@ function informationalRows(result: FanoutBenchResult, counts: readonly number[])
       rows.push(
         row(kind, 'deliveries/s', (o, r) => pairedRatio(o.deliveriesPerSecond, r.deliveriesPerSecond)),
         row(kind, 'single fan-out p99', (o, r) => o.latencyP99Ms / r.latencyP99Ms),
-        row(kind, 'RSS per idle connection', (o, r) =>
-          memoryRatio(o.rssPerConnectionBytes, r.rssPerConnectionBytes),
-        ),
+        row(kind, 'RSS per idle connection', rss),
       );
     }
     rows.push(
@@ -151,10 +154,21 @@ function informationalRows(result: FanoutBenchResult, counts: readonly number[])
       row(kind, 'server CPU per delivery', (o, r) =>
         pairedRatio(o.serverCpuMicrosPerDelivery, r.serverCpuMicrosPerDelivery),
       ),
-      row(kind, 'heap per idle connection', (o, r) =>
-        memoryRatio(o.heapPerConnectionBytes, r.heapPerConnectionBytes),
-      ),
+      row(kind, 'heap per idle connection', heap),
     );
+  }
+  // The same raw writer under Express: what Express costs a stream, and what ours adds on top of it.
+  if (result.measurements.some((m) => m.kind === 'raw-express')) {
+    rows.push(
+      row('raw-express', 'RSS per idle connection', rss),
+      row('raw-express', 'heap per idle connection', heap),
+    );
+    if (kinds.includes('ours-express')) {
+      rows.push(
+        row('ours-express', 'RSS per idle connection', rss, 'raw-express'),
+        row('ours-express', 'heap per idle connection', heap, 'raw-express'),
+      );
+    }
   }
   return rows;
 }
@@ -267,7 +281,7 @@ function methodSection(input: ReportInput): string {
       '',
       "- `@app/sse-server`: `createEmitter({ events, replay: { maxEvents: 1000 }, heartbeatMs: 15000 })`, each tick sent with `await sse.broadcast(name, data)` (validated against the zod catalog, stored with an id, serialised once, written to every stream), served four ways: under Express 5 as the README shows it (`app.get('/events', sse.handler())`), as a plain `http.createServer` listener, through `sse.fetchHandler(c.req.raw)` in a Hono route on `@hono/node-server`, and as `http2.createServer(sse.handler())` (the compatibility API);",
       '- `better-sse` under Express 5: `createSession(req, res)` per request, all registered on one `createChannel()`, `channel.broadcast(data, name)` per tick, default options;',
-      '- raw: a `node:http` handler that keeps every response in a `Set` and writes one pre-encoded `Buffer` (`id`, `event`, `data` lines) to each: the practical limit, with no store, validation, backpressure handling or heartbeats; raw-http2 does the same with the `stream` events of a `node:http2` server (each adapter is compared with the raw writer of its HTTP version).',
+      '- raw: a `node:http` handler that keeps every response in a `Set` and writes one pre-encoded `Buffer` (`id`, `event`, `data` lines) to each: the practical limit, with no store, validation, backpressure handling or heartbeats; raw-express is the same handler mounted in Express 5 (`app.get("/events", handler)`), to show what Express itself costs a stream; raw-http2 does the same with the `stream` events of a `node:http2` server (each adapter is compared with the raw writer of its HTTP version, plain `node:http` for HTTP/1.1).',
       '',
       `Every event's data is a 1 KB JSON object carrying its publish time, read from the machine's monotonic clock (\`process.hrtime\`, the same clock in every process), so the load process computes publish-to-received latency without clock skew. For each connection count, every server first gets a warm-up (${o.warmupConnections} connections, fan-outs, a burst, disconnect); then its RSS is read after two full GCs with no connection and again with all connections idle, and the difference divided by the count gives RSS per idle connection. Then, interleaved across servers round by round with the order rotated every round: ${o.warmupFanouts} untimed and ${o.fanouts} timed single fan-outs (one event to every connection; latency of each connection recorded), and ${o.bursts} bursts (events published back to back; deliveries/s = connections x events / time from the first publish until the last connection had the last event). The load process records the time once per socket read, so its own work is inside every latency, equally for all servers. Ratios for deliveries/s are medians of per-round ratios.`,
       '',
