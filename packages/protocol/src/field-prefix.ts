@@ -53,12 +53,12 @@ export function isIdField(s: string, pos: number, first: number): boolean {
 
 /**
  * Where a field's value starts, given the position right after its colon. Spec: "If value starts
- * with a U+0020 SPACE character, remove it from value" (one space only).
+ * with a U+0020 SPACE character, remove it from value" (one space only). No bound check: at the
+ * line's end stands its CR or LF, or the end of the string (NaN), never a space.
  *
  * @param s - the text holding the line
  * @param afterColon - the position right after the colon
- * @param end - where the line ends
  */
-export function valueStart(s: string, afterColon: number, end: number): number {
-  return s.charCodeAt(afterColon) === SPACE && afterColon < end ? afterColon + 1 : afterColon;
+export function valueStart(s: string, afterColon: number): number {
+  return s.charCodeAt(afterColon) === SPACE ? afterColon + 1 : afterColon;
 }

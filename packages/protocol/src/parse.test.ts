@@ -48,6 +48,25 @@ describe('createParser: chunk borders', () => {
   });
 });
 
+describe('createParser: multi-line data (its lines are kept, then joined at dispatch)', () => {
+  it("joins an event of fewer lines after a longer one without the longer one's leftover lines", () => {
+    const input = 'data: a\ndata: b\ndata: c\n\ndata: d\ndata:\n\ndata: e\nid: 1\n\ndata: f\n\n';
+    const expected = [ev('a\nb\nc'), ev('d\n'), ev('e', 'message', '1'), ev('f', 'message', '1')];
+    expect(parseLog([input])).toEqual(expected);
+    expect(parseLog([...input])).toEqual(expected);
+  });
+
+  it('drops an event whose joined lines pass maxBufferSize, counting the LFs between them', () => {
+    // 'ab\ncd\nef\ngh' is 11 characters: within a bound of 11; one more (empty) line passes it.
+    const lines = 'data: ab\ndata: cd\ndata: ef\ndata: gh\n';
+    expect(parseLog([`${lines}\n`], { maxBufferSize: 11 })).toEqual([ev('ab\ncd\nef\ngh')]);
+    expect(parseLog([`${lines}data:\n\ndata: x\n\n`], { maxBufferSize: 11 })).toEqual([
+      { kind: 'error', code: 'buffer-overflow' },
+      ev('x'),
+    ]);
+  });
+});
+
 describe('createParser: lastEventId', () => {
   it('starts from the lastEventId option and reports it on events', () => {
     expect(parseLog(['data: a\n\n'], { lastEventId: 'resume-7' })).toEqual([ev('a', 'message', 'resume-7')]);
