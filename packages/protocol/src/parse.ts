@@ -43,8 +43,9 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
 
   // The data buffer, as its lines, joined with LF once at dispatch: one flat copy, where building
   // `${data}\n${value}` line by line made two rope nodes per line for the consumer's first read to
-  // flatten (multi-line events ran at 0.9x of eventsource-parser that way). The array is reused,
-  // so it grows once, not per event (its slots keep the last event's lines until overwritten).
+  // flatten (multi-line events ran at 0.9x of eventsource-parser that way). The array is emptied
+  // after a multi-line event (clearData), so it never holds a past event's lines, or the reads
+  // they were sliced from, once that event is dispatched or dropped.
   const dataLines: string[] = [];
   let dataCount = 0; // lines in the buffer; 0: "data buffer is empty"
   let dataLength = -1; // length of the buffer joined, -1 when empty
@@ -70,11 +71,8 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
       return;
     }
     parser.lastEventId = idBuffer;
-    let data = dataLines[0] as string;
-    if (dataCount > 1) {
-      dataLines.length = dataCount; // drops lines left from a longer event
-      data = dataLines.join('\n');
-    }
+    // The array holds exactly this event's lines: clearData empties it after a multi-line one.
+    const data = dataCount === 1 ? (dataLines[0] as string) : dataLines.join('\n');
     const event: ParsedEvent = { id: idBuffer, event: eventType === '' ? 'message' : eventType, data };
     clearData();
     eventType = '';
@@ -113,6 +111,7 @@ export function createParser(options: ParserOptions = {}): EventStreamParser {
   }
 
   function clearData(): void {
+    if (dataCount > 1) dataLines.length = 0;
     dataCount = 0;
     dataLength = -1;
   }
