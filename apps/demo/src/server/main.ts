@@ -4,9 +4,11 @@ import { type DemoCommandLine, readCommandLine } from './cli-options';
 import { PUBLIC_DIR } from './demo-app';
 import { createDemoCluster } from './demo-cluster';
 import { createDemoServer } from './demo-server';
+import { onShutdownSignal } from './shutdown-signals';
 
 // The demo's command line:
-// `pnpm --filter @app/demo start [--port 3000] [--host 127.0.0.1] [--instances 2] [--redis URL]`.
+// `npm run demo -- [--port 3000] [--host 127.0.0.1] [--instances 2] [--redis URL]` at the repository's
+// root, or `pnpm --filter @app/demo start [...]` once built.
 
 if (!existsSync(join(PUBLIC_DIR, 'app.js'))) {
   console.error('@app/demo: public/app.js is missing. Build the page first: pnpm --filter @app/demo build');
@@ -51,21 +53,10 @@ console.log(`  Open it in two windows as two users, e.g. ${shown}/?user=grace`);
 console.log(`  Native EventSource instead of fetch: ${shown}/?transport=eventsource`);
 console.log('  Press Ctrl+C to stop; open pages reconnect by themselves when you start it again.\n');
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) {
-      console.log('@app/demo: forced exit');
-      process.exit(1);
-    }
-    stopping = true;
-    console.log(`\n@app/demo: ${signal} received, draining streams over 2 s (press Ctrl+C again to force)`);
-    demo.close({ drainMs: 2000 }).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('@app/demo: shutdown failed:', error);
-        process.exit(1);
-      },
-    );
-  });
-}
+const onSignal = onShutdownSignal({
+  close: () => demo.close({ drainMs: 2000 }),
+  exit: (code) => process.exit(code),
+  log: (line) => console.log(line),
+  now: () => performance.now(),
+});
+process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
