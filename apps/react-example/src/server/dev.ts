@@ -17,8 +17,16 @@ const vite = await createServer({
 await vite.listen();
 vite.printUrls();
 console.log(`  Backend (API and /events): ${process.env.BACKEND_URL}\n`);
+// One Ctrl-C can arrive twice at once (from the terminal, and passed on by `npm run example`): the
+// servers are closed once, and the process ends when they are. Another press, later, forces it.
+let closingSince: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
+  process.on(signal, async () => {
+    if (closingSince !== undefined) {
+      if (performance.now() - closingSince >= 500) process.exit(1);
+      return;
+    }
+    closingSince = performance.now();
     await notes.close();
     backend.server.close();
     await vite.close();
