@@ -12,20 +12,21 @@ const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), '
 const wanted = packageManager.split('@')[1];
 const windows = process.platform === 'win32';
 
-/**
- * Runs a command in the repository's root with the terminal's stdio, and waits for it.
- *
- * @returns its exit status (1 when a signal ended it)
- */
-export function run(command, args) {
+// Runs a command in the repository's root with the terminal's stdio, waits, and returns its exit
+// status (1 when a signal ended it).
+function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: windows });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
 
+let onPath; // whether the pinned pnpm is on PATH, probed once
 function pnpmOnPath() {
-  const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8', shell: windows });
-  return probe.status === 0 && probe.stdout.trim() === wanted;
+  if (onPath === undefined) {
+    const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8', shell: windows });
+    onPath = probe.status === 0 && probe.stdout.trim() === wanted;
+  }
+  return onPath;
 }
 
 /**
