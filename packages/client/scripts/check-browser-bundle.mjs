@@ -24,9 +24,10 @@ import { build } from 'esbuild';
  * event IDs that cannot be sent back ignored, an oversized line dropping its event, `close()`
  * stopping the event's other handlers and O(1) listener removal (11,553 bytes); 11,625 with
  * `pauseWhenHidden` for share groups and a share group's new leader resuming the group's retry
- * schedule (11,605 bytes).
+ * schedule (11,605 bytes); 11,650 with the server's `retry:` waited whole before the backoff
+ * (11,626 bytes).
  */
-const CLIENT_BUDGET_GZIP_BYTES = 11_625;
+const CLIENT_BUDGET_GZIP_BYTES = 11_650;
 /**
  * Budget for an application's `createClient` + `defineEvents`, from the published builds: 12,451
  * bytes when the catalog's fingerprint, JSON Schema, AsyncAPI and contract code moved to the

@@ -27,12 +27,14 @@ export type BackoffJitter = 'full' | 'equal' | 'none';
  */
 export interface BackoffConfig {
   /**
-   * The first step's ceiling, until the server's `retry:` field replaces it.
+   * The first step's ceiling, until the server's `retry:` field replaces it (the client then waits
+   * that `retry:` value first, and the backoff on top).
    * @defaultValue `1000`
    */
   initialMs: number;
   /**
-   * The largest ceiling.
+   * The largest ceiling. It caps the backoff only: a server's longer `retry:` is still waited
+   * whole before it (the spec's reconnection time is a least wait).
    * @defaultValue `30000`
    */
   maxMs: number;

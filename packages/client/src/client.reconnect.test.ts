@@ -72,27 +72,26 @@ describe('reconnection schedule', () => {
     expect(delays).toEqual([750, 1500, 3000, 6000, 12_000]);
   });
 
-  it("takes the server's retry: field as the base of the backoff", async () => {
+  // The server's retry: is waited whole, then the jittered backoff on top, based on it. Nothing was
+  // delivered, so each connection was not healthy: attempt 0, whose ceiling is the base itself.
+  it.each([
+    { retry: 6000, random: 0.5, maxMs: 30_000, wait: 6000 + 3000, case: 'retry:, then half the backoff' },
+    { retry: 2500, random: 0, maxMs: 30_000, wait: 2500, case: 'never sooner than retry:' },
+    { retry: 120_000, random: 0.5, maxMs: 30_000, wait: 120_000 + 15_000, case: 'retry: above maxMs' },
+    { retry: 0, random: 0.5, maxMs: 30_000, wait: 50, case: 'retry: 0, backoff base 100 ms' },
+  ])('reconnects after $wait ms: $case ($retry, random $random)', async ({ retry, random, maxMs, wait }) => {
     vi.useFakeTimers(FAKE_TIMERS);
     const endpoint = mockEndpoint(server, STREAM_URL);
-    const { client } = connect({ random: () => 0.5 });
+    const { client } = connect({ random: () => random, backoff: { maxMs } });
     await settleUntil(() => expect(endpoint.received).toHaveLength(1));
-    endpoint.latest.send('retry: 6000\n');
+    endpoint.latest.send(`retry: ${retry}\n`);
     endpoint.latest.end();
     await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
-    // Nothing was delivered, so the connection was not healthy: attempt 0 with base 6000.
-    expect(client.getSnapshot().retryAt! - Date.now()).toBe(3000);
-  });
-
-  it('raises a server retry: below 100 ms to 100 ms so that failures still back off', async () => {
-    vi.useFakeTimers(FAKE_TIMERS);
-    const endpoint = mockEndpoint(server, STREAM_URL);
-    const { client } = connect({ random: () => 0.5 });
-    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
-    endpoint.latest.send('retry: 0\n');
-    endpoint.latest.end();
-    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
-    expect(client.getSnapshot().retryAt! - Date.now()).toBe(50);
+    expect(client.getSnapshot().retryAt! - Date.now()).toBe(wait);
+    await vi.advanceTimersByTimeAsync(wait - 1);
+    expect(endpoint.received).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
   });
 
   it(`starts the backoff again after a healthy connection (open ${HEALTHY_AFTER_MS} ms), not on its first event`, async () => {
@@ -212,6 +211,22 @@ describe('Retry-After', () => {
     const { client } = connect({ random: () => 0 });
     await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
     expect(client.getSnapshot().retryAt).toBe(Date.parse('2030-01-01T00:01:00Z'));
+  });
+
+  it("waits the larger of Retry-After and the server's retry:, then the backoff on top", async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    const endpoint = mockEndpoint(server, STREAM_URL);
+    const { client } = connect({ random: () => 0.5 });
+    await settleUntil(() => expect(endpoint.received).toHaveLength(1));
+    endpoint.next(() => new HttpResponse(null, { status: 503, headers: { 'retry-after': '2' } }));
+    endpoint.latest.send('retry: 9000\n');
+    endpoint.latest.end();
+    await settleUntil(() => expect(client.getSnapshot().retryAt).not.toBeNull());
+    await vi.advanceTimersByTimeAsync(client.getSnapshot().retryAt! - Date.now());
+    await settleUntil(() => expect(endpoint.received).toHaveLength(2));
+    await settleUntil(() => expect(client.getSnapshot().attempt).toBe(2));
+    // Attempt 1: the floor is retry: 9000 (above Retry-After's 2 s), plus half the ceiling 18000.
+    expect(client.getSnapshot().retryAt! - Date.now()).toBe(9000 + 9000);
   });
 
   it('ignores an unreadable Retry-After', async () => {

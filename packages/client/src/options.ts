@@ -105,9 +105,10 @@ export interface ClientOptions<C extends EventCatalog> {
    */
   EventSource?: EventSourceConstructor;
   /**
-   * Reconnection backoff: the delay before attempt `n` (0-based) is random in
-   * `[0, min(maxMs, base * factor ^ n))` with full jitter, where `base` is the server's `retry:`
-   * value once received (at least 100 ms), else `initialMs`. `n` counts the attempts since the
+   * Reconnection backoff: the delay before attempt `n` (0-based) is the server's `retry:` value
+   * once received (a least wait, which `maxMs` never cuts), plus a random backoff in
+   * `[0, min(maxMs, base * factor ^ n))` with full jitter, where `base` is that `retry:` value (at
+   * least 100 ms), else `initialMs`. `n` counts the attempts since the
    * last connection that stayed open `HEALTHY_AFTER_MS` (5 s): events alone do not reset it, so a
    * server that delivers an event and drops is still backed off from.
    * @defaultValue `{ initialMs: 1000, maxMs: 30000, factor: 2, jitter: 'full' }`

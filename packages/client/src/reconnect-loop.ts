@@ -289,11 +289,15 @@ export function createReconnectLoop<C extends EventCatalog>(
     }
     const base =
       serverRetryMs === undefined ? options.backoff.initialMs : Math.max(serverRetryMs, MIN_SERVER_RETRY_MS);
-    // Retry-After is a floor; the jittered backoff on top keeps clients told the same
-    // Retry-After from all coming back in the same instant. Clamped here too (not only by the
-    // timer) so that `retryAt` tells the time the attempt really starts.
+    // The server's `retry:` and Retry-After are floors. WHATWG HTML, "Server-sent events",
+    // reestablishing the connection: "Wait a delay equal to the reconnection time of the event
+    // source", then "Optionally, wait some more". So the jittered backoff goes on top of the
+    // floor, never under it (and `maxMs` caps the backoff, not what the server asked for): clients
+    // told the same time do not all come back in the same instant. Clamped here too (not only by
+    // the timer) so that `retryAt` tells the time the attempt really starts.
     const delay = clampDelay(
-      (retryAfterMs ?? 0) + backoffDelay(attempt, base, options.backoff, options.random),
+      Math.max(serverRetryMs ?? 0, retryAfterMs ?? 0) +
+        backoffDelay(attempt, base, options.backoff, options.random),
     );
     attempt++;
     hooks.retrying(delay);

@@ -152,13 +152,14 @@ describe('interop with a raw node:http server', { timeout: 15_000 }, () => {
     // The body really arrived in pieces of 1 to 3 bytes (most of them; a busy machine may merge a few).
     expect(chunkSizes.filter((size) => size <= 3).length).toBeGreaterThan(chunkSizes.length / 2);
     expect(chunkSizes.length).toBeGreaterThan(300);
-    // The server's retry: 400 is the backoff base (random 0.99 of 400 ms, not of the 1000 ms
-    // default); each stream ends well before HEALTHY_AFTER_MS, so the second wait is one step up.
+    // The server's retry: 400 is the least wait, and the base of the backoff on top of it (random
+    // 0.99 of 400 ms, not of the 1000 ms default); each stream ends well before HEALTHY_AFTER_MS,
+    // so the second backoff is one step up.
     expect(delays).toHaveLength(2);
     const [first, second] = delays as [number, number];
-    expect(first).toBeGreaterThan(300);
-    expect(first).toBeLessThanOrEqual(396);
-    expect(second).toBeGreaterThan(700);
-    expect(second).toBeLessThanOrEqual(792);
+    expect(first).toBeGreaterThan(700);
+    expect(first).toBeLessThanOrEqual(400 + 396);
+    expect(second).toBeGreaterThan(1100);
+    expect(second).toBeLessThanOrEqual(400 + 792);
   });
 });

@@ -163,6 +163,20 @@ describe('stream headers', () => {
     expect(closing).toContain('connection: close');
   });
 
+  it('serves a request line that claims HTTP/2.0 on an HTTP/1 connection as HTTP/1.x, not HTTP/2', async () => {
+    const { emitter, url } = await start();
+    const hello = (answer: string) => answer.includes('event: sse:hello');
+    // Node's HTTP/1 parser takes the version, and answers it as it does HTTP/1.0: the stream
+    // keeps the HTTP/1.x headers (X-Accel-Buffering for nginx) and runs until the connection ends.
+    const answer = await rawExchange(url, 'GET /events HTTP/2.0\r\nHost: x\r\n\r\n', hello);
+    const lines = headerLines(answer);
+    expect(lines[0]).toBe('http/1.1 200 ok');
+    expect(lines).toContain('x-accel-buffering: no');
+    expect(lines).not.toContain('connection: keep-alive');
+    expect(answer).toContain('\r\n\r\n: ok\nretry: 3000\n\n');
+    expect(emitter.metrics().opened).toEqual({ node: 1, http2: 0, fetch: 0 });
+  });
+
   it('answers HEAD with the stream headers and no body, holding no connection', async () => {
     const { emitter, url } = await start();
     const answer = await rawExchange(url, 'HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n', (received) =>

@@ -114,8 +114,15 @@ interface WritableResponse {
 /** A request's socket, as far as a response queued behind another one needs it. */
 interface ConnectionSocket {
   once(event: 'close', listener: () => void): unknown;
-  removeListener(event: 'close', listener: () => void): unknown;
 }
+
+/**
+ * The transports of responses queued behind another on their connection (HTTP/1.1 pipelining),
+ * by connection: one `close` listener per connection serves them all, however many a client
+ * pipelines (a listener each would pass the socket's listener limit, and Node would print a
+ * "possible memory leak" warning for any client that sends eleven requests in one write).
+ */
+const queuedOn = new WeakMap<ConnectionSocket, Set<NodeTransport>>();
 
 /** `ServerResponse.prototype.write`: a response whose `write` is another was wrapped by middleware. */
 const NODE_WRITE = ServerResponse.prototype.write;
@@ -190,9 +197,19 @@ class NodeTransport implements StreamTransport {
    * @param connection - the request's socket
    */
   followConnection(connection: ConnectionSocket): void {
-    const onClose = (): void => this.onClose();
-    connection.once('close', onClose);
-    this.res.on('close', () => connection.removeListener('close', onClose));
+    let queued = queuedOn.get(connection);
+    if (queued === undefined) {
+      const transports = new Set<NodeTransport>();
+      queuedOn.set(connection, transports);
+      connection.once('close', () => {
+        queuedOn.delete(connection);
+        for (const transport of transports) transport.onClose();
+      });
+      queued = transports;
+    }
+    const transports = queued;
+    transports.add(this);
+    this.res.on('close', () => transports.delete(this));
   }
 
   get aborted(): boolean {
@@ -318,8 +335,10 @@ const CONNECTION_CLOSE = /(?:^|\W)close(?:$|\W)/i;
  * `Connection: keep-alive` on HTTP/1.1 only (HTTP/1.0 has no chunked encoding, its stream ends with
  * the connection), and not when the client asked to close.
  */
-function framingOf(req: NodeRequest): StreamFraming {
-  if (req.httpVersionMajor === 2) return 'http2';
+function framingOf(req: NodeRequest, http2: boolean): StreamFraming {
+  if (http2) return 'http2';
+  // Node's HTTP/1 parser also reads a request line that says `HTTP/2.0`: Node answers it as it
+  // does HTTP/1.0 (not chunked, not kept alive), and so does the stream.
   if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return 'close';
   const connection = req.headers.connection;
   return connection === undefined || !CONNECTION_CLOSE.test(String(connection)) ? 'keep-alive' : 'close';
@@ -345,10 +364,9 @@ export function createNodeHandler<Req extends NodeRequest>(
     // which with no heartbeat and no publish is never. Discard the body, so a client that leaves is
     // seen leaving whatever its request carried. (A no-op when middleware already read it.)
     req.resume();
-    const transport = new NodeTransport(
-      res as unknown as WritableResponse,
-      req.httpVersionMajor === 2 ? 'http2' : 'node',
-    );
+    // HTTP/2 by its response, not only by the version its request claims (see framingOf).
+    const http2 = req.httpVersionMajor === 2 && !(res instanceof ServerResponse);
+    const transport = new NodeTransport(res as unknown as WritableResponse, http2 ? 'http2' : 'node');
     // A node:http response starts with `socket: null` while another response holds its connection.
     const connection = (req as { socket?: ConnectionSocket | null }).socket;
     if ((res as unknown as WritableResponse).socket === null && connection != null) {
@@ -356,7 +374,7 @@ export function createNodeHandler<Req extends NodeRequest>(
     }
     const request = {
       lastEventId: lastEventIdFrom(req.headers[LAST_EVENT_ID_HEADER], req.url),
-      framing: framingOf(req),
+      framing: framingOf(req, http2),
       // Always set on a server's request; a hand-made one without it is read as GET.
       method: req.method ?? 'GET',
     };
