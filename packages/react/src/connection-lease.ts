@@ -86,6 +86,8 @@ export function createConnectionLease<C extends EventCatalog>(
         clearTimeout(count.idleTimer);
         count.idleTimer = undefined;
       }
+      // The count leaves 0: the grace period is that of the managing sets that hold it from now.
+      if (count.holders === 1) count.closeAfterMs = null;
       if (manage) {
         count.managed += 1;
         count.closeAfterMs = Math.max(count.closeAfterMs ?? 0, idleCloseMs);

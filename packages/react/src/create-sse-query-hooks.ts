@@ -1,8 +1,9 @@
 import type { EventMeta } from '@app/sse-client';
 import type { EventCatalog, EventData, EventName } from '@app/sse-protocol';
 import { type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useInsertionEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { SseHooks } from './create-sse-hooks';
+import { useRenderedFor } from './rendered-for';
 
 /**
  * Options of {@link SseQueryHooks.useSseQueryUpdate} and {@link SseQueryHooks.useSseInvalidate}.
@@ -106,17 +107,18 @@ export function createSseQueryHooks<C extends EventCatalog>(hooks: SseHooks<C>):
       options: SseQueryUpdateOptions = {},
     ): void {
       const queryClient = useQueryClient(options.queryClient);
-      const latest = useRef(update);
-      useInsertionEffect(() => {
-        latest.current = update;
-      });
       // Keyed by the hash of the key, as TanStack Query does: a new array literal each render is
       // the same query.
       const hash = JSON.stringify(queryKey);
+      // An updater rendered for another event or query is never called with this one's events.
+      const rendered = useRenderedFor(`${name}\u0000${hash}`, update);
       useEffect(() => {
         const key = JSON.parse(hash) as QueryKey;
+        const renderedKey = `${name}\u0000${hash}`;
         return client.on(name, (data, meta) => {
-          queryClient.setQueryData<T>(key, (previous) => latest.current(previous, data, meta));
+          const { key: current, value } = rendered.current;
+          if (current === renderedKey)
+            queryClient.setQueryData<T>(key, (previous) => value(previous, data, meta));
         });
       }, [client, queryClient, name, hash]);
       useResetInvalidation(queryClient, queryKey, options.invalidateOnReset !== false);

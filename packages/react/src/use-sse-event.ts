@@ -1,7 +1,8 @@
 import type { EventHandler } from '@app/sse-client';
 import type { EventCatalog, EventName } from '@app/sse-protocol';
-import { useEffect, useInsertionEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { type HooksContext, readContext, useLease } from './hooks-context';
+import { useRenderedFor } from './rendered-for';
 
 /**
  * The `useSseEvent` hook of one client; see {@link SseHooks.useSseEvent}.
@@ -26,14 +27,17 @@ export type UseSseEvent<C extends EventCatalog> = <N extends EventName<C>>(
 export function makeUseSseEvent<C extends EventCatalog>(context: HooksContext<C>): UseSseEvent<C> {
   return function useSseEvent<N extends EventName<C>>(name: N, handler: EventHandler<C, N>): void {
     const { client, lease } = readContext(context);
-    const latest = useRef(handler);
-    // Updated before any effect or event of the committed render runs (an insertion effect runs
-    // first and never on the server), so the handler sees the latest props and state while the
-    // client registration below stays the same across renders.
-    useInsertionEffect(() => {
-      latest.current = handler;
-    });
-    useEffect(() => client.on(name, (data, meta) => latest.current(data, meta)), [client, name]);
+    // The handler of the latest render, while the client registration stays the same across
+    // renders; a registration for a previous name never calls a handler rendered for another.
+    const latest = useRenderedFor<string, EventHandler<C, N>>(name, handler);
+    useEffect(
+      () =>
+        client.on(name, (data, meta) => {
+          const { key, value } = latest.current;
+          if (key === name) value(data, meta);
+        }),
+      [client, name],
+    );
     useLease(lease);
   };
 }

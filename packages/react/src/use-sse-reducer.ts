@@ -1,7 +1,8 @@
 import type { ClientEvent, ResetInfo } from '@app/sse-client';
 import type { EventCatalog, EventName } from '@app/sse-protocol';
-import { useEffect, useInsertionEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { type HooksContext, readContext, useLease } from './hooks-context';
+import { useRenderedFor } from './rendered-for';
 
 /**
  * One event as a reducer of `useSseReducer` receives it: `{ type, data, id }`, narrowed to the
@@ -131,23 +132,20 @@ export function makeUseSseReducer<C extends EventCatalog>(context: HooksContext<
       refetching: false,
       error: null,
     }));
-    const latest = useRef({ reducer, init, refetch: options.refetch });
-    useInsertionEffect(() => {
-      latest.current = { reducer, init, refetch: options.refetch };
-    });
-    const refetching = useRef<Refetching<SseReducerEvent<C, N>>>({ generation: 0, queue: null });
-    const stoppedAt = useRef<StoppedAt | null>(null);
     // A new array literal on every render must not re-register the handlers: key on the names.
     const key = names.join('\u0000');
+    const rendered = useRenderedFor(key, { reducer, init, refetch: options.refetch });
+    const refetching = useRef<Refetching<SseReducerEvent<C, N>>>({ generation: 0, queue: null });
+    const stoppedAt = useRef<StoppedAt | null>(null);
 
     useEffect(() => {
       const wanted = (key === '' ? [] : key.split('\u0000')) as N[];
       const pending = refetching.current;
       const fold = (state: S, events: readonly SseReducerEvent<C, N>[]) =>
-        events.reduce((next, event) => latest.current.reducer(next, event), state);
+        events.reduce((next, event) => rendered.current.value.reducer(next, event), state);
 
       const reset = (info: ResetInfo): void => {
-        const { refetch, init: fresh } = latest.current;
+        const { refetch, init: fresh } = rendered.current.value;
         pending.generation += 1;
         if (refetch === undefined) {
           pending.queue = null;
@@ -168,18 +166,25 @@ export function makeUseSseReducer<C extends EventCatalog>(context: HooksContext<
           .then(() => refetch(info))
           .then(
             (state) => settle(state, null),
-            (error: unknown) => settle(initial(latest.current.init), error ?? new Error('refetch failed')),
+            (error: unknown) =>
+              settle(initial(rendered.current.value.init), error ?? new Error('refetch failed')),
           );
       };
 
       const offs = wanted.map((name) =>
         client.on(name, (data, meta) => {
+          // Names changed and this registration is not yet replaced: the reducer rendered now is
+          // for the new names, and this event is not one of them.
+          if (rendered.current.key !== key) return;
           const event = { type: name, data, id: meta.id } as SseReducerEvent<C, N>;
           if (pending.queue !== null) pending.queue.push(event);
           // The updater runs with the state React holds then, so events arriving before a render
           // are all folded, in order.
           else
-            setFolded((previous) => ({ ...previous, state: latest.current.reducer(previous.state, event) }));
+            setFolded((previous) => ({
+              ...previous,
+              state: rendered.current.value.reducer(previous.state, event),
+            }));
         }),
       );
       const offReset = client.onReset(reset);
