@@ -79,11 +79,15 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
   async function run(): Promise<void> {
     let epoch = '';
     let seq = 0;
+    // An entry another program added after the store's own (an ID with a time part): read, so the
+    // next read starts after it, and none of ours can follow it (Redis refuses lower IDs).
+    let past: string | undefined;
     for (let attempt = 0; !stopped; attempt++) {
       try {
         if (!reader.isOpen)
           await withTimeout(reader.connect(), options.timeoutMs, 'the live feed connection');
         ({ epoch, seq } = await options.start());
+        past = undefined;
         break;
       } catch (error) {
         if (stopped) return;
@@ -107,7 +111,7 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
             String(BLOCK_MS),
             'STREAMS',
             stream,
-            `0-${seq}`,
+            past ?? `0-${seq}`,
           ]),
           BLOCK_MS + options.timeoutMs,
           'the live feed',
@@ -134,6 +138,7 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
           const current = await options.currentEpoch();
           if (current.epoch !== epoch) {
             ({ epoch, seq } = current);
+            past = undefined;
             listener.onReset();
           }
         } catch {
@@ -154,17 +159,21 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
         }
         if (current !== undefined && current.epoch !== epoch) {
           ({ epoch, seq } = current);
+          past = undefined;
           listener.onReset();
           break;
         }
         if (stored === undefined || current !== undefined) {
           // Not ours (another program writes to the key, or an epoch no append of ours can have
           // written after this one began): skipped, and said, never fanned out.
-          seq = seqOf((entry as unknown[])[0]);
+          const entryId = String((entry as unknown[])[0]);
+          const skipped = seqOf(entryId);
+          if (Number.isNaN(skipped)) past = entryId;
+          else seq = skipped;
           onError(
             new RedisStoreError(
               'store-failed',
-              `skipped an entry this store did not write (0-${seq})`,
+              `skipped an entry this store did not write (${entryId})`,
               stream,
             ),
           );

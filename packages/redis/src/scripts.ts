@@ -24,22 +24,28 @@ local function seqOf(id)
   return tonumber(string.match(id, '%d+$'))
 end
 
+-- Only a group that can be ours is the epoch: a name of epoch characters, never read through (no
+-- consumer, nothing pending). A group another program made on the key to read it is not.
 local function epochOf(key)
   local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', key)
   if not ok then return false end
   for _, group in ipairs(groups) do
-    local name, start = false, 0
+    local name, start, readers = false, 0, 0
     for i = 1, #group, 2 do
-      if group[i] == 'name' then name = group[i + 1] end
-      if group[i] == 'last-delivered-id' then start = seqOf(group[i + 1]) end
+      local field, value = group[i], group[i + 1]
+      if field == 'name' then name = value end
+      if field == 'last-delivered-id' then start = seqOf(value) end
+      if field == 'consumers' or field == 'pending' then readers = readers + value end
     end
-    if name then return name, start end
+    if name and readers == 0 and #name <= 64 and string.match(name, '^[%w_]+$') then return name, start end
   end
   return false
 end
 
+-- The newest entry of ours: entry IDs '0-<seq>'. An entry another program added with a time part
+-- ('XADD <key> * ...') sorts after all of them, and is not one.
 local function newestSeq(key)
-  local newest = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
+  local newest = redis.call('XREVRANGE', key, '0', '-', 'COUNT', 1)
   return newest[1] and seqOf(newest[1][1]) or 0
 end
 
@@ -69,6 +75,13 @@ return ARGV[1]
  */
 export const APPEND_SCRIPT = `${EPOCH_OF}
 if checked(KEYS[1], ARGV[1], ARGV[6], ARGV[7]) ~= ARGV[1] then return false end
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+if top and string.sub(top[1], 1, 2) ~= '0-' then
+  return redis.error_reply('the stream holds entry ' .. top[1] .. ', which this store did not write, after its own: no entry can be appended after it (delete the key, or give the store a key of its own)')
+end
+if top and seqOf(top[1]) >= 9007199254740991 then
+  return redis.error_reply('the stream has used up its sequence numbers (an entry another program wrote at 0-2^53 or past it)')
+end
 if ARGV[3] == '0' then
   return redis.call('XADD', KEYS[1], '0-*', 'e', ARGV[1], 'c', ARGV[4], 'b', ARGV[5])
 end
@@ -84,14 +97,14 @@ return redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[2], ARGV[3], '0-*', 'e', ARGV[
 export const READ_SCRIPT = `${EPOCH_OF}
 local epoch, start = checked(KEYS[1], ARGV[1], ARGV[4], ARGV[5])
 if epoch ~= ARGV[1] then return { 'epoch', epoch or '' } end
-local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+local newest = redis.call('XREVRANGE', KEYS[1], '0', '-', 'COUNT', 1)
+local oldest = redis.call('XRANGE', KEYS[1], '-', '0', 'COUNT', 1)
 local entries = {}
 -- Entries are read only when the oldest one still continues ARGV[2]: a resume from a trimmed ID
 -- is answered without sending a page that would be thrown away.
 local continues = oldest[1] and seqOf(oldest[1][1]) <= tonumber(ARGV[2]) + 1
 if ARGV[3] ~= '0' and continues then
-  entries = redis.call('XRANGE', KEYS[1], '(0-' .. ARGV[2], '+', 'COUNT', ARGV[3])
+  entries = redis.call('XRANGE', KEYS[1], '(0-' .. ARGV[2], '0', 'COUNT', ARGV[3])
 end
 return { 'ok', newest[1] and newest[1][1] or '0-0', oldest[1] and oldest[1][1] or '', entries, tostring(start) }
 `;

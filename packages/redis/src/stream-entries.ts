@@ -5,14 +5,28 @@ type RawEntry = [unknown, unknown[]];
 
 const encoder = new TextEncoder();
 
+const OWN_ENTRY_ID = /^0-(\d{1,16})$/;
+
 /**
- * The sequence number of an entry ID `0-<seq>`.
+ * The sequence number of an entry ID of this store, `0-<seq>`; `NaN` for any other ID: one that
+ * another program gave a time part (`XADD <key> * ...`), or a sequence number past
+ * `Number.MAX_SAFE_INTEGER`, which no event ID could tell apart from its neighbours.
  *
  * @param entryId - the Redis entry ID
  */
 export function seqOf(entryId: unknown): number {
-  const text = String(entryId);
-  return Number(text.slice(text.indexOf('-') + 1));
+  const match = OWN_ENTRY_ID.exec(String(entryId));
+  const seq = match === null ? Number.NaN : Number(match[1]);
+  return Number.isSafeInteger(seq) ? seq : Number.NaN;
+}
+
+/**
+ * Whether an entry's body is one whole event as the publisher encoded it: lines ended by LF, no
+ * CR, and the blank line that ends the event only at its end. Anything else, written by another
+ * program that knows the epoch, would run into the next event's `id:` line on every stream.
+ */
+function isOneEvent(body: string): boolean {
+  return body.indexOf('\n\n') === body.length - 2 && body.indexOf('\r') === -1;
 }
 
 /**
@@ -38,10 +52,11 @@ export function toStoredEvent(entry: unknown): { event: StoredEvent; epoch: stri
     else if (field === 'c') channels = value;
     else if (field === 'b') body = value;
   }
-  if (!epoch || channels === undefined || body === undefined) return undefined;
+  if (!epoch || channels === undefined || body === undefined || !isOneEvent(body)) return undefined;
   const targets = channels === '' ? null : channelList(channels);
   if (targets === undefined) return undefined;
   const seq = seqOf(entryId);
+  if (Number.isNaN(seq)) return undefined;
   const id = `${epoch}-${seq}`;
   return { event: { id, seq, channels: targets, frame: encoder.encode(`id: ${id}\n${body}`) }, epoch };
 }

@@ -79,6 +79,101 @@ describe('the Redis store, when the stream is not what it expects', () => {
     expect(!read.ok && read.reason).toBe('evicted');
   });
 
+  it('refuses to append after an entry another program added with a time part, plainly, and keeps its epoch', async () => {
+    const key = 'sse:integrity-auto-id';
+    const { store, errors } = storeOn(key);
+    const heard: string[] = [];
+    store.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    const first = await append(store, 1);
+    await expect.poll(() => heard, { timeout: 5000 }).toEqual([first.id]);
+    // `XADD <key> * ...`: an ID with a time part, which sorts after every `0-<seq>` of the store.
+    const foreign = String(await client.sendCommand(['XADD', key, '*', 'source', 'another program']));
+    const failure = await append(store, 2).catch((error: unknown) => error);
+    expect(isRedisStoreError(failure) && failure.code).toBe('store-failed');
+    expect(String((failure as RedisStoreError).cause)).toContain(
+      `entry ${foreign}, which this store did not write`,
+    );
+    // The live feed reads past it once and says so; it is no lost history: no reset, same head.
+    await expect
+      .poll(() => errors.filter((error) => error.message.includes(`did not write (${foreign})`)), {
+        timeout: 5000,
+      })
+      .toHaveLength(1);
+    expect(await store.head()).toBe(first.id);
+    const read = await store.readAfter(first.id);
+    expect(read).toEqual({ ok: true, events: [], head: first.id });
+    expect(heard).toEqual([first.id]);
+    // The feed goes on past the entry, not back over it: a blocking read or two, not a spin.
+    await client.sendCommand(['CONFIG', 'RESETSTAT']);
+    const xreads = async () =>
+      Number(
+        /cmdstat_xread:calls=(\d+)/.exec(String(await client.sendCommand(['INFO', 'commandstats'])))?.[1] ??
+          0,
+      );
+    await expect.poll(xreads, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    expect(await xreads()).toBeLessThan(10);
+    expect(errors.filter((error) => error.message.includes(foreign))).toHaveLength(1);
+  });
+
+  it('keeps its epoch when another program reads the key through a consumer group of its own', async () => {
+    const key = 'sse:integrity-group';
+    const { store } = storeOn(key);
+    const first = await append(store, 1);
+    const [epoch] = first.id.split('-');
+    // Named to sort before any epoch: Redis lists a key's groups by name.
+    await client.sendCommand(['XGROUP', 'CREATE', key, '00readers', '0']);
+    await client.sendCommand([
+      'XREADGROUP',
+      'GROUP',
+      '00readers',
+      'reader',
+      'COUNT',
+      '10',
+      'STREAMS',
+      key,
+      '>',
+    ]);
+    const second = await append(store, 2);
+    expect(second.id).toBe(`${epoch}-2`);
+    const read = await store.readAfter(first.id);
+    expect(read.ok && read.events.map((event) => event.id)).toEqual([second.id]);
+  });
+
+  it('skips an entry in its own format whose body is not one whole event, so the next event stays whole', async () => {
+    const key = 'sse:integrity-body';
+    const { store, errors } = storeOn(key);
+    const frames: string[] = [];
+    store.subscribe?.({
+      onEvent: (event) => frames.push(new TextDecoder().decode(event.frame)),
+      onReset: () => frames.push('reset'),
+    });
+    const first = await append(store, 1);
+    const [epoch] = first.id.split('-');
+    await client.sendCommand(['XADD', key, '0-*', 'e', epoch as string, 'c', '', 'b', 'data: half']);
+    await client.sendCommand([
+      'XADD',
+      key,
+      '0-*',
+      'e',
+      epoch as string,
+      'c',
+      '',
+      'b',
+      'data: a\n\ndata: b\n\n',
+    ]);
+    const fourth = await append(store, 4);
+    await expect
+      .poll(() => frames, { timeout: 5000 })
+      .toEqual([
+        `id: ${first.id}\nevent: tick\ndata: {"n":1}\n\n`,
+        `id: ${fourth.id}\nevent: tick\ndata: {"n":4}\n\n`,
+      ]);
+    expect(errors.map((error) => error.message)).toEqual([
+      '@app/sse-redis: skipped an entry this store did not write (0-2)',
+      '@app/sse-redis: skipped an entry this store did not write (0-3)',
+    ]);
+  });
+
   it('reports an error reply of Redis as store-failed, not as Redis being away', async () => {
     await client.set('sse:integrity-wrongtype', 'a string, not a stream');
     const { store } = storeOn('sse:integrity-wrongtype');
