@@ -1,6 +1,12 @@
 import type { LiveFeedListener } from '@app/sse-server';
 import { RedisStoreError } from './errors';
-import { destroyQuietly, NoAnswerError, type RedisConnection, withTimeout } from './redis-connection';
+import {
+  destroyQuietly,
+  isErrorReply,
+  NoAnswerError,
+  type RedisConnection,
+  withTimeout,
+} from './redis-connection';
 import { seqOf, toStoredEvent, xreadEntries } from './stream-entries';
 
 /** What {@link startLiveFeed} needs from the store. */
@@ -120,12 +126,15 @@ export function startLiveFeed(options: LiveFeedOptions): () => void {
       } catch (error) {
         if (stopped) return;
         onError(
-          new RedisStoreError(
-            'store-unavailable',
-            'the live feed lost Redis; it goes on from where it stopped',
-            stream,
-            error,
-          ),
+          isErrorReply(error)
+            ? // Redis answered, refusing the read (the key holds another type): not an outage.
+              new RedisStoreError('store-failed', 'Redis refused the live feed its read', stream, error)
+            : new RedisStoreError(
+                'store-unavailable',
+                'the live feed lost Redis; it goes on from where it stopped',
+                stream,
+                error,
+              ),
         );
         outage(error);
         await pause(failures++);

@@ -181,6 +181,20 @@ describe('the Redis store, when the stream is not what it expects', () => {
     expect(isRedisStoreError(failure) && failure.code).toBe('store-failed');
   });
 
+  it("reports the live feed's read refused by Redis as store-failed too", async () => {
+    const key = 'sse:integrity-feed-wrongtype';
+    const { store, errors } = storeOn(key);
+    const heard: string[] = [];
+    store.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    const first = await append(store, 1);
+    await expect.poll(() => heard, { timeout: 5000 }).toEqual([first.id]);
+    await client.del(key);
+    await client.set(key, 'a string, not a stream');
+    await expect
+      .poll(() => errors.find((error) => error.message.includes('refused the live feed')), { timeout: 5000 })
+      .toMatchObject({ code: 'store-failed' });
+  });
+
   it('connects a client it is given unconnected', async () => {
     const given = createClient({ url: redis.url });
     cleanups.push(() => given.destroy());

@@ -174,7 +174,8 @@ export interface MockEventStream<C extends EventCatalog> {
    */
   drop(): number;
   /**
-   * Ends every open stream cleanly (EOF), as a server that closes them; the client reconnects.
+   * Ends every open stream cleanly (EOF), as a server that closes them (`close()` of
+   * `@app/sse-server`): the stream's `retry:` value, then the end; the client reconnects.
    *
    * @returns how many streams were ended
    *
@@ -218,7 +219,8 @@ export interface MockEventStream<C extends EventCatalog> {
    * Resolves with connection `index` (from 0) once it arrived; without `index`, with the next
    * connection after this call.
    *
-   * @param index - the connection's position @defaultValue the next one
+   * @param index - the connection's position, an integer from 0 (a `RangeError` otherwise)
+   * @defaultValue the next one
    *
    * @example
    * ```ts

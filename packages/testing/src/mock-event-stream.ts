@@ -243,6 +243,7 @@ export function mockEventStream<C extends EventCatalog>(
           headers: {
             'content-type': 'text/event-stream; charset=utf-8',
             'cache-control': 'no-cache, no-transform',
+            'x-accel-buffering': 'no',
           },
         });
       });
@@ -291,6 +292,8 @@ export function mockEventStream<C extends EventCatalog>(
     end() {
       return everyOpen((entry) => {
         close(entry);
+        // As the server's close() ends a stream: when to come back, then the end.
+        entry.writer.retry(retryMs);
         entry.writer.end();
       });
     },
@@ -317,6 +320,12 @@ export function mockEventStream<C extends EventCatalog>(
       retryMs = initialRetryMs;
     },
     waitForConnection(index = connections.length) {
+      if (!Number.isSafeInteger(index) || index < 0) {
+        // Checked at once: no connection ever has such an index, and the wait would never end.
+        throw new RangeError(
+          `@app/sse-testing: waitForConnection() takes a connection index from 0, got ${String(index)}`,
+        );
+      }
       const existing = connections[index];
       if (existing !== undefined) return Promise.resolve(existing);
       return new Promise((resolve) => waiters.push({ index, resolve }));

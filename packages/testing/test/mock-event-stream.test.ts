@@ -142,5 +142,8 @@ describe('mockEventStream with the real client', () => {
     const stream = mockedStream();
     expect(() => stream.refuse(99)).toThrow(RangeError);
     expect(() => stream.reset('gone' as never)).toThrow(TypeError);
+    // No connection has such an index: a wait for it would never end.
+    expect(() => stream.waitForConnection(-1)).toThrow(RangeError);
+    expect(() => stream.waitForConnection(1.5)).toThrow(RangeError);
   });
 });

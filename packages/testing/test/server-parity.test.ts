@@ -69,6 +69,18 @@ describe('a malformed Last-Event-ID', () => {
   });
 });
 
+it("ends a stream as the server's close() does, under the server's headers: retry:, then the end", async () => {
+  const stream = mockedStream({ retryMs: 30, transport: 'http' });
+  const response = await open();
+  expect(response.headers.get('x-accel-buffering')).toBe('no');
+  const body = readAll(response);
+  await stream.waitForConnection(0);
+  expect(stream.end()).toBe(1);
+  const { text, end } = await body;
+  expect(end).toBe('eof');
+  expect(text.endsWith('\n\nretry: 30\n\n')).toBe(true);
+});
+
 it('reads an empty Last-Event-ID header as absent and resumes from the query parameter', async () => {
   const stream = mockedStream({ epoch: 'q' });
   stream.send('notification', { message: 'one', severity: 'info' });
