@@ -43,6 +43,13 @@ function append(store: ReturnType<typeof createRedisStore>, n: number) {
   });
 }
 
+/** What the store's live feed hands on: event IDs, and `reset` for each reset. */
+function heardBy(store: ReturnType<typeof createRedisStore>): string[] {
+  const heard: string[] = [];
+  store.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+  return heard;
+}
+
 describe('the Redis store, when the stream is not what it expects', () => {
   it('answers a resume from a lost epoch with epoch-changed, even once the new epoch has entries', async () => {
     const { store: stale } = storeOn('sse:integrity-epoch');
@@ -63,8 +70,7 @@ describe('the Redis store, when the stream is not what it expects', () => {
 
   it('skips an entry another program wrote to its key, says so, and never crashes', async () => {
     const { store, errors } = storeOn('sse:integrity-foreign');
-    const heard: string[] = [];
-    store.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    const heard = heardBy(store);
     const first = await append(store, 1);
     const [epoch] = first.id.split('-');
     await client.sendCommand(['XADD', 'sse:integrity-foreign', '0-*', 'c', 'user:1', 'b', 'x']);
@@ -82,8 +88,7 @@ describe('the Redis store, when the stream is not what it expects', () => {
   it('refuses to append after an entry another program added with a time part, plainly, and keeps its epoch', async () => {
     const key = 'sse:integrity-auto-id';
     const { store, errors } = storeOn(key);
-    const heard: string[] = [];
-    store.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    const heard = heardBy(store);
     const first = await append(store, 1);
     await expect.poll(() => heard, { timeout: 5000 }).toEqual([first.id]);
     // `XADD <key> * ...`: an ID with a time part, which sorts after every `0-<seq>` of the store.
@@ -184,8 +189,7 @@ describe('the Redis store, when the stream is not what it expects', () => {
   it("reports the live feed's read refused by Redis as store-failed too", async () => {
     const key = 'sse:integrity-feed-wrongtype';
     const { store, errors } = storeOn(key);
-    const heard: string[] = [];
-    store.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    const heard = heardBy(store);
     const first = await append(store, 1);
     await expect.poll(() => heard, { timeout: 5000 }).toEqual([first.id]);
     await client.del(key);
@@ -239,8 +243,7 @@ describe('the Redis store, when Redis comes back with older data', () => {
   it('resets the live feed of an idle instance that saw more, which then delivers the new events', async () => {
     const { store: watcher } = storeOn('sse:rewind-feed');
     const { store: publisher } = storeOn('sse:rewind-feed');
-    const heard: string[] = [];
-    watcher.subscribe?.({ onEvent: (event) => heard.push(event.id), onReset: () => heard.push('reset') });
+    const heard = heardBy(watcher);
     // Its feed delivers what follows the head it read when it became ready: ready before the appends.
     await watcher.head();
     await append(publisher, 1);
