@@ -143,7 +143,10 @@ describe('reset', () => {
     await restarted.broadcast('tick', { n: 100 });
     const old = current;
     current = restarted;
-    await old.close({ retryMs: 10 });
+    // Long enough for the client to see each connection the closing emitter ends (it closes them
+    // after their last bytes): a reconnection sent over one before its FIN arrives would reach the
+    // restarted emitter, be cut with it, and come back with the old ID for a second reset.
+    await old.close({ retryMs: 200 });
     const [reset] = await source.waitFor(RESET_EVENT, 1);
     expect(resetSchema.parse(JSON.parse(reset?.data ?? ''))).toEqual({
       reason: 'epoch-changed',
