@@ -50,6 +50,15 @@ function heardBy(store: ReturnType<typeof createRedisStore>): string[] {
   return heard;
 }
 
+/** A store on `key` whose live feed already handed on its first event, appended here. */
+async function liveStoreOn(key: string) {
+  const { store, errors } = storeOn(key);
+  const heard = heardBy(store);
+  const first = await append(store, 1);
+  await expect.poll(() => heard, { timeout: 5000 }).toEqual([first.id]);
+  return { store, errors, heard, first };
+}
+
 describe('the Redis store, when the stream is not what it expects', () => {
   it('answers a resume from a lost epoch with epoch-changed, even once the new epoch has entries', async () => {
     const { store: stale } = storeOn('sse:integrity-epoch');
@@ -87,10 +96,7 @@ describe('the Redis store, when the stream is not what it expects', () => {
 
   it('refuses to append after an entry another program added with a time part, plainly, and keeps its epoch', async () => {
     const key = 'sse:integrity-auto-id';
-    const { store, errors } = storeOn(key);
-    const heard = heardBy(store);
-    const first = await append(store, 1);
-    await expect.poll(() => heard, { timeout: 5000 }).toEqual([first.id]);
+    const { store, errors, heard, first } = await liveStoreOn(key);
     // `XADD <key> * ...`: an ID with a time part, which sorts after every `0-<seq>` of the store.
     const foreign = String(await client.sendCommand(['XADD', key, '*', 'source', 'another program']));
     const failure = await append(store, 2).catch((error: unknown) => error);
@@ -188,10 +194,7 @@ describe('the Redis store, when the stream is not what it expects', () => {
 
   it("reports the live feed's read refused by Redis as store-failed too", async () => {
     const key = 'sse:integrity-feed-wrongtype';
-    const { store, errors } = storeOn(key);
-    const heard = heardBy(store);
-    const first = await append(store, 1);
-    await expect.poll(() => heard, { timeout: 5000 }).toEqual([first.id]);
+    const { errors } = await liveStoreOn(key);
     await client.del(key);
     await client.set(key, 'a string, not a stream');
     await expect
